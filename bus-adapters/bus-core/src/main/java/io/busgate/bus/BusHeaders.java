@@ -1,0 +1,49 @@
+package io.busgate.bus;
+
+/**
+ * Record header names of bus contract v1. These names are defined here and nowhere else.
+ *
+ * <p>All header values are UTF-8 strings.
+ */
+public final class BusHeaders {
+
+	/** Correlates a reply with its request; a fresh random id per request record. */
+	public static final String CORRELATION_ID = "bus-correlation-id";
+
+	/** The topic the reply to a request must be written to. */
+	public static final String REPLY_TO = "bus-reply-to";
+
+	/** The operation a request asks for, {@code <service>.<name>}, e.g. {@code user.getUsers}. */
+	public static final String OPERATION = "bus-operation";
+
+	/** When the requester stops waiting, in epoch milliseconds; bridges skip expired requests. */
+	public static final String DEADLINE = "bus-deadline";
+
+	/** Carried by mutations; a redelivered mutation with a key already served must not act twice. */
+	public static final String IDEMPOTENCY_KEY = "bus-idempotency-key";
+
+	/** The outcome of a request, on replies: {@code ok} or a {@link BusStatus} code. */
+	public static final String STATUS = "bus-status";
+
+	/** Media type of the value; always {@value #JSON} in v1. */
+	public static final String CONTENT_TYPE = "content-type";
+
+	/** W3C trace context. */
+	public static final String TRACEPARENT = "traceparent";
+
+	/** W3C trace context, vendor part. */
+	public static final String TRACESTATE = "tracestate";
+
+	/** On dead letters: why the record could not be processed. */
+	public static final String DLT_REASON = "bus-dlt-reason";
+
+	/** On dead letters: where the record was read from ({@code topic-partition@offset}). */
+	public static final String DLT_ORIGIN = "bus-dlt-origin";
+
+	/** The only content type of v1. */
+	public static final String JSON = "application/json";
+
+	private BusHeaders() {
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.busgate.bus;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of a request, carried in the {@link BusHeaders#STATUS} header of every reply.
+ * The codes follow gRPC's status codes where one fits.
+ */
+public enum BusStatus {
+
+	/** The request was served; the reply carries one item per key. */
+	OK("ok"),
+
+	/** The addressed entity does not exist (for non-batch operations; batch replies use null items). */
+	NOT_FOUND("NOT_FOUND"),
+
+	/** The request is malformed or its arguments are invalid; retrying it will not help. */
+	INVALID_ARGUMENT("INVALID_ARGUMENT"),
+
+	/** No route for the operation on the bridge that received it. */
+	UNIMPLEMENTED("UNIMPLEMENTED"),
+
+	/** The backend could not be reached or answered with a transient failure. */
+	UNAVAILABLE("UNAVAILABLE"),
+
+	/** The request's deadline passed before the backend answered. */
+	DEADLINE_EXCEEDED("DEADLINE_EXCEEDED"),
+
+	/** Anything else that went wrong; details are in the reply's error message. */
+	INTERNAL("INTERNAL");
+
+	private static final Map<String, BusStatus> BY_CODE = Arrays.stream(values())
+		.collect(Collectors.toUnmodifiableMap(BusStatus::code, Function.identity()));
+
+	private final String code;
+
+	BusStatus(String code) {
+		this.code = code;
+	}
+
+	/** The header value of this status. */
+	public String code() {
+		return this.code;
+	}
+
+	/**
+	 * The status for a header value.
+	 * @throws BusContractException if the value is not a status code of this contract version
+	 */
+	public static BusStatus fromCode(String code) {
+		BusStatus status = BY_CODE.get(code);
+		if (status == null) {
+			throw new BusContractException("unknown " + BusHeaders.STATUS + " '" + code + "', expected one of "
+					+ BY_CODE.keySet().stream().sorted().toList());
+		}
+		return status;
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.busgate.bus;
+
+import java.util.regex.Pattern;
+
+/**
+ * Topic naming of bus contract v1. Topic names are built here and nowhere else.
+ */
+public final class BusTopics {
+
+	private static final Pattern NAME_PART = Pattern.compile("[a-zA-Z0-9_-]+");
+
+	private static final int MAX_TOPIC_LENGTH = 249;
+
+	private static final String DEAD_LETTER_SUFFIX = "-dlt";
+
+	private BusTopics() {
+	}
+
+	/** Where requests for a service's operations go: {@code <service>.requests}. */
+	public static String requests(String service) {
+		return checked(requireNamePart("service", service) + ".requests");
+	}
+
+	/** The reply topic of one gateway instance: {@code gateway.replies.<instanceId>}. */
+	public static String replies(String instanceId) {
+		return checked("gateway.replies." + requireNamePart("instance id", instanceId));
+	}
+
+	/** Where a service's events are published: {@code <service>.events}. */
+	public static String events(String service) {
+		return checked(requireNamePart("service", service) + ".events");
+	}
+
+	/** The dead-letter topic of a topic: {@code <topic>-dlt}. */
+	public static String deadLetter(String topic) {
+		return checked(topic + DEAD_LETTER_SUFFIX);
+	}
+
+	/**
+	 * The service an operation belongs to: the part before the first dot of
+	 * {@code <service>.<name>}.
+	 * @throws IllegalArgumentException if the operation is not of that form
+	 */
+	public static String serviceOf(String operation) {
+		int dot = (operation != null) ? operation.indexOf('.') : -1;
+		if (dot <= 0 || dot == operation.length() - 1) {
+			throw new IllegalArgumentException(
+					"operation '" + operation + "' is not of the form <service>.<name>, e.g. user.getUsers");
+		}
+		return requireNamePart("service", operation.substring(0, dot));
+	}
+
+	private static String requireNamePart(String what, String value) {
+		if (value == null || !NAME_PART.matcher(value).matches()) {
+			throw new IllegalArgumentException(
+					what + " '" + value + "' must be non-empty and use only letters, digits, '_' and '-'");
+		}
+		return value;
+	}
+
+	private static String checked(String topic) {
+		if (topic.length() > MAX_TOPIC_LENGTH) {
+			throw new IllegalArgumentException("topic name longer than " + MAX_TOPIC_LENGTH + " characters: " + topic);
+		}
+		return topic;
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.busgate.bus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The headers of a request record: enough to route, bound and answer it even when its value
+ * cannot be decoded.
+ *
+ * @param correlationId copied into the reply so the requester can match it
+ * @param operation what is asked for, {@code <service>.<name>}
+ * @param replyTo the topic the reply goes to
+ * @param deadline when the requester stops waiting
+ * @param idempotencyKey set on mutations only, otherwise {@code null}
+ */
+public record RequestHeaders(String correlationId, String operation, String replyTo, Instant deadline,
+		String idempotencyKey) {
+
+	public RequestHeaders {
+		Objects.requireNonNull(correlationId, "correlationId");
+		Objects.requireNonNull(operation, "operation");
+		Objects.requireNonNull(replyTo, "replyTo");
+		Objects.requireNonNull(deadline, "deadline");
+	}
+
+	/** Whether the request is a mutation, i.e. carries an idempotency key. */
+	public boolean isMutation() {
+		return this.idempotencyKey != null;
+	}
+
+	/** Time left until the deadline; zero or negative once it has passed. */
+	public Duration remaining(Clock clock) {
+		return Duration.between(clock.instant(), this.deadline);
+	}
+
+	/** Whether the deadline has passed, so nobody waits for the reply any more. */
+	public boolean isExpired(Clock clock) {
+		return !clock.instant().isBefore(this.deadline);
+	}
+
+}

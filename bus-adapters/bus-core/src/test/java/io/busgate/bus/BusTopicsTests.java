@@ -1,0 +1,36 @@
+package io.busgate.bus;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class BusTopicsTests {
+
+	@Test
+	void namesFollowTheContract() {
+		assertThat(BusTopics.requests("user")).isEqualTo("user.requests");
+		assertThat(BusTopics.replies("gw-1")).isEqualTo("gateway.replies.gw-1");
+		assertThat(BusTopics.events("message")).isEqualTo("message.events");
+		assertThat(BusTopics.deadLetter("user.requests")).isEqualTo("user.requests-dlt");
+	}
+
+	@Test
+	void serviceIsThePartBeforeTheFirstDot() {
+		assertThat(BusTopics.serviceOf("user.getUsers")).isEqualTo("user");
+		assertThat(BusTopics.serviceOf("post.list.byAuthor")).isEqualTo("post");
+	}
+
+	@Test
+	void malformedOperationsAndNamesAreRejected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.serviceOf("getUsers"))
+			.withMessageContaining("not of the form <service>.<name>");
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.serviceOf(".getUsers"));
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.serviceOf("user."));
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.serviceOf(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.requests("us er"))
+			.withMessageContaining("service 'us er'");
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.replies("a/b"));
+	}
+
+}
