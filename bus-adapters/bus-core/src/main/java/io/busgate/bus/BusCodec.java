@@ -72,6 +72,10 @@ public final class BusCodec {
 		Headers headers = record.headers();
 		String correlationId = required(record, BusHeaders.CORRELATION_ID);
 		String replyTo = required(record, BusHeaders.REPLY_TO);
+		if (!BusTopics.isReplyTopic(replyTo)) {
+			throw new BusContractException(where(record) + ": header " + BusHeaders.REPLY_TO + " is not a reply topic: "
+					+ quote(replyTo));
+		}
 		String operation = required(record, BusHeaders.OPERATION);
 		String deadline = required(record, BusHeaders.DEADLINE);
 		Instant deadlineInstant;

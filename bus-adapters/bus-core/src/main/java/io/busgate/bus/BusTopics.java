@@ -3,7 +3,7 @@ package io.busgate.bus;
 import java.util.regex.Pattern;
 
 /**
- * Topic naming of bus contract v1. Topic names are built here and nowhere else.
+ * Topic and consumer-group naming of bus contract v1. Names are built here and nowhere else.
  */
 public final class BusTopics {
 
@@ -12,6 +12,8 @@ public final class BusTopics {
 	private static final int MAX_TOPIC_LENGTH = 249;
 
 	private static final String DEAD_LETTER_SUFFIX = "-dlt";
+
+	private static final String REPLIES_PREFIX = "gateway.replies.";
 
 	private BusTopics() {
 	}
@@ -23,7 +25,16 @@ public final class BusTopics {
 
 	/** The reply topic of one gateway instance: {@code gateway.replies.<instanceId>}. */
 	public static String replies(String instanceId) {
-		return checked("gateway.replies." + requireNamePart("instance id", instanceId));
+		return checked(REPLIES_PREFIX + requireNamePart("instance id", instanceId));
+	}
+
+	/**
+	 * Whether a topic is a reply topic. Bridges answer only to reply topics, so that a forged
+	 * {@code bus-reply-to} header cannot make them write into request or event topics.
+	 */
+	public static boolean isReplyTopic(String topic) {
+		return topic != null && topic.startsWith(REPLIES_PREFIX) && topic.length() <= MAX_TOPIC_LENGTH
+				&& NAME_PART.matcher(topic.substring(REPLIES_PREFIX.length())).matches();
 	}
 
 	/** Where a service's events are published: {@code <service>.events}. */
@@ -34,6 +45,11 @@ public final class BusTopics {
 	/** The dead-letter topic of a topic: {@code <topic>-dlt}. */
 	public static String deadLetter(String topic) {
 		return checked(topic + DEAD_LETTER_SUFFIX);
+	}
+
+	/** The consumer group every bridge of a service joins: {@code <service>-bridge}. */
+	public static String bridgeGroup(String service) {
+		return requireNamePart("service", service) + "-bridge";
 	}
 
 	/**

@@ -79,6 +79,17 @@ class BusCodecTests {
 	}
 
 	@Test
+	void replyToThatIsNotAReplyTopicIsRejected() {
+		ConsumerRecord<String, byte[]> record = consumed(this.codec.requestRecord(
+				new BusRequest(headers(null), List.of("1"), Map.of())));
+		record.headers().remove(BusHeaders.REPLY_TO);
+		record.headers().add(BusHeaders.REPLY_TO, "user.requests".getBytes(StandardCharsets.UTF_8));
+
+		assertThatExceptionOfType(BusContractException.class).isThrownBy(() -> this.codec.readRequestHeaders(record))
+			.withMessageContaining("bus-reply-to is not a reply topic: 'user.requests'");
+	}
+
+	@Test
 	void valueThatIsNotJsonIsRejectedButHeadersStayReadable() {
 		ConsumerRecord<String, byte[]> record = withValue("not json at all");
 

@@ -13,6 +13,16 @@ class BusTopicsTests {
 		assertThat(BusTopics.replies("gw-1")).isEqualTo("gateway.replies.gw-1");
 		assertThat(BusTopics.events("message")).isEqualTo("message.events");
 		assertThat(BusTopics.deadLetter("user.requests")).isEqualTo("user.requests-dlt");
+		assertThat(BusTopics.bridgeGroup("user")).isEqualTo("user-bridge");
+	}
+
+	@Test
+	void replyTopicsAreRecognised() {
+		assertThat(BusTopics.isReplyTopic(BusTopics.replies("gw-1"))).isTrue();
+		assertThat(BusTopics.isReplyTopic("user.requests")).isFalse();
+		assertThat(BusTopics.isReplyTopic("gateway.replies.")).isFalse();
+		assertThat(BusTopics.isReplyTopic("gateway.replies.a.b")).isFalse();
+		assertThat(BusTopics.isReplyTopic(null)).isFalse();
 	}
 
 	@Test

@@ -1,0 +1,84 @@
+package io.busgate.bridge;
+
+import java.time.Clock;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+import io.busgate.bus.BusClientDefaults;
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusTopics;
+
+/**
+ * The mechanics every protocol bridge shares. A bridge application adds a
+ * {@link BackendClient} bean and sets {@code busgate.bridge.service}; this consumes the
+ * service's request topic in the service's consumer group and answers every request.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@ConditionalOnBean(BackendClient.class)
+@EnableConfigurationProperties(BridgeProperties.class)
+public final class BridgeAutoConfiguration {
+
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer busProducerDefaults() {
+		return (factory) -> factory.updateConfigs(BusClientDefaults.producer());
+	}
+
+	@Bean
+	DefaultKafkaConsumerFactoryCustomizer busConsumerDefaults() {
+		return (factory) -> factory.updateConfigs(BusClientDefaults.consumer());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BusCodec busCodec() {
+		return new BusCodec();
+	}
+
+	@Bean
+	KafkaAdmin.NewTopics bridgeTopics(BridgeProperties properties) {
+		NewTopic requests = TopicBuilder.name(properties.requestTopic()).partitions(properties.partitions()).build();
+		NewTopic deadLetters = TopicBuilder.name(BusTopics.deadLetter(properties.requestTopic()))
+			.partitions(properties.partitions())
+			.build();
+		return new KafkaAdmin.NewTopics(requests, deadLetters);
+	}
+
+	@Bean
+	ConcurrentMessageListenerContainer<String, byte[]> requestListenerContainer(BridgeProperties properties,
+			ConsumerFactory<String, byte[]> consumerFactory, KafkaTemplate<String, byte[]> template, BusCodec codec,
+			BackendClient backend) {
+		ContainerProperties containerProperties = new ContainerProperties(properties.requestTopic());
+		containerProperties.setGroupId(properties.groupId());
+		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC()));
+		java.util.Properties consumerProperties = new java.util.Properties();
+		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
+		containerProperties.setKafkaConsumerProperties(consumerProperties);
+		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+				consumerFactory, containerProperties);
+		container.setConcurrency(properties.concurrency());
+		container.setBeanName("busgate-" + properties.service() + "-bridge");
+		container.setCommonErrorHandler(new DefaultErrorHandler(
+				new FixedBackOff(properties.retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
+		return container;
+	}
+
+}

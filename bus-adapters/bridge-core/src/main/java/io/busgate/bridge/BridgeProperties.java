@@ -1,0 +1,43 @@
+package io.busgate.bridge;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import io.busgate.bus.BusTopics;
+
+/**
+ * What a bridge serves and how much at once.
+ *
+ * @param service the service whose requests this bridge serves, e.g. {@code user}
+ * @param requestTopic the topic to consume; defaults to {@code <service>.requests}. Point a
+ * second bridge at a copy such as {@code user.requests.canary} to serve replayed traffic from
+ * another backend version
+ * @param groupId the consumer group; every bridge of a service joins the same one, so scaling
+ * out is starting another. Defaults to {@code <service>-bridge}
+ * @param partitions partitions of the request topic and its dead-letter topic when this bridge
+ * creates them (an existing topic is left as it is). Caps how many bridge consumers share the
+ * work, so it is set above the expected number of bridges
+ * @param concurrency consumer threads in this process
+ * @param maxInFlight requests worked on at once per consumer thread: the records of one poll
+ * are all called concurrently, and the next poll waits until each is answered. This bounds the
+ * load a bridge puts on its backend
+ * @param retryBackoff wait before a batch is retried after its replies could not be produced
+ * (the broker is unreachable); the batch is retried until it succeeds, skipping requests whose
+ * deadline has passed meanwhile
+ */
+@ConfigurationProperties("busgate.bridge")
+public record BridgeProperties(String service, String requestTopic, String groupId,
+		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
+		@DefaultValue("1s") Duration retryBackoff) {
+
+	public BridgeProperties {
+		if (service == null || service.isBlank()) {
+			throw new IllegalArgumentException("busgate.bridge.service must name the service this bridge serves");
+		}
+		requestTopic = (requestTopic != null) ? requestTopic : BusTopics.requests(service);
+		groupId = (groupId != null) ? groupId : BusTopics.bridgeGroup(service);
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.busgate.bridge;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusHeaders;
+import io.busgate.bus.BusReply;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
+import io.busgate.bus.CorrelationIds;
+import io.busgate.bus.RequestHeaders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shared bridge mechanics against a real broker. The backend is a fake: what is under test
+ * is everything around the call.
+ */
+@SpringBootTest(properties = { "busgate.bridge.service=echo", "busgate.bridge.partitions=2",
+		"spring.kafka.consumer.auto-offset-reset=earliest" })
+@EmbeddedKafka(partitions = 1, topics = "gateway.replies.test")
+class RequestProcessorTests {
+
+	private static final String REPLY_TOPIC = BusTopics.replies("test");
+
+	@Autowired
+	private KafkaTemplate<String, byte[]> template;
+
+	@Autowired
+	private EmbeddedKafkaBroker broker;
+
+	@Autowired
+	private FakeBackend backend;
+
+	private final BusCodec codec = new BusCodec();
+
+	private Consumer<String, byte[]> replies;
+
+	private final List<BusReply> received = new ArrayList<>();
+
+	private Consumer<String, byte[]> deadLetters;
+
+	@BeforeEach
+	void subscribe() {
+		this.replies = consumer(REPLY_TOPIC);
+		this.deadLetters = consumer(BusTopics.deadLetter("echo.requests"));
+		this.backend.reset();
+	}
+
+	@AfterEach
+	void close() {
+		this.replies.close();
+		this.deadLetters.close();
+	}
+
+	@Test
+	void answersWithOneItemPerKey() {
+		String id = send(request("echo.upper", List.of("a", "b"), Duration.ofSeconds(10)));
+
+		BusReply reply = awaitReply(id);
+
+		assertThat(reply.status()).isEqualTo(BusStatus.OK);
+		assertThat(reply.items()).containsExactly("A", "B");
+	}
+
+	@Test
+	void backendFailureBecomesAnErrorReplyWithItsStatus() {
+		String id = send(request("echo.unavailable", List.of("a"), Duration.ofSeconds(10)));
+
+		BusReply reply = awaitReply(id);
+
+		assertThat(reply.status()).isEqualTo(BusStatus.UNAVAILABLE);
+		assertThat(reply.errorMessage()).isEqualTo("backend down");
+	}
+
+	@Test
+	void backendThatNeverAnswersGetsDeadlineExceededAtTheDeadline() {
+		Instant sent = Instant.now();
+		String id = send(request("echo.hang", List.of("a"), Duration.ofMillis(500)));
+
+		BusReply reply = awaitReply(id);
+
+		assertThat(reply.status()).isEqualTo(BusStatus.DEADLINE_EXCEEDED);
+		assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void wrongNumberOfItemsIsAnInternalError() {
+		String id = send(request("echo.short", List.of("a", "b"), Duration.ofSeconds(10)));
+
+		assertThat(awaitReply(id).status()).isEqualTo(BusStatus.INTERNAL);
+	}
+
+	@Test
+	void expiredRequestIsSkippedWithoutCallingTheBackend() {
+		// Same partition, so the live request is served only after the expired one was looked at.
+		String expired = send(onPartitionZero(request("echo.upper", List.of("x"), Duration.ofMillis(-1))));
+		String live = send(onPartitionZero(request("echo.upper", List.of("y"), Duration.ofSeconds(10))));
+
+		assertThat(awaitReply(live).items()).containsExactly("Y");
+		assertThat(this.backend.keysSeen).doesNotContain("x");
+		assertThat(receivedReplies()).noneMatch((reply) -> reply.correlationId().equals(expired));
+	}
+
+	@Test
+	void undecodableValueIsDeadLetteredAndAnsweredAndConsumingGoesOn() {
+		ProducerRecord<String, byte[]> good = request("echo.upper", List.of("z"), Duration.ofSeconds(10));
+		ProducerRecord<String, byte[]> bad = new ProducerRecord<>(good.topic(), null, "k",
+				"not json".getBytes(StandardCharsets.UTF_8), new RecordHeaders(good.headers().toArray()));
+		bad.headers().remove(BusHeaders.CORRELATION_ID);
+		String badId = CorrelationIds.next();
+		bad.headers().add(BusHeaders.CORRELATION_ID, badId.getBytes(StandardCharsets.UTF_8));
+		send(bad);
+		String goodId = send(good);
+
+		BusReply badReply = awaitReply(badId);
+		assertThat(badReply.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(badReply.errorMessage()).contains("value is not valid JSON");
+		assertThat(awaitReply(goodId).items()).containsExactly("Z");
+		ConsumerRecord<String, byte[]> deadLetter = KafkaTestUtils.getSingleRecord(this.deadLetters,
+				BusTopics.deadLetter("echo.requests"), Duration.ofSeconds(10));
+		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
+			.contains("value is not valid JSON");
+	}
+
+	@Test
+	void recordWithoutHeadersIsDeadLetteredOnly() {
+		this.template.send(new ProducerRecord<>("echo.requests", "k", "{}".getBytes(StandardCharsets.UTF_8))).join();
+
+		ConsumerRecord<String, byte[]> deadLetter = KafkaTestUtils.getSingleRecord(this.deadLetters,
+				BusTopics.deadLetter("echo.requests"), Duration.ofSeconds(10));
+
+		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
+			.endsWith("missing header bus-correlation-id");
+	}
+
+	@Test
+	void recordsOfOnePollAreServedConcurrently() {
+		List<String> ids = IntStream.range(0, 40)
+			.mapToObj((i) -> send(request("echo.slow", List.of("k" + i), Duration.ofSeconds(20))))
+			.toList();
+
+		await().untilAsserted(
+				() -> assertThat(receivedReplies()).extracting(BusReply::correlationId).containsAll(ids));
+		assertThat(this.backend.maxConcurrent.get()).isGreaterThan(1);
+	}
+
+	private ProducerRecord<String, byte[]> request(String operation, List<Object> keys, Duration timeToLive) {
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
+				Instant.now().plus(timeToLive), null);
+		return this.codec.requestRecord(new BusRequest(headers, keys, Map.of()));
+	}
+
+	private static ProducerRecord<String, byte[]> onPartitionZero(ProducerRecord<String, byte[]> record) {
+		return new ProducerRecord<>(record.topic(), 0, record.key(), record.value(), record.headers());
+	}
+
+	private String send(ProducerRecord<String, byte[]> record) {
+		this.template.send(record).join();
+		return new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8);
+	}
+
+	private BusReply awaitReply(String correlationId) {
+		await().until(() -> receivedReplies().stream().anyMatch((reply) -> reply.correlationId().equals(correlationId)));
+		return this.received.stream()
+			.filter((reply) -> reply.correlationId().equals(correlationId))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	/** Every reply received since the test started. */
+	private List<BusReply> receivedReplies() {
+		KafkaTestUtils.getRecords(this.replies, Duration.ofMillis(200))
+			.forEach((record) -> this.received.add(this.codec.readReply(record)));
+		return this.received;
+	}
+
+	private Consumer<String, byte[]> consumer(String topic) {
+		Map<String, Object> props = KafkaTestUtils.consumerProps(this.broker, CorrelationIds.next(), false);
+		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
+				new ByteArrayDeserializer())
+			.createConsumer();
+		List<TopicPartition> partitions = consumer.partitionsFor(topic)
+			.stream()
+			.map((info) -> new TopicPartition(topic, info.partition()))
+			.toList();
+		consumer.assign(partitions);
+		consumer.seekToEnd(partitions);
+		partitions.forEach(consumer::position);
+		return consumer;
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class TestApplication {
+
+		@Bean
+		FakeBackend backend() {
+			return new FakeBackend();
+		}
+
+	}
+
+	/** Answers by operation name; what the bridge mechanics do with the answer is under test. */
+	static class FakeBackend implements BackendClient {
+
+		final List<Object> keysSeen = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger maxConcurrent = new AtomicInteger();
+
+		private final AtomicInteger concurrent = new AtomicInteger();
+
+		void reset() {
+			this.keysSeen.clear();
+			this.maxConcurrent.set(0);
+		}
+
+		@Override
+		public CompletableFuture<List<Object>> call(BusRequest request) {
+			this.keysSeen.addAll(request.keys());
+			List<Object> upper = request.keys().stream().map((key) -> (Object) key.toString().toUpperCase()).toList();
+			return switch (request.headers().operation()) {
+				case "echo.upper" -> CompletableFuture.completedFuture(upper);
+				case "echo.short" -> CompletableFuture.completedFuture(upper.subList(0, 1));
+				case "echo.unavailable" -> CompletableFuture.failedFuture(new BackendException(BusStatus.UNAVAILABLE, "backend down"));
+				case "echo.hang" -> new CompletableFuture<>();
+				case "echo.slow" -> slow(upper);
+				default -> CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED, "no route"));
+			};
+		}
+
+		private CompletableFuture<List<Object>> slow(List<Object> items) {
+			this.maxConcurrent.accumulateAndGet(this.concurrent.incrementAndGet(), Math::max);
+			return CompletableFuture.supplyAsync(() -> items,
+					CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+				.whenComplete((result, failure) -> this.concurrent.decrementAndGet());
+		}
+
+	}
+
+}
