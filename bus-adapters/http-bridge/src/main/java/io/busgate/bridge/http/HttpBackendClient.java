@@ -1,0 +1,174 @@
+package io.busgate.bridge.http;
+
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import io.busgate.bridge.BackendClient;
+import io.busgate.bridge.BackendException;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
+
+/**
+ * Serves requests by calling an HTTP/JSON backend through a non-blocking, pooled client.
+ *
+ * <p>Backend answers map to bus statuses: 2xx is the item; 404 a {@code null} item on per-key
+ * routes and {@code NOT_FOUND} otherwise; 400 and 422 {@code INVALID_ARGUMENT}; 408, 429 and 5xx
+ * and connection failures {@code UNAVAILABLE}. Every call is cut off at the request's deadline.
+ */
+class HttpBackendClient implements BackendClient {
+
+	private static final int MAX_REASON_LENGTH = 300;
+
+	private final Map<String, HttpRoute> routes;
+
+	private final WebClient webClient;
+
+	private final Clock clock = Clock.systemUTC();
+
+	HttpBackendClient(HttpBridgeProperties properties, String service, WebClient.Builder webClients) {
+		this.routes = compile(properties, service);
+		ConnectionProvider pool = ConnectionProvider.builder("http-bridge")
+			.maxConnections(properties.maxConnections())
+			.build();
+		HttpClient httpClient = HttpClient.create(pool)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
+		this.webClient = webClients.clientConnector(new ReactorClientHttpConnector(httpClient)).build();
+	}
+
+	@Override
+	public CompletableFuture<List<Object>> call(BusRequest request) {
+		HttpRoute route = this.routes.get(request.headers().operation());
+		if (route == null) {
+			return CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED,
+					"no HTTP route for operation " + request.headers().operation() + "; routes: "
+							+ this.routes.keySet().stream().sorted().toList()));
+		}
+		if (!route.isPerKey()) {
+			return exchange(route, request, null).toFuture().thenApply((body) -> itemsOf(request, body));
+		}
+		if (!request.isKeyed()) {
+			return CompletableFuture.failedFuture(new BackendException(BusStatus.INVALID_ARGUMENT,
+					"route " + route.describe() + " is per key, the request has no keys"));
+		}
+		List<CompletableFuture<Object>> calls = request.keys()
+			.stream()
+			.map((key) -> exchange(route, request, key).toFuture())
+			.toList();
+		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+			.thenApply((done) -> calls.stream().map(CompletableFuture::join).collect(Collectors.toCollection(ArrayList::new)));
+	}
+
+	/** One HTTP call; empty for a 404 on a per-key route, which becomes a null item. */
+	private Mono<Object> exchange(HttpRoute route, BusRequest request, Object key) {
+		Duration budget = request.headers().remaining(this.clock);
+		WebClient.RequestBodySpec spec = this.webClient.method(route.method())
+			.uri(route.uri(request, key))
+			.accept(MediaType.APPLICATION_JSON);
+		WebClient.RequestHeadersSpec<?> call = switch (route.body()) {
+			case NONE -> spec;
+			case ARGS -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(request.args());
+			case REQUEST -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(requestValue(request));
+		};
+		return call.exchangeToMono((response) -> read(route, response))
+			.timeout(budget.isNegative() ? Duration.ZERO : budget)
+			.onErrorMap((ex) -> !(ex instanceof BackendException) && !(ex instanceof TimeoutException),
+					(ex) -> failure(route, ex));
+	}
+
+	private Mono<Object> read(HttpRoute route, ClientResponse response) {
+		HttpStatusCode status = response.statusCode();
+		if (status.is2xxSuccessful()) {
+			return response.bodyToMono(Object.class);
+		}
+		if (status.value() == 404 && route.isPerKey()) {
+			return response.releaseBody().then(Mono.empty());
+		}
+		return response.bodyToMono(String.class)
+			.defaultIfEmpty("")
+			.flatMap((body) -> Mono.error(new BackendException(statusFor(status.value()),
+					"HTTP " + status.value() + " from " + route.describe() + reason(body))));
+	}
+
+	private static BusStatus statusFor(int httpStatus) {
+		return switch (httpStatus) {
+			case 404 -> BusStatus.NOT_FOUND;
+			case 400, 422 -> BusStatus.INVALID_ARGUMENT;
+			case 408, 429 -> BusStatus.UNAVAILABLE;
+			default -> (httpStatus >= 500) ? BusStatus.UNAVAILABLE : BusStatus.INVALID_ARGUMENT;
+		};
+	}
+
+	private static BackendException failure(HttpRoute route, Throwable ex) {
+		if (ex instanceof WebClientRequestException || ex.getCause() instanceof ConnectException) {
+			return new BackendException(BusStatus.UNAVAILABLE,
+					route.describe() + " unreachable: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex);
+		}
+		return new BackendException(BusStatus.INTERNAL, route.describe() + " failed: " + ex.getMessage(), ex);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Object> itemsOf(BusRequest request, Object body) {
+		if (!request.isKeyed()) {
+			List<Object> single = new ArrayList<>(1);
+			single.add(body);
+			return single;
+		}
+		if (body instanceof List<?> list) {
+			return (List<Object>) list;
+		}
+		throw new BackendException(BusStatus.INTERNAL,
+				"a route called once for " + request.keys().size() + " keys must answer a JSON array");
+	}
+
+	private static Map<String, Object> requestValue(BusRequest request) {
+		Map<String, Object> value = new LinkedHashMap<>();
+		if (request.isKeyed()) {
+			value.put("keys", request.keys());
+		}
+		value.put("args", request.args());
+		return value;
+	}
+
+	private static String reason(String body) {
+		if (body.isBlank()) {
+			return "";
+		}
+		String oneLine = body.replaceAll("\\s+", " ").trim();
+		return ": " + ((oneLine.length() > MAX_REASON_LENGTH) ? oneLine.substring(0, MAX_REASON_LENGTH) + "..." : oneLine);
+	}
+
+	private static Map<String, HttpRoute> compile(HttpBridgeProperties properties, String service) {
+		Map<String, HttpRoute> routes = new LinkedHashMap<>();
+		properties.routes().forEach((operation, route) -> {
+			if (!BusTopics.serviceOf(operation).equals(service)) {
+				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
+						+ "' that this bridge serves");
+			}
+			routes.put(operation, new HttpRoute(operation, route, properties.baseUrl()));
+		});
+		return Map.copyOf(routes);
+	}
+
+}

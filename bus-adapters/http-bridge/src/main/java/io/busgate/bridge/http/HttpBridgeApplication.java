@@ -1,0 +1,27 @@
+package io.busgate.bridge.http;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.busgate.bridge.BackendClient;
+import io.busgate.bridge.BridgeProperties;
+
+/** The HTTP/JSON protocol bridge: serves {@code busgate.bridge.service}'s operations over HTTP. */
+@SpringBootApplication
+@EnableConfigurationProperties(HttpBridgeProperties.class)
+public class HttpBridgeApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(HttpBridgeApplication.class, args);
+	}
+
+	@Bean
+	BackendClient httpBackendClient(HttpBridgeProperties properties, BridgeProperties bridge,
+			WebClient.Builder webClients) {
+		return new HttpBackendClient(properties, bridge.service(), webClients);
+	}
+
+}

@@ -1,0 +1,254 @@
+package io.busgate.bridge.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.busgate.bridge.BackendException;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.RequestHeaders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** The HTTP client of the bridge against a real HTTP server on loopback. */
+class HttpBackendClientTests {
+
+	private HttpServer server;
+
+	private final List<String> requested = new CopyOnWriteArrayList<>();
+
+	private final List<String> bodies = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void startBackend() throws IOException {
+		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.server.createContext("/", this::serve);
+		this.server.start();
+	}
+
+	@AfterEach
+	void stopBackend() {
+		this.server.stop(0);
+	}
+
+	@Test
+	void perKeyRouteCallsOncePerKeyAndTurns404IntoNull() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.get", route("GET", "/items/{key}?size={size}")));
+
+		List<Object> items = client.call(request("svc.get", Arrays.asList("1", "missing", "a/b"), Map.of("size", 3)))
+			.get();
+
+		assertThat(items).containsExactly(Map.of("id", "1", "size", "3"), null, Map.of("id", "a/b", "size", "3"));
+		assertThat(this.requested).contains("GET /items/a%2Fb?size=3");
+	}
+
+	@Test
+	void batchRouteIsCalledOnceWithAllKeys() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.batch", route("GET", "/batch?ids={keys}")));
+
+		List<Object> items = client.call(request("svc.batch", List.of("1", "2", "3"), Map.of())).get();
+
+		assertThat(items).containsExactly("1", "2", "3");
+		// Values are encoded whole, the joining commas too; the server decodes them back.
+		assertThat(this.requested).containsExactly("GET /batch?ids=1%2C2%2C3");
+	}
+
+	@Test
+	void keylessRouteAnswersOneItem() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.list", route("GET", "/list?start={start}")));
+
+		List<Object> items = client.call(request("svc.list", null, Map.of("start", 5))).get();
+
+		assertThat(items).containsExactly(List.of(5, 6));
+	}
+
+	@Test
+	void argsAreSentAsJsonBody() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.create",
+				new HttpBridgeProperties.Route(HttpMethod.POST, "/echo", HttpBridgeProperties.Body.ARGS)));
+
+		List<Object> items = client.call(request("svc.create", null, Map.of("text", "hi"))).get();
+
+		assertThat(items).containsExactly(Map.of("text", "hi"));
+		assertThat(this.bodies).containsExactly("{\"text\":\"hi\"}");
+	}
+
+	@Test
+	void backendErrorsMapToStatusesWithTheirReason() {
+		HttpBackendClient client = client(Map.of("svc.fail", route("GET", "/status/{code}")));
+
+		assertThat(failure(client.call(request("svc.fail", null, Map.of("code", 500)))))
+			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+				assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE);
+				assertThat(ex.getMessage()).isEqualTo("HTTP 500 from GET /status/{code} (svc.fail): status 500");
+			});
+		assertThat(failure(client.call(request("svc.fail", null, Map.of("code", 400)))))
+			.isInstanceOfSatisfying(BackendException.class,
+					(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT));
+		assertThat(failure(client.call(request("svc.fail", null, Map.of("code", 404)))))
+			.isInstanceOfSatisfying(BackendException.class,
+					(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.NOT_FOUND));
+	}
+
+	@Test
+	void unreachableBackendIsUnavailable() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
+				URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1), 10,
+				Map.of("svc.get", route("GET", "/items/{key}"))), "svc", WebClient.builder());
+
+		assertThat(failure(client.call(request("svc.get", List.of("1"), Map.of()))))
+			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+				assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE);
+				assertThat(ex.getMessage()).contains("unreachable");
+			});
+	}
+
+	@Test
+	void slowBackendIsCutOffAtTheDeadline() {
+		HttpBackendClient client = client(Map.of("svc.slow", route("GET", "/slow")));
+		Instant start = Instant.now();
+
+		Throwable failure = failure(client.call(request("svc.slow", null, Map.of(), Duration.ofMillis(300))));
+
+		assertThat(failure).isInstanceOf(TimeoutException.class);
+		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void unknownOperationAndMissingArgumentAreReported() {
+		HttpBackendClient client = client(Map.of("svc.list", route("GET", "/list?start={start}")));
+
+		assertThat(failure(client.call(request("svc.nope", null, Map.of()))))
+			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+				assertThat(ex.status()).isEqualTo(BusStatus.UNIMPLEMENTED);
+				assertThat(ex.getMessage()).contains("no HTTP route for operation svc.nope");
+			});
+		assertThatExceptionOfType(BackendException.class)
+			.isThrownBy(() -> client.call(request("svc.list", null, Map.of())).join())
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("needs argument 'start'"));
+	}
+
+	@Test
+	void routeOfAnotherServiceIsRejectedAtStartup() {
+		assertThatIllegalArgumentException().isThrownBy(() -> client(Map.of("other.get", route("GET", "/x"))))
+			.withMessageContaining("does not belong to service 'svc'");
+	}
+
+	private HttpBackendClient client(Map<String, HttpBridgeProperties.Route> routes) {
+		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+		return new HttpBackendClient(new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, routes), "svc",
+				WebClient.builder());
+	}
+
+	private static HttpBridgeProperties.Route route(String method, String path) {
+		return new HttpBridgeProperties.Route(HttpMethod.valueOf(method), path, HttpBridgeProperties.Body.NONE);
+	}
+
+	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args) {
+		return request(operation, keys, args, Duration.ofSeconds(5));
+	}
+
+	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args,
+			Duration timeToLive) {
+		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plus(timeToLive),
+				null), keys, args);
+	}
+
+	private static Throwable failure(CompletableFuture<?> future) {
+		try {
+			future.get();
+			throw new AssertionError("expected the call to fail");
+		}
+		catch (ExecutionException ex) {
+			return ex.getCause();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private void serve(HttpExchange exchange) throws IOException {
+		URI uri = exchange.getRequestURI();
+		this.requested.add(exchange.getRequestMethod() + " " + uri.getRawPath()
+				+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
+		String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+		if (!body.isEmpty()) {
+			this.bodies.add(body);
+		}
+		String path = uri.getPath();
+		String query = (uri.getQuery() != null) ? uri.getQuery() : "";
+		if (path.equals("/items/missing")) {
+			respond(exchange, 404, "{\"detail\":\"no such item\"}");
+		}
+		else if (path.startsWith("/items/")) {
+			respond(exchange, 200, "{\"id\":\"" + path.substring("/items/".length()) + "\",\"size\":\""
+					+ query.replace("size=", "") + "\"}");
+		}
+		else if (path.equals("/batch")) {
+			String ids = query.replace("ids=", "");
+			respond(exchange, 200, "[\"" + String.join("\",\"", ids.split(",")) + "\"]");
+		}
+		else if (path.equals("/list")) {
+			int start = Integer.parseInt(query.replace("start=", ""));
+			respond(exchange, 200, "[" + start + "," + (start + 1) + "]");
+		}
+		else if (path.equals("/echo")) {
+			respond(exchange, 200, body);
+		}
+		else if (path.startsWith("/status/")) {
+			int code = Integer.parseInt(path.substring("/status/".length()));
+			respond(exchange, code, "status " + code);
+		}
+		else if (path.equals("/slow")) {
+			try {
+				Thread.sleep(3000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			respond(exchange, 200, "[]");
+		}
+		else {
+			respond(exchange, 404, "");
+		}
+	}
+
+	private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
+	}
+
+}
