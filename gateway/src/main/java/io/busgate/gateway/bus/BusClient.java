@@ -1,0 +1,138 @@
+package io.busgate.gateway.bus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.kafka.core.KafkaTemplate;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusReply;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.CorrelationIds;
+import io.busgate.bus.RequestHeaders;
+
+/**
+ * Sends requests to the bus and completes them with their replies. Nothing blocks: a request is
+ * a future that the reply listener (or the reply timeout) completes.
+ */
+public class BusClient {
+
+	private final KafkaTemplate<String, byte[]> template;
+
+	private final BusCodec codec;
+
+	private final PendingReplies pending;
+
+	private final String replyTopic;
+
+	private final Duration replyTimeout;
+
+	private final Duration requestBudget;
+
+	private final Executor executor;
+
+	private final Clock clock;
+
+	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies pending, String replyTopic,
+			Duration replyTimeout, Duration requestBudget, Executor executor, Clock clock) {
+		this.template = template;
+		this.codec = codec;
+		this.pending = pending;
+		this.replyTopic = replyTopic;
+		this.replyTimeout = replyTimeout;
+		this.requestBudget = requestBudget;
+		this.executor = executor;
+		this.clock = clock;
+	}
+
+	/**
+	 * Requests the items for some keys, or one item for a keyless call.
+	 * @param operation the operation, {@code <service>.<name>}
+	 * @param keys the keys, or {@code null} for a keyless call
+	 * @param args arguments shared by all keys
+	 * @return the items in key order, or a future failed with a {@link BusFieldException}
+	 */
+	public CompletableFuture<List<Object>> query(String operation, List<Object> keys, Map<String, Object> args) {
+		return request(operation, keys, args, null);
+	}
+
+	/**
+	 * Requests a mutation. The idempotency key lets the bridge recognise a redelivery of the
+	 * same mutation.
+	 */
+	public CompletableFuture<List<Object>> mutate(String operation, List<Object> keys, Map<String, Object> args,
+			String idempotencyKey) {
+		return request(operation, keys, args, idempotencyKey);
+	}
+
+	/** Requests waiting for their reply right now. */
+	public int pendingCount() {
+		return this.pending.size();
+	}
+
+	private CompletableFuture<List<Object>> request(String operation, List<Object> keys, Map<String, Object> args,
+			String idempotencyKey) {
+		String correlationId = CorrelationIds.next();
+		RequestHeaders headers = new RequestHeaders(correlationId, operation, this.replyTopic,
+				this.clock.instant().plus(this.requestBudget), idempotencyKey);
+		BusRequest request = new BusRequest(headers, keys, args);
+		CompletableFuture<BusReply> reply = this.pending.register(correlationId, this.replyTimeout);
+		try {
+			// The producer blocks while it has no metadata for the topic or its buffer is full
+			// (broker gone): keep that off the caller's thread, which may be a network thread.
+			this.executor.execute(() -> send(request));
+		}
+		catch (RejectedExecutionException ex) {
+			this.pending.fail(correlationId, BusFieldException.unavailable(operation, ex));
+		}
+		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
+		return reply.handleAsync((result, failure) -> itemsOf(request, result, failure), this.executor);
+	}
+
+	private void send(BusRequest request) {
+		String correlationId = request.headers().correlationId();
+		String operation = request.headers().operation();
+		try {
+			this.template.send(this.codec.requestRecord(request)).whenComplete((result, failure) -> {
+				if (failure != null) {
+					this.pending.fail(correlationId, BusFieldException.unavailable(operation, failure));
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			this.pending.fail(correlationId, BusFieldException.unavailable(operation, ex));
+		}
+	}
+
+	private List<Object> itemsOf(BusRequest request, BusReply reply, Throwable failure) {
+		String operation = request.headers().operation();
+		if (failure != null) {
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+					: failure;
+			if (cause instanceof TimeoutException) {
+				throw BusFieldException.timeout(operation, this.replyTimeout);
+			}
+			if (cause instanceof BusFieldException fieldFailure) {
+				throw fieldFailure;
+			}
+			throw new BusFieldException(BusStatus.INTERNAL.code(), operation + " failed", cause);
+		}
+		if (!reply.isOk()) {
+			throw BusFieldException.of(reply.status(), reply.errorMessage());
+		}
+		if (reply.items().size() != request.expectedItemCount()) {
+			throw BusFieldException.of(BusStatus.INTERNAL, operation + " answered " + reply.items().size()
+					+ " items for " + request.expectedItemCount() + " keys");
+		}
+		return reply.items();
+	}
+
+}

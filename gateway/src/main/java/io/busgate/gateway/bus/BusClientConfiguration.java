@@ -1,0 +1,120 @@
+package io.busgate.gateway.bus;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.common.config.TopicConfig;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.kafka.support.TopicPartitionOffset.SeekPosition;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+import io.busgate.bus.BusClientDefaults;
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusTopics;
+import io.busgate.gateway.GatewayProperties;
+
+/**
+ * The gateway's side of the bus: one shared producer for requests, and one consumer that reads
+ * this instance's reply topic.
+ */
+@Configuration(proxyBeanMethods = false)
+public class BusClientConfiguration {
+
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer busProducerDefaults() {
+		return (factory) -> factory.updateConfigs(BusClientDefaults.producer());
+	}
+
+	@Bean
+	DefaultKafkaConsumerFactoryCustomizer busConsumerDefaults() {
+		return (factory) -> factory.updateConfigs(BusClientDefaults.consumer());
+	}
+
+	@Bean
+	BusCodec busCodec() {
+		return new BusCodec();
+	}
+
+	@Bean
+	PendingReplies pendingReplies() {
+		return new PendingReplies();
+	}
+
+	/** Sends requests and runs what follows a reply, off the network and consumer threads. */
+	@Bean
+	ThreadPoolTaskExecutor busExecutor() {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix("bus-");
+		executor.setCorePoolSize(Runtime.getRuntime().availableProcessors());
+		executor.setMaxPoolSize(Runtime.getRuntime().availableProcessors());
+		return executor;
+	}
+
+	@Bean
+	KafkaAdmin.NewTopics replyTopics(GatewayProperties properties) {
+		String replies = BusTopics.replies(properties.instanceId());
+		return new KafkaAdmin.NewTopics(
+				TopicBuilder.name(replies)
+					.partitions(properties.replyPartitions())
+					.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(properties.replyRetention().toMillis()))
+					.build(),
+				TopicBuilder.name(BusTopics.deadLetter(replies)).partitions(1).build());
+	}
+
+	@Bean
+	ReplyListener replyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template) {
+		return new ReplyListener(pending, codec, template);
+	}
+
+	/**
+	 * Reads all partitions of the reply topic by assignment, not through a consumer group:
+	 * there is no rebalance to wait for, and every partition starts at its end because a
+	 * gateway only waits for replies to requests it sends from now on.
+	 */
+	@Bean
+	ConcurrentMessageListenerContainer<String, byte[]> replyListenerContainer(GatewayProperties properties,
+			ConsumerFactory<String, byte[]> consumerFactory, ReplyListener listener) {
+		String replies = BusTopics.replies(properties.instanceId());
+		TopicPartitionOffset[] partitions = IntStream.range(0, properties.replyPartitions())
+			.mapToObj((partition) -> new TopicPartitionOffset(replies, partition, SeekPosition.END))
+			.toArray(TopicPartitionOffset[]::new);
+		ContainerProperties containerProperties = new ContainerProperties(partitions);
+		// Without a group id the container commits nothing, which is right for replies.
+		containerProperties.setMessageListener(listener);
+		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+				consumerFactory, containerProperties);
+		container.setBeanName("busgate-replies");
+		return container;
+	}
+
+	@Bean
+	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
+			PendingReplies pending, ThreadPoolTaskExecutor busExecutor) {
+		return new BusClient(template, codec, pending, BusTopics.replies(properties.instanceId()),
+				properties.replyTimeout(), properties.requestBudget(), busExecutor, Clock.systemUTC());
+	}
+
+	/** Ready only once the reply partitions are held, so no reply can be missed. */
+	@Bean
+	HealthIndicator busRepliesHealthIndicator(ReplyListener listener, GatewayProperties properties) {
+		String replies = BusTopics.replies(properties.instanceId());
+		return () -> (listener.isAssigned() ? Health.up() : Health.outOfService())
+			.withDetails(Map.of("topic", replies))
+			.build();
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.busgate.gateway.bus;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusContractException;
+import io.busgate.bus.BusStatus;
+
+/**
+ * Reads this gateway's reply topic and completes the waiting requests. Replies that nobody waits
+ * for any more are dropped; undecodable replies fail their request (when their correlation id is
+ * readable) and go to the reply topic's dead-letter topic.
+ */
+final class ReplyListener implements BatchMessageListener<String, byte[]>, ConsumerSeekAware {
+
+	private static final Log logger = LogFactory.getLog(ReplyListener.class);
+
+	private final PendingReplies pending;
+
+	private final BusCodec codec;
+
+	private final KafkaTemplate<String, byte[]> template;
+
+	private volatile boolean assigned;
+
+	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template) {
+		this.pending = pending;
+		this.codec = codec;
+		this.template = template;
+	}
+
+	@Override
+	public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
+		for (ConsumerRecord<String, byte[]> record : records) {
+			try {
+				if (!this.pending.complete(this.codec.readReply(record)) && logger.isDebugEnabled()) {
+					logger.debug("Dropping a reply nobody waits for (late or duplicate): " + record.key());
+				}
+			}
+			catch (BusContractException ex) {
+				undecodable(record, ex);
+			}
+		}
+	}
+
+	/**
+	 * Called once the reply partitions are assigned and positioned at their end: from now on no
+	 * reply to a request sent by this gateway can be missed.
+	 */
+	@Override
+	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+		this.assigned = true;
+	}
+
+	@Override
+	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+		this.assigned = false;
+	}
+
+	boolean isAssigned() {
+		return this.assigned;
+	}
+
+	private void undecodable(ConsumerRecord<String, byte[]> record, BusContractException ex) {
+		logger.warn("Dead-lettering an undecodable reply: " + ex.getMessage());
+		this.template.send(this.codec.deadLetterRecord(record, ex.getMessage()));
+		try {
+			this.pending.fail(this.codec.readCorrelationId(record),
+					BusFieldException.of(BusStatus.INTERNAL, "the reply could not be decoded: " + ex.getMessage()));
+		}
+		catch (BusContractException noCorrelationId) {
+			// Nothing to fail: the request it belonged to, if any, times out.
+		}
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.busgate.gateway.graphql;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.dataloader.Try;
+
+import io.busgate.gateway.bus.BusClient;
+
+/**
+ * The batch function of the one DataLoader behind every {@code @bus} field: the keys wanted in
+ * one execution tick are grouped by operation and arguments, and each group leaves as one
+ * request record. A group that fails fails only its own keys.
+ */
+final class BusBatchLoader {
+
+	/** The name the loader is registered under for each request. */
+	static final String NAME = "bus";
+
+	private final BusClient client;
+
+	BusBatchLoader(BusClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * Loads a batch. Items not found are left out of the map (and load as {@code null}); keys of
+	 * a failed group map to a failed {@link Try}.
+	 */
+	CompletableFuture<Map<BusKey, Object>> load(Set<BusKey> keys) {
+		Map<Group, List<BusKey>> groups = keys.stream()
+			.collect(Collectors.groupingBy((key) -> new Group(key.operation(), key.args()), LinkedHashMap::new,
+					Collectors.toList()));
+		Map<BusKey, Object> results = new ConcurrentHashMap<>();
+		CompletableFuture<?>[] requests = groups.entrySet()
+			.stream()
+			.map((group) -> request(group.getKey(), group.getValue(), results))
+			.toArray(CompletableFuture[]::new);
+		return CompletableFuture.allOf(requests).thenApply((done) -> results);
+	}
+
+	private CompletableFuture<Void> request(Group group, List<BusKey> keys, Map<BusKey, Object> results) {
+		List<Object> keyValues = keys.stream().map(BusKey::key).toList();
+		return this.client.query(group.operation(), keyValues, group.args()).handle((items, failure) -> {
+			for (int i = 0; i < keys.size(); i++) {
+				if (failure != null) {
+					results.put(keys.get(i), Try.failed(unwrap(failure)));
+				}
+				else if (items.get(i) != null) {
+					results.put(keys.get(i), items.get(i));
+				}
+			}
+			return null;
+		});
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	private record Group(String operation, Map<String, Object> args) {
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.busgate.gateway.graphql;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import graphql.language.OperationDefinition;
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import org.dataloader.DataLoader;
+
+import io.busgate.gateway.bus.BusClient;
+
+/**
+ * Fetches a {@code @bus} field. Queries go through the request's DataLoader so that keys are
+ * batched; mutations are sent one by one, each with its own idempotency key, in the order
+ * GraphQL executes them.
+ */
+final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
+
+	private final BusBinding binding;
+
+	private final BusClient client;
+
+	BusDataFetcher(BusBinding binding, BusClient client) {
+		this.binding = binding;
+		this.client = client;
+	}
+
+	@Override
+	public CompletableFuture<Object> get(DataFetchingEnvironment environment) {
+		Map<String, Object> args = new LinkedHashMap<>(environment.getArguments());
+		Object key = switch (this.binding.keySource()) {
+			case ARGUMENT -> args.remove(this.binding.key());
+			case PARENT -> parentKey(environment.getSource());
+			case NONE -> null;
+		};
+		if (this.binding.keySource() != BusBinding.KeySource.NONE && key == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		if (isMutation(environment)) {
+			List<Object> keys = (key != null) ? keysOf(key) : null;
+			return this.client.mutate(this.binding.operation(), keys, args, UUID.randomUUID().toString())
+				.thenApply((items) -> (key instanceof List) ? items : items.get(0));
+		}
+		if (key == null) {
+			return this.client.query(this.binding.operation(), null, args).thenApply((items) -> items.get(0));
+		}
+		DataLoader<BusKey, Object> loader = environment.getDataLoader(BusBatchLoader.NAME);
+		if (key instanceof List<?> keys) {
+			return loader.loadMany(keys.stream().map((each) -> new BusKey(this.binding.operation(), each, args)).toList())
+				.thenApply((items) -> items);
+		}
+		return loader.load(new BusKey(this.binding.operation(), key, args));
+	}
+
+	private Object parentKey(Object source) {
+		if (source instanceof Map<?, ?> parent) {
+			return parent.get(this.binding.key());
+		}
+		throw new IllegalStateException(this.binding.coordinates() + " takes its key from its parent's field '"
+				+ this.binding.key() + "', but the parent is not an object from the bus");
+	}
+
+	private static List<Object> keysOf(Object key) {
+		if (key instanceof List<?> keys) {
+			return List.copyOf(keys);
+		}
+		return List.of(key);
+	}
+
+	private static boolean isMutation(DataFetchingEnvironment environment) {
+		return environment.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION
+				&& environment.getExecutionStepInfo().getPath().getLevel() == 1;
+	}
+
+}

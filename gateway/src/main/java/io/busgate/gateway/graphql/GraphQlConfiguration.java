@@ -1,0 +1,66 @@
+package io.busgate.gateway.graphql;
+
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.graphql.execution.BatchLoaderRegistry;
+import org.springframework.graphql.execution.RuntimeWiringConfigurer;
+import org.springframework.graphql.server.webflux.GraphQlHttpHandler;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.busgate.gateway.GatewayProperties;
+import io.busgate.gateway.bus.BusClient;
+
+/**
+ * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
+ * errors with codes, document limits, and GET next to POST on {@code /graphql}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class GraphQlConfiguration {
+
+	@Bean
+	RuntimeWiringConfigurer busDirectiveWiring(BusClient client) {
+		return (wiring) -> wiring.directive(BusDirectiveWiring.DIRECTIVE, new BusDirectiveWiring(client));
+	}
+
+	@Bean
+	BusBatchLoader busBatchLoader(BusClient client, BatchLoaderRegistry registry) {
+		BusBatchLoader loader = new BusBatchLoader(client);
+		registry.<BusKey, Object>forName(BusBatchLoader.NAME)
+			.registerMappedBatchLoader((keys, environment) -> Mono.fromFuture(loader.load(keys)));
+		return loader;
+	}
+
+	@Bean
+	BusErrorResolver busErrorResolver() {
+		return new BusErrorResolver();
+	}
+
+	@Bean
+	MaxQueryDepthInstrumentation maxQueryDepthInstrumentation(GatewayProperties properties) {
+		return new MaxQueryDepthInstrumentation(properties.maxQueryDepth());
+	}
+
+	@Bean
+	MaxQueryComplexityInstrumentation maxQueryComplexityInstrumentation(GatewayProperties properties) {
+		return new MaxQueryComplexityInstrumentation(properties.maxQueryComplexity());
+	}
+
+	/** Ahead of Boot's GraphQL routes, which answer GET on the endpoint with 405. */
+	@Bean
+	@Order(-1)
+	RouterFunction<ServerResponse> graphQlGetRoute(GraphQlHttpHandler httpHandler, GraphQlProperties properties,
+			JsonMapper jsonMapper) {
+		GraphQlGetHandler handler = new GraphQlGetHandler(httpHandler, jsonMapper);
+		return RouterFunctions.route().GET(properties.getHttp().getPath(), handler::handle).build();
+	}
+
+}

@@ -1,0 +1,228 @@
+package io.busgate.gateway;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.graphql.ResponseError;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.gateway.bus.BusClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway over a real broker, answered by a {@link FakeUserBridge} that speaks the bus
+ * contract: the SDL binding, batching, error codes, timeouts, GET, and document limits.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=gateway", "busgate.gateway.reply-timeout=2s",
+				"busgate.gateway.instance-id=gateway-tests" })
+@AutoConfigureHttpGraphQlTester
+@AutoConfigureWebTestClient
+@EmbeddedKafka(topics = "user.requests")
+class BusGraphQlTests {
+
+	@Autowired
+	private HttpGraphQlTester graphQl;
+
+	@Autowired
+	private WebTestClient web;
+
+	@Autowired
+	private FakeUserBridge bridge;
+
+	@Autowired
+	private BusClient busClient;
+
+	@BeforeEach
+	void reset() {
+		this.bridge.reset();
+	}
+
+	@Test
+	void fieldsBoundWithBusAreFetchedOverKafka() {
+		this.graphQl.documentName("getUserWithFriends")
+			.variable("id", "1")
+			.execute()
+			.path("getUser.name")
+			.entity(String.class)
+			.isEqualTo("User 1")
+			.path("getUser.friends[*].id")
+			.entityList(String.class)
+			.containsExactly("2", "3", "4");
+	}
+
+	@Test
+	void unknownIdIsNullWithoutError() {
+		this.graphQl.documentName("unknownUser").execute().errors().verify().path("getUser").valueIsNull();
+	}
+
+	@Test
+	void listArgumentAsksForSeveralKeysInOrder() {
+		this.graphQl.documentName("usersByIds")
+			.execute()
+			.errors()
+			.verify()
+			.path("users[0].name")
+			.entity(String.class)
+			.isEqualTo("User 2")
+			.path("users[1]")
+			.valueIsNull()
+			.path("users[2].name")
+			.entity(String.class)
+			.isEqualTo("User 1");
+		assertThat(this.bridge.requestsFor("user.getUsers")).singleElement()
+			.satisfies((request) -> assertThat(request.keys()).containsExactly("2", "999999", "1"));
+	}
+
+	@Test
+	void keylessFieldSendsItsArguments() {
+		this.graphQl.documentName("pageOfUsers")
+			.execute()
+			.path("getUsers[*].id")
+			.entityList(String.class)
+			.containsExactly("11", "12");
+		assertThat(this.bridge.requestsFor("user.listUsers")).singleElement()
+			.satisfies((request) -> assertThat(request.args()).isEqualTo(Map.of("start", 10, "pageSize", 2)));
+	}
+
+	@Test
+	void twentyFieldsOfOneLevelLeaveAsOneRecord() {
+		this.graphQl.documentName("twentyUsers").execute().path("u20.name").entity(String.class).isEqualTo("User 20");
+
+		List<BusRequest> requests = this.bridge.requestsFor("user.getUsers");
+		assertThat(requests).hasSize(1);
+		assertThat(requests.get(0).keys()).hasSize(20);
+	}
+
+	@Test
+	void nestedLevelIsOneRecordForAllParents() {
+		this.graphQl.documentName("friendsOfFriends")
+			.execute()
+			.path("getUser.friends[*].friends")
+			.entityList(Object.class)
+			.hasSize(20);
+
+		List<BusRequest> requests = this.bridge.requestsFor("user.getFriends");
+		assertThat(requests).hasSize(2);
+		assertThat(requests.get(1).keys()).hasSize(20);
+		assertThat(requests.get(1).args()).isEqualTo(Map.of("start", 0, "pageSize", 2));
+	}
+
+	@Test
+	void missingReplyFailsOnlyThatFieldWithUpstreamTimeout() {
+		this.bridge.silent.add("user.listUsers");
+		Instant start = Instant.now();
+
+		this.graphQl.documentName("userAndPage")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
+				assertThat(error.getPath()).isEqualTo("getUsers");
+				assertThat(error.getExtensions()).containsEntry("code", "UPSTREAM_TIMEOUT");
+			}))
+			.path("getUser.name")
+			.entity(String.class)
+			.isEqualTo("User 1")
+			.path("getUsers")
+			.valueIsNull();
+
+		assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
+		await().until(() -> this.busClient.pendingCount() == 0);
+	}
+
+	@Test
+	void errorReplyBecomesAnErrorWithTheReplyStatusAsCode() {
+		this.bridge.failing.put("user.getUsers", BusStatus.UNAVAILABLE);
+
+		this.graphQl.documentName("unknownUser")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement()
+				.extracting(ResponseError::getExtensions)
+				.satisfies((extensions) -> assertThat(extensions).containsEntry("code", "UNAVAILABLE")));
+	}
+
+	@Test
+	void getServesQueries() {
+		this.web.get()
+			.uri((uri) -> uri.path("/graphql").queryParam("query", "{q}").build("{ getUser(id: \"7\") { name } }"))
+			.accept(MediaType.APPLICATION_JSON)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.data.getUser.name")
+			.isEqualTo("User 7");
+	}
+
+	@Test
+	void getRefusesMutationsAndMissingQuery() {
+		this.web.get()
+			.uri((uri) -> uri.path("/graphql").queryParam("query", "{q}").build("mutation { x }"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
+			.expectHeader()
+			.valueEquals("Allow", "POST");
+		this.web.get().uri("/graphql").exchange().expectStatus().isBadRequest();
+		this.web.get()
+			.uri((uri) -> uri.path("/graphql").queryParam("query", "{q}").queryParam("variables", "{v}")
+				.build("{ getUser(id: \"7\") { name } }", "not json"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+	}
+
+	@Test
+	void tooDeepDocumentIsRefusedBeforeAnythingIsSent() {
+		this.graphQl.documentName("tooDeep")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement()
+				.satisfies((error) -> assertThat(error.getMessage()).contains("maximum query depth exceeded")));
+		assertThat(this.bridge.requests).isEmpty();
+	}
+
+	@Test
+	void readyOnceTheReplyConsumerHoldsItsPartitions() {
+		this.web.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+	}
+
+	@TestConfiguration
+	static class Bridge {
+
+		@Bean
+		FakeUserBridge fakeUserBridge(KafkaTemplate<String, byte[]> template) {
+			return new FakeUserBridge(template);
+		}
+
+	}
+
+}

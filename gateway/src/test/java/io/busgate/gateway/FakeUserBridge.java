@@ -1,0 +1,101 @@
+package io.busgate.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusReply;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+
+/**
+ * Stands in for the HTTP bridge and user service: answers {@code user.requests} over the real
+ * broker by the bus contract, from 50 generated users, and records what it was asked. The gateway
+ * under test cannot tell it from the real thing.
+ */
+class FakeUserBridge {
+
+	static final int USERS = 50;
+
+	private final KafkaTemplate<String, byte[]> template;
+
+	private final BusCodec codec = new BusCodec();
+
+	final List<BusRequest> requests = new CopyOnWriteArrayList<>();
+
+	/** Operations that get no reply at all. */
+	final Set<String> silent = ConcurrentHashMap.newKeySet();
+
+	/** Operations answered with an error reply of the given status. */
+	final Map<String, BusStatus> failing = new ConcurrentHashMap<>();
+
+	FakeUserBridge(KafkaTemplate<String, byte[]> template) {
+		this.template = template;
+	}
+
+	void reset() {
+		this.requests.clear();
+		this.silent.clear();
+		this.failing.clear();
+	}
+
+	List<BusRequest> requestsFor(String operation) {
+		return this.requests.stream().filter((request) -> request.headers().operation().equals(operation)).toList();
+	}
+
+	@KafkaListener(topics = "user.requests", groupId = "fake-user-bridge",
+			properties = "auto.offset.reset=earliest")
+	void onRequest(ConsumerRecord<String, byte[]> record) {
+		BusRequest request = this.codec.readRequest(record);
+		this.requests.add(request);
+		String operation = request.headers().operation();
+		if (this.silent.contains(operation)) {
+			return;
+		}
+		String correlationId = request.headers().correlationId();
+		BusStatus failure = this.failing.get(operation);
+		BusReply reply = (failure != null) ? BusReply.error(correlationId, failure, operation + " failed on purpose")
+				: BusReply.ok(correlationId, answer(request));
+		this.template.send(this.codec.replyRecord(request.headers(), reply));
+	}
+
+	private static List<Object> answer(BusRequest request) {
+		return switch (request.headers().operation()) {
+			case "user.getUsers" -> request.keys().stream().map((key) -> user(Integer.parseInt(key.toString()))).toList();
+			case "user.getFriends" -> request.keys()
+				.stream()
+				.map((key) -> (Object) friendsOf(key, (Integer) request.args().get("pageSize")))
+				.toList();
+			case "user.listUsers" -> {
+				int start = (Integer) request.args().get("start");
+				int pageSize = (Integer) request.args().get("pageSize");
+				yield List.of(IntStream.range(start + 1, start + 1 + pageSize).mapToObj(FakeUserBridge::user).toList());
+			}
+			default -> throw new IllegalArgumentException(request.headers().operation());
+		};
+	}
+
+	private static Object user(int id) {
+		return (id >= 1 && id <= USERS) ? Map.of("id", Integer.toString(id), "name", "User " + id) : null;
+	}
+
+	private static List<Object> friendsOf(Object key, int pageSize) {
+		int id = Integer.parseInt(key.toString());
+		List<Object> friends = new ArrayList<>();
+		for (int i = 1; i <= pageSize; i++) {
+			friends.add(user((id + i - 1) % USERS + 1));
+		}
+		return friends;
+	}
+
+}
