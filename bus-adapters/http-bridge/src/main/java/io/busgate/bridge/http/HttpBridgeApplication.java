@@ -1,7 +1,7 @@
 package io.busgate.bridge.http;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -15,7 +15,15 @@ import io.busgate.bridge.BridgeProperties;
 public class HttpBridgeApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(HttpBridgeApplication.class, args);
+		application().run(args);
+	}
+
+	/**
+	 * The application, reading its own {@code http-bridge.yml} (and {@code http-bridge-<profile>.yml}),
+	 * so that apps sharing a classpath never read each other's configuration.
+	 */
+	public static SpringApplicationBuilder application() {
+		return new SpringApplicationBuilder(HttpBridgeApplication.class).properties("spring.config.name=http-bridge");
 	}
 
 	@Bean

@@ -1,0 +1,202 @@
+package io.busgate.systemtests;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusTopics;
+import io.busgate.bus.CorrelationIds;
+import io.busgate.bus.RequestHeaders;
+import io.busgate.gateway.bus.BusClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * GIVEN a broker, the user service, the HTTP bridge and a gateway; WHEN clients query users;
+ * THEN every answer travels gateway -> Kafka -> bridge -> HTTP -> user service and back.
+ */
+@EmbeddedKafka(partitions = 6)
+class UserQueriesSystemTests {
+
+	private static final String USER_REQUESTS = BusTopics.requests("user");
+
+	private static UserStack stack;
+
+	private static EmbeddedKafkaBroker broker;
+
+	private final BusCodec codec = new BusCodec();
+
+	@BeforeAll
+	static void startStack(EmbeddedKafkaBroker embeddedKafka) {
+		broker = embeddedKafka;
+		stack = new UserStack(embeddedKafka.getBrokersAsString());
+	}
+
+	@AfterAll
+	static void stopStack() {
+		if (stack != null) {
+			stack.close();
+		}
+	}
+
+	@Test
+	void userWithFriendsComesFromTheUserService() {
+		Map<?, ?> user = userService().get().uri("/user/1").exchange().returnResult(Map.class).getResponseBody().blockFirst();
+		List<?> friends = userService().get()
+			.uri("/user/1/friends?pageSize=3")
+			.exchange()
+			.returnResult(List.class)
+			.getResponseBody()
+			.blockFirst();
+
+		graphQl().documentName("userWithFriends")
+			.execute()
+			.path("getUser.id")
+			.entity(String.class)
+			.isEqualTo("1")
+			.path("getUser.name")
+			.entity(String.class)
+			.isEqualTo((String) user.get("name"))
+			.path("getUser.friends")
+			.entityList(Map.class)
+			.isEqualTo(friends);
+		assertThat(friends).hasSize(3);
+	}
+
+	@Test
+	void twentyUsersOfOneLevelAreOneRequestRecord() {
+		try (Consumer<String, byte[]> requests = endOf(USER_REQUESTS)) {
+			graphQl().documentName("twentyUsers").execute().path("u20.id").entity(String.class).isEqualTo("20");
+
+			List<ConsumerRecord<String, byte[]>> sent = drain(requests);
+			assertThat(sent).singleElement().satisfies((record) -> {
+				BusRequest request = this.codec.readRequest(record);
+				assertThat(request.headers().operation()).isEqualTo("user.getUsers");
+				assertThat(request.keys()).hasSize(20);
+			});
+		}
+	}
+
+	@Test
+	void unknownUserIsNullWithoutError() {
+		graphQl().documentName("unknownUser").execute().errors().verify().path("getUser").valueIsNull();
+	}
+
+	@Test
+	void malformedRequestIsDeadLetteredAndTheBridgeGoesOn() {
+		try (Consumer<String, byte[]> deadLetters = endOf(BusTopics.deadLetter(USER_REQUESTS))) {
+			RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), "user.getUsers",
+					BusTopics.replies("nobody"), Instant.now().plusSeconds(30), null);
+			ProducerRecord<String, byte[]> valid = this.codec
+				.requestRecord(new BusRequest(headers, List.of("1"), Map.of()));
+			ProducerRecord<String, byte[]> malformed = new ProducerRecord<>(USER_REQUESTS, valid.key(),
+					"this is not JSON".getBytes(StandardCharsets.UTF_8));
+			valid.headers().forEach((header) -> malformed.headers().add(header));
+			template().send(malformed).join();
+
+			List<ConsumerRecord<String, byte[]>> deadLettered = new ArrayList<>();
+			await().untilAsserted(() -> {
+				deadLettered.addAll(drain(deadLetters));
+				assertThat(deadLettered).singleElement()
+					.satisfies((record) -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
+						.isEqualTo("this is not JSON"));
+			});
+		}
+		graphQl().documentName("userName").execute().path("getUser.name").entity(String.class).satisfies(
+				(name) -> assertThat(name).isNotBlank());
+	}
+
+	@Test
+	void stoppedBridgeFailsTheFieldWithUpstreamTimeoutAndTheGatewayStaysHealthy() {
+		stack.stopBridge();
+		try {
+			Instant start = Instant.now();
+			graphQl().documentName("userName")
+				.execute()
+				.errors()
+				.satisfy((errors) -> assertThat(errors).singleElement()
+					.satisfies((error) -> assertThat(error.getExtensions()).containsEntry("code", "UPSTREAM_TIMEOUT")))
+				.path("getUser")
+				.valueIsNull();
+			assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(5));
+			gateway().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+			assertThat(stack.gateway().getBean(BusClient.class).pendingCount()).isZero();
+		}
+		finally {
+			stack.startBridgeAgain();
+		}
+	}
+
+	private HttpGraphQlTester graphQl() {
+		return HttpGraphQlTester.create(WebTestClient.bindToServer()
+			.baseUrl(stack.gatewayUrl() + "/graphql")
+			.responseTimeout(Duration.ofSeconds(20))
+			.build());
+	}
+
+	private WebTestClient gateway() {
+		return WebTestClient.bindToServer().baseUrl(stack.gatewayUrl()).build();
+	}
+
+	private WebTestClient userService() {
+		return WebTestClient.bindToServer().baseUrl(stack.userServiceUrl()).build();
+	}
+
+	@SuppressWarnings("unchecked")
+	private KafkaTemplate<String, byte[]> template() {
+		return stack.gateway().getBean(KafkaTemplate.class);
+	}
+
+	/** A consumer of all partitions of a topic, positioned at their current end. */
+	private static Consumer<String, byte[]> endOf(String topic) {
+		Map<String, Object> props = KafkaTestUtils.consumerProps(broker, CorrelationIds.next(), false);
+		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
+				new ByteArrayDeserializer())
+			.createConsumer();
+		List<TopicPartition> partitions = consumer.partitionsFor(topic)
+			.stream()
+			.map((info) -> new TopicPartition(topic, info.partition()))
+			.toList();
+		consumer.assign(partitions);
+		consumer.seekToEnd(partitions);
+		partitions.forEach(consumer::position);
+		return consumer;
+	}
+
+	/** Whatever arrives until the topic stays quiet for a second. */
+	private static List<ConsumerRecord<String, byte[]>> drain(Consumer<String, byte[]> consumer) {
+		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+		int before;
+		do {
+			before = records.size();
+			consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
+		}
+		while (records.size() > before);
+		return records;
+	}
+
+}
