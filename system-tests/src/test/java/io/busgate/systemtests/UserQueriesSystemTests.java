@@ -7,22 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.kafka.test.utils.KafkaTestUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.BusCodec;
@@ -30,6 +24,7 @@ import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.test.TopicTail;
 import io.busgate.gateway.bus.BusClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,10 +84,10 @@ class UserQueriesSystemTests {
 
 	@Test
 	void twentyUsersOfOneLevelAreOneRequestRecord() {
-		try (Consumer<String, byte[]> requests = endOf(USER_REQUESTS)) {
+		try (TopicTail requests = TopicTail.atEnd(broker.getBrokersAsString(), USER_REQUESTS)) {
 			graphQl().documentName("twentyUsers").execute().path("u20.id").entity(String.class).isEqualTo("20");
 
-			List<ConsumerRecord<String, byte[]>> sent = drain(requests);
+			List<ConsumerRecord<String, byte[]>> sent = requests.drain(Duration.ofSeconds(1));
 			assertThat(sent).singleElement().satisfies((record) -> {
 				BusRequest request = this.codec.readRequest(record);
 				assertThat(request.headers().operation()).isEqualTo("user.getUsers");
@@ -108,7 +103,7 @@ class UserQueriesSystemTests {
 
 	@Test
 	void malformedRequestIsDeadLetteredAndTheBridgeGoesOn() {
-		try (Consumer<String, byte[]> deadLetters = endOf(BusTopics.deadLetter(USER_REQUESTS))) {
+		try (TopicTail deadLetters = TopicTail.atEnd(broker.getBrokersAsString(), BusTopics.deadLetter(USER_REQUESTS))) {
 			RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), "user.getUsers",
 					BusTopics.replies("nobody"), Instant.now().plusSeconds(30), null);
 			ProducerRecord<String, byte[]> valid = this.codec
@@ -120,7 +115,7 @@ class UserQueriesSystemTests {
 
 			List<ConsumerRecord<String, byte[]>> deadLettered = new ArrayList<>();
 			await().untilAsserted(() -> {
-				deadLettered.addAll(drain(deadLetters));
+				deadLettered.addAll(deadLetters.poll(Duration.ofMillis(200)));
 				assertThat(deadLettered).singleElement()
 					.satisfies((record) -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
 						.isEqualTo("this is not JSON"));
@@ -171,32 +166,6 @@ class UserQueriesSystemTests {
 		return stack.gateway().getBean(KafkaTemplate.class);
 	}
 
-	/** A consumer of all partitions of a topic, positioned at their current end. */
-	private static Consumer<String, byte[]> endOf(String topic) {
-		Map<String, Object> props = KafkaTestUtils.consumerProps(broker, CorrelationIds.next(), false);
-		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
-				new ByteArrayDeserializer())
-			.createConsumer();
-		List<TopicPartition> partitions = consumer.partitionsFor(topic)
-			.stream()
-			.map((info) -> new TopicPartition(topic, info.partition()))
-			.toList();
-		consumer.assign(partitions);
-		consumer.seekToEnd(partitions);
-		partitions.forEach(consumer::position);
-		return consumer;
-	}
 
-	/** Whatever arrives until the topic stays quiet for a second. */
-	private static List<ConsumerRecord<String, byte[]>> drain(Consumer<String, byte[]> consumer) {
-		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-		int before;
-		do {
-			before = records.size();
-			consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
-		}
-		while (records.size() > before);
-		return records;
-	}
 
 }

@@ -1,16 +1,14 @@
 package io.busgate.bridge;
 
 import java.time.Clock;
+import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
-import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.TopicBuilder;
@@ -22,35 +20,19 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
-import io.busgate.bus.BusClientDefaults;
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusTopics;
+import io.busgate.bus.autoconfigure.BusKafkaAutoConfiguration;
 
 /**
  * The mechanics every protocol bridge shares. A bridge application adds a
  * {@link BackendClient} bean and sets {@code busgate.bridge.service}; this consumes the
  * service's request topic in the service's consumer group and answers every request.
  */
-@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@AutoConfiguration(after = { KafkaAutoConfiguration.class, BusKafkaAutoConfiguration.class })
 @ConditionalOnBean(BackendClient.class)
 @EnableConfigurationProperties(BridgeProperties.class)
 public final class BridgeAutoConfiguration {
-
-	@Bean
-	DefaultKafkaProducerFactoryCustomizer busProducerDefaults() {
-		return (factory) -> factory.updateConfigs(BusClientDefaults.producer());
-	}
-
-	@Bean
-	DefaultKafkaConsumerFactoryCustomizer busConsumerDefaults() {
-		return (factory) -> factory.updateConfigs(BusClientDefaults.consumer());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	BusCodec busCodec() {
-		return new BusCodec();
-	}
 
 	@Bean
 	KafkaAdmin.NewTopics bridgeTopics(BridgeProperties properties) {
@@ -69,7 +51,7 @@ public final class BridgeAutoConfiguration {
 		containerProperties.setGroupId(properties.groupId());
 		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
 		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC()));
-		java.util.Properties consumerProperties = new java.util.Properties();
+		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
 		containerProperties.setKafkaConsumerProperties(consumerProperties);
 		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(

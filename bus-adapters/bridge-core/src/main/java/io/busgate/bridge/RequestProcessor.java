@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
@@ -97,7 +98,7 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		catch (RuntimeException ex) {
 			items = CompletableFuture.failedFuture(ex);
 		}
-		return items.orTimeout(remaining.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+		return items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS)
 			.handle((result, failure) -> (failure == null) ? checked(request, result)
 					: toErrorReply(correlationId, request, failure));
 	}

@@ -12,13 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +24,9 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.kafka.test.utils.KafkaTestUtils;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusHeaders;
@@ -42,6 +36,7 @@ import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.test.TopicTail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,16 +63,16 @@ class RequestProcessorTests {
 
 	private final BusCodec codec = new BusCodec();
 
-	private Consumer<String, byte[]> replies;
+	private TopicTail replies;
 
 	private final List<BusReply> received = new ArrayList<>();
 
-	private Consumer<String, byte[]> deadLetters;
+	private TopicTail deadLetters;
 
 	@BeforeEach
 	void subscribe() {
-		this.replies = consumer(REPLY_TOPIC);
-		this.deadLetters = consumer(BusTopics.deadLetter("echo.requests"));
+		this.replies = TopicTail.atEnd(this.broker.getBrokersAsString(), REPLY_TOPIC);
+		this.deadLetters = TopicTail.atEnd(this.broker.getBrokersAsString(), BusTopics.deadLetter("echo.requests"));
 		this.backend.reset();
 	}
 
@@ -151,8 +146,7 @@ class RequestProcessorTests {
 		assertThat(badReply.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
 		assertThat(badReply.errorMessage()).contains("value is not valid JSON");
 		assertThat(awaitReply(goodId).items()).containsExactly("Z");
-		ConsumerRecord<String, byte[]> deadLetter = KafkaTestUtils.getSingleRecord(this.deadLetters,
-				BusTopics.deadLetter("echo.requests"), Duration.ofSeconds(10));
+		ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter();
 		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
 		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
 			.contains("value is not valid JSON");
@@ -162,8 +156,7 @@ class RequestProcessorTests {
 	void recordWithoutHeadersIsDeadLetteredOnly() {
 		this.template.send(new ProducerRecord<>("echo.requests", "k", "{}".getBytes(StandardCharsets.UTF_8))).join();
 
-		ConsumerRecord<String, byte[]> deadLetter = KafkaTestUtils.getSingleRecord(this.deadLetters,
-				BusTopics.deadLetter("echo.requests"), Duration.ofSeconds(10));
+		ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter();
 
 		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
 			.endsWith("missing header bus-correlation-id");
@@ -186,6 +179,13 @@ class RequestProcessorTests {
 		return this.codec.requestRecord(new BusRequest(headers, keys, Map.of()));
 	}
 
+	private ConsumerRecord<String, byte[]> awaitDeadLetter() {
+		List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+		await().until(() -> received.addAll(this.deadLetters.poll(Duration.ofMillis(200))));
+		assertThat(received).hasSize(1);
+		return received.get(0);
+	}
+
 	private static ProducerRecord<String, byte[]> onPartitionZero(ProducerRecord<String, byte[]> record) {
 		return new ProducerRecord<>(record.topic(), 0, record.key(), record.value(), record.headers());
 	}
@@ -205,25 +205,10 @@ class RequestProcessorTests {
 
 	/** Every reply received since the test started. */
 	private List<BusReply> receivedReplies() {
-		KafkaTestUtils.getRecords(this.replies, Duration.ofMillis(200))
-			.forEach((record) -> this.received.add(this.codec.readReply(record)));
+		this.replies.poll(Duration.ofMillis(200)).forEach((record) -> this.received.add(this.codec.readReply(record)));
 		return this.received;
 	}
 
-	private Consumer<String, byte[]> consumer(String topic) {
-		Map<String, Object> props = KafkaTestUtils.consumerProps(this.broker, CorrelationIds.next(), false);
-		Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
-				new ByteArrayDeserializer())
-			.createConsumer();
-		List<TopicPartition> partitions = consumer.partitionsFor(topic)
-			.stream()
-			.map((info) -> new TopicPartition(topic, info.partition()))
-			.toList();
-		consumer.assign(partitions);
-		consumer.seekToEnd(partitions);
-		partitions.forEach(consumer::position);
-		return consumer;
-	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration

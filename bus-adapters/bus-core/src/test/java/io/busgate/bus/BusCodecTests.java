@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -148,7 +149,7 @@ class BusCodecTests {
 		ConsumerRecord<String, byte[]> noItems = consumed(this.codec.replyRecord(headers(null),
 				BusReply.ok("c-1", List.of())));
 		ConsumerRecord<String, byte[]> broken = new ConsumerRecord<>(noItems.topic(), 0, 3, 0L, TimestampType.CREATE_TIME,
-				0, 0, "c-1", "{\"itemz\":[]}".getBytes(StandardCharsets.UTF_8), noItems.headers(), java.util.Optional.empty());
+				0, 0, "c-1", "{\"itemz\":[]}".getBytes(StandardCharsets.UTF_8), noItems.headers(), Optional.empty());
 		assertThatExceptionOfType(BusContractException.class).isThrownBy(() -> this.codec.readReply(broken))
 			.withMessageContaining("an ok reply needs an 'items' array");
 		assertThat(this.codec.readCorrelationId(broken)).isEqualTo("c-1");
@@ -181,12 +182,12 @@ class BusCodecTests {
 		ConsumerRecord<String, byte[]> template = consumed(this.codec.requestRecord(
 				new BusRequest(headers(null), List.of("1"), Map.of())));
 		return new ConsumerRecord<>(template.topic(), 0, 7, 0L, TimestampType.CREATE_TIME, 0, 0, template.key(),
-				value.getBytes(StandardCharsets.UTF_8), template.headers(), java.util.Optional.empty());
+				value.getBytes(StandardCharsets.UTF_8), template.headers(), Optional.empty());
 	}
 
 	private static ConsumerRecord<String, byte[]> consumed(ProducerRecord<String, byte[]> record) {
 		return new ConsumerRecord<>(record.topic(), 0, 7, 0L, TimestampType.CREATE_TIME, 0, 0, record.key(),
-				record.value(), new RecordHeaders(record.headers().toArray()), java.util.Optional.empty());
+				record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
 	}
 
 	private static String header(Headers headers, String name) {

@@ -8,8 +8,6 @@ import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
-import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -22,32 +20,16 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.TopicPartitionOffset.SeekPosition;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-import io.busgate.bus.BusClientDefaults;
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusTopics;
 import io.busgate.gateway.GatewayProperties;
 
 /**
- * The gateway's side of the bus: one shared producer for requests, and one consumer that reads
- * this instance's reply topic.
+ * The gateway's side of the bus: one shared producer for requests (Boot's, with the settings of
+ * {@code BusKafkaAutoConfiguration}), and one consumer that reads this instance's reply topic.
  */
 @Configuration(proxyBeanMethods = false)
 public class BusClientConfiguration {
-
-	@Bean
-	DefaultKafkaProducerFactoryCustomizer busProducerDefaults() {
-		return (factory) -> factory.updateConfigs(BusClientDefaults.producer());
-	}
-
-	@Bean
-	DefaultKafkaConsumerFactoryCustomizer busConsumerDefaults() {
-		return (factory) -> factory.updateConfigs(BusClientDefaults.consumer());
-	}
-
-	@Bean
-	BusCodec busCodec() {
-		return new BusCodec();
-	}
 
 	@Bean
 	PendingReplies pendingReplies() {
