@@ -14,7 +14,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
-import org.springframework.graphql.ResponseError;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -151,15 +150,29 @@ class BusGraphQlTests {
 	}
 
 	@Test
-	void errorReplyBecomesAnErrorWithTheReplyStatusAsCode() {
+	void errorReplyBecomesAnErrorWithTheReplyStatusAsCodeAndNoBackendDetail() {
 		this.bridge.failing.put("user.getUsers", BusStatus.UNAVAILABLE);
 
 		this.graphQl.documentName("unknownUser")
 			.execute()
 			.errors()
-			.satisfy((errors) -> assertThat(errors).singleElement()
-				.extracting(ResponseError::getExtensions)
-				.satisfies((extensions) -> assertThat(extensions).containsEntry("code", "UNAVAILABLE")));
+			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
+				assertThat(error.getExtensions()).containsEntry("code", "UNAVAILABLE");
+				assertThat(error.getMessage()).isEqualTo("the backend of this field failed (UNAVAILABLE)");
+			}));
+	}
+
+	@Test
+	void rejectedInputKeepsTheBackendsReason() {
+		this.bridge.failing.put("user.getUsers", BusStatus.INVALID_ARGUMENT);
+
+		this.graphQl.documentName("unknownUser")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
+				assertThat(error.getExtensions()).containsEntry("code", "INVALID_ARGUMENT");
+				assertThat(error.getMessage()).isEqualTo("user.getUsers failed on purpose");
+			}));
 	}
 
 	@Test

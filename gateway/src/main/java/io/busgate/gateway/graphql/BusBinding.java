@@ -8,8 +8,8 @@ import io.busgate.bus.BusTopics;
 /**
  * A field bound to a bus operation by {@code @bus(operation:, key:)}, and where its key comes
  * from: the field's argument of that name if it has one (a list argument asks for several
- * keys), otherwise the parent object's field of that name; without {@code key} the field is a
- * keyless call.
+ * keys), otherwise the parent object's property of that name (as the backend returned it); without
+ * {@code key} the field is a keyless call.
  */
 record BusBinding(String coordinates, String operation, String key, KeySource keySource) {
 
@@ -40,11 +40,9 @@ record BusBinding(String coordinates, String operation, String key, KeySource ke
 		if (field.getArgument(key) != null) {
 			return new BusBinding(coordinates, operation, key, KeySource.ARGUMENT);
 		}
-		if (parent.getFieldDefinition(key) != null) {
-			return new BusBinding(coordinates, operation, key, KeySource.PARENT);
-		}
-		throw new IllegalStateException("@bus on " + coordinates + ": key '" + key + "' is neither an argument of "
-				+ field.getName() + " nor a field of " + parent.getName());
+		// The parent's property need not be in the schema: a post's authorId can key its author
+		// without being exposed itself.
+		return new BusBinding(coordinates, operation, key, KeySource.PARENT);
 	}
 
 }

@@ -20,6 +20,8 @@ import io.busgate.gateway.bus.BusClient;
  */
 final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 
+	private static final String IDEMPOTENCY_KEY = "idempotencyKey";
+
 	private final BusBinding binding;
 
 	private final BusClient client;
@@ -42,7 +44,7 @@ final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 		}
 		if (isMutation(environment)) {
 			List<Object> keys = (key != null) ? keysOf(key) : null;
-			return this.client.mutate(this.binding.operation(), keys, args, UUID.randomUUID().toString())
+			return this.client.mutate(this.binding.operation(), keys, args, takeIdempotencyKey(args))
 				.thenApply((items) -> (key instanceof List) ? items : items.get(0));
 		}
 		if (key == null) {
@@ -69,6 +71,24 @@ final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 			return List.copyOf(keys);
 		}
 		return List.of(key);
+	}
+
+	/**
+	 * The client's idempotency key, an {@code idempotencyKey} argument or input field, which
+	 * travels as the {@code bus-idempotency-key} header instead of as an argument; without one,
+	 * a fresh key per field execution, so that a redelivery of this request cannot act twice.
+	 */
+	private static String takeIdempotencyKey(Map<String, Object> args) {
+		Object key = args.remove(IDEMPOTENCY_KEY);
+		for (Map.Entry<String, Object> arg : args.entrySet()) {
+			if (key == null && arg.getValue() instanceof Map<?, ?> input && input.containsKey(IDEMPOTENCY_KEY)) {
+				Map<String, Object> rest = new LinkedHashMap<>();
+				input.forEach((name, value) -> rest.put((String) name, value));
+				key = rest.remove(IDEMPOTENCY_KEY);
+				arg.setValue(rest);
+			}
+		}
+		return (key != null) ? key.toString() : UUID.randomUUID().toString();
 	}
 
 	private static boolean isMutation(DataFetchingEnvironment environment) {
