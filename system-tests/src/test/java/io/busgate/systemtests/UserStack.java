@@ -24,7 +24,10 @@ final class UserStack implements AutoCloseable {
 	 * The gateway's schema is on this shared classpath; the other apps must not start a GraphQL
 	 * endpoint of their own from it.
 	 */
-	private static final String NO_GRAPHQL = "spring.graphql.schema.locations=classpath:/no-graphql-here/";
+	private static final String NO_GRAPHQL = "--spring.graphql.schema.locations=classpath:/no-graphql-here/";
+
+	/** Settings are passed as arguments, which, unlike default properties, win over each app's yml. */
+	private static final String ANY_FREE_PORT = "--server.port=0";
 
 	/**
 	 * Reactor Netty shares one set of event loops per JVM by default, and closing any context
@@ -54,13 +57,12 @@ final class UserStack implements AutoCloseable {
 
 	UserStack(String brokers) {
 		this.brokers = brokers;
-		this.userService = UserServiceApplication.application().properties("server.port=0", NO_GRAPHQL).run();
+		this.userService = UserServiceApplication.application().run(ANY_FREE_PORT, NO_GRAPHQL);
 		this.bridge = startBridge();
 		this.gateway = GatewayApplication.application()
 			.initializers(OWN_NETTY_RESOURCES)
-			.properties("server.port=0", "spring.kafka.bootstrap-servers=" + brokers,
-					"busgate.gateway.instance-id=system-tests", "busgate.gateway.reply-timeout=3s")
-			.run();
+			.run(ANY_FREE_PORT, "--spring.kafka.bootstrap-servers=" + brokers,
+					"--busgate.gateway.instance-id=system-tests", "--busgate.gateway.reply-timeout=3s");
 	}
 
 	String gatewayUrl() {
@@ -103,9 +105,8 @@ final class UserStack implements AutoCloseable {
 		return HttpBridgeApplication.application()
 			.initializers(OWN_NETTY_RESOURCES)
 			.profiles("user")
-			.properties("server.port=0", NO_GRAPHQL, "spring.kafka.bootstrap-servers=" + this.brokers,
-					"busgate.bridge.http.base-url=" + userServiceUrl())
-			.run();
+			.run(ANY_FREE_PORT, NO_GRAPHQL, "--spring.kafka.bootstrap-servers=" + this.brokers,
+					"--busgate.bridge.http.base-url=" + userServiceUrl());
 	}
 
 	private static int port(ConfigurableApplicationContext context) {
