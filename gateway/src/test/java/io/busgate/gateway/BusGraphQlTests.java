@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway over a real broker, answered by a {@link FakeUserBridge} that speaks the bus
+ * The gateway over a real broker, answered by a {@link FakeBridges} that speaks the bus
  * contract: the SDL binding, batching, error codes, timeouts, GET, and document limits.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 				"busgate.gateway.instance-id=gateway-tests" })
 @AutoConfigureHttpGraphQlTester
 @AutoConfigureWebTestClient
-@EmbeddedKafka(topics = "user.requests")
+@EmbeddedKafka(topics = { "user.requests", "post.requests" })
 class BusGraphQlTests {
 
 	@Autowired
@@ -47,7 +47,7 @@ class BusGraphQlTests {
 	private WebTestClient web;
 
 	@Autowired
-	private FakeUserBridge bridge;
+	private FakeBridges bridge;
 
 	@Autowired
 	private BusClient busClient;
@@ -176,6 +176,37 @@ class BusGraphQlTests {
 	}
 
 	@Test
+	void mutationCarriesTheClientsIdempotencyKeyAsHeaderNotAsArgument() {
+		this.graphQl.documentName("createPost")
+			.variable("key", "client-key-1")
+			.execute()
+			.path("createPost.title")
+			.entity(String.class)
+			.isEqualTo("Hello")
+			.path("createPost.author.name")
+			.entity(String.class)
+			.isEqualTo("User 3");
+
+		assertThat(this.bridge.requestsFor("post.createPost")).singleElement().satisfies((request) -> {
+			assertThat(request.headers().idempotencyKey()).isEqualTo("client-key-1");
+			assertThat(request.isKeyed()).isFalse();
+			assertThat(request.args())
+				.isEqualTo(Map.of("input", Map.of("authorId", "3", "title", "Hello", "body", "First post")));
+		});
+	}
+
+	@Test
+	void mutationWithoutAKeyGetsAFreshOneEachTime() {
+		this.graphQl.documentName("createPost").execute().path("createPost.id").hasValue();
+		this.graphQl.documentName("createPost").execute().path("createPost.id").hasValue();
+
+		assertThat(this.bridge.requestsFor("post.createPost")).extracting((request) -> request.headers().idempotencyKey())
+			.doesNotContainNull()
+			.doesNotHaveDuplicates()
+			.hasSize(2);
+	}
+
+	@Test
 	void getServesQueries() {
 		this.web.get()
 			.uri((uri) -> uri.path("/graphql").queryParam("query", "{q}").build("{ getUser(id: \"7\") { name } }"))
@@ -232,8 +263,8 @@ class BusGraphQlTests {
 	static class Bridge {
 
 		@Bean
-		FakeUserBridge fakeUserBridge(KafkaTemplate<String, byte[]> template) {
-			return new FakeUserBridge(template);
+		FakeBridges fakeBridges(KafkaTemplate<String, byte[]> template) {
+			return new FakeBridges(template);
 		}
 
 	}

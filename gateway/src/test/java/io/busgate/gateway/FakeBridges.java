@@ -1,6 +1,7 @@
 package io.busgate.gateway;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,11 +20,12 @@ import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
 /**
- * Stands in for the HTTP bridge and user service: answers {@code user.requests} over the real
- * broker by the bus contract, from 50 generated users, and records what it was asked. The gateway
- * under test cannot tell it from the real thing.
+ * Stands in for the bridges and their services: answers {@code user.requests} from 50 generated
+ * users and {@code post.requests}' createPost by echoing its input, over the real broker by the
+ * bus contract, and records what it was asked. The gateway under test cannot tell it from the
+ * real thing.
  */
-class FakeUserBridge {
+class FakeBridges {
 
 	static final int USERS = 50;
 
@@ -39,7 +41,7 @@ class FakeUserBridge {
 	/** Operations answered with an error reply of the given status. */
 	final Map<String, BusStatus> failing = new ConcurrentHashMap<>();
 
-	FakeUserBridge(KafkaTemplate<String, byte[]> template) {
+	FakeBridges(KafkaTemplate<String, byte[]> template) {
 		this.template = template;
 	}
 
@@ -53,7 +55,7 @@ class FakeUserBridge {
 		return this.requests.stream().filter((request) -> request.headers().operation().equals(operation)).toList();
 	}
 
-	@KafkaListener(topics = "user.requests", groupId = "fake-user-bridge",
+	@KafkaListener(topics = { "user.requests", "post.requests" }, groupId = "fake-bridges",
 			properties = "auto.offset.reset=earliest")
 	void onRequest(ConsumerRecord<String, byte[]> record) {
 		BusRequest request = this.codec.readRequest(record);
@@ -69,6 +71,7 @@ class FakeUserBridge {
 		this.template.send(this.codec.replyRecord(request.headers(), reply));
 	}
 
+	@SuppressWarnings("unchecked")
 	private static List<Object> answer(BusRequest request) {
 		return switch (request.headers().operation()) {
 			case "user.getUsers" -> request.keys().stream().map((key) -> user(Integer.parseInt(key.toString()))).toList();
@@ -79,7 +82,13 @@ class FakeUserBridge {
 			case "user.listUsers" -> {
 				int start = (Integer) request.args().get("start");
 				int pageSize = (Integer) request.args().get("pageSize");
-				yield List.of(IntStream.range(start + 1, start + 1 + pageSize).mapToObj(FakeUserBridge::user).toList());
+				yield List.of(IntStream.range(start + 1, start + 1 + pageSize).mapToObj(FakeBridges::user).toList());
+			}
+			case "post.createPost" -> {
+				Map<String, Object> post = new HashMap<>((Map<String, Object>) request.args().get("input"));
+				post.put("id", "p-1");
+				post.put("createdAt", "2026-01-01T00:00:00Z");
+				yield List.of(post);
 			}
 			default -> throw new IllegalArgumentException(request.headers().operation());
 		};
