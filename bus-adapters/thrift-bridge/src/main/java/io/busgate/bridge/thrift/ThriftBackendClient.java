@@ -1,0 +1,157 @@
+package io.busgate.bridge.thrift;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.thrift.TBase;
+import org.apache.thrift.TException;
+
+import org.springframework.util.ClassUtils;
+
+import io.busgate.bridge.BackendClient;
+import io.busgate.bridge.BackendException;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
+
+/**
+ * Serves requests by calling a Thrift backend, the way {@link ThriftBridgeProperties} routes
+ * them.
+ *
+ * <p>Thrift's Java clients block, so calls run on a bounded pool of worker threads, each using
+ * one pooled connection at a time: the pool's size is the limit of calls in flight, and callers
+ * get a {@link CompletableFuture} at once. Each call is bounded by its request's deadline: a call
+ * still queued at the deadline is not made, and the socket read timeout is the time left.
+ * A request is converted before it is queued, so a malformed one fails at once.
+ */
+class ThriftBackendClient implements BackendClient, AutoCloseable {
+
+	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
+	private final Map<String, ThriftRoute> routes;
+
+	private final ThriftJsonMapper mapper = new ThriftJsonMapper();
+
+	private final ThriftFailures failures;
+
+	private final ThriftConnectionPool connections;
+
+	private final ThreadPoolExecutor workers;
+
+	private final Clock clock;
+
+	ThriftBackendClient(ThriftBridgeProperties properties, String service, ClassLoader classLoader, Clock clock) {
+		this.routes = compile(properties, service, classLoader);
+		this.failures = new ThriftFailures(properties.exceptionStatuses());
+		this.connections = new ThriftConnectionPool(properties.host(), properties.port(), properties.connectTimeout(),
+				(int) properties.maxMessageSize().toBytes(), properties.maxConnections(), properties.idleTimeout());
+		this.workers = new ThreadPoolExecutor(properties.maxConnections(), properties.maxConnections(), 60,
+				TimeUnit.SECONDS,
+				(properties.maxQueuedCalls() > 0) ? new ArrayBlockingQueue<>(properties.maxQueuedCalls())
+						: new SynchronousQueue<>(),
+				workerThreads());
+		this.workers.allowCoreThreadTimeOut(true);
+		this.clock = clock;
+	}
+
+	@Override
+	public CompletableFuture<List<Object>> call(BusRequest request) {
+		ThriftRoute route = this.routes.get(request.headers().operation());
+		if (route == null) {
+			return CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED,
+					"no Thrift route for operation " + request.headers().operation() + "; routes: "
+							+ this.routes.keySet().stream().sorted().toList()));
+		}
+		TBase<?, ?> args;
+		try {
+			args = route.arguments(request, this.mapper);
+		}
+		catch (BackendException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<List<Object>> items = new CompletableFuture<>();
+		try {
+			this.workers.execute(() -> {
+				try {
+					items.complete(invoke(route, request, args));
+				}
+				catch (Throwable ex) {
+					items.completeExceptionally(this.failures.failed(route, this.connections.address(), ex));
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			items.completeExceptionally(new BackendException(BusStatus.UNAVAILABLE, route.describe()
+					+ ": the bridge is at its limit of calls in flight and queued (max-connections, max-queued-calls)"));
+		}
+		return items;
+	}
+
+	/** Runs on a worker: the blocking call and the conversion of its result. */
+	private List<Object> invoke(ThriftRoute route, BusRequest request, TBase<?, ?> args) throws Exception {
+		Duration left = request.headers().remaining(this.clock);
+		if (left.isNegative() || left.isZero()) {
+			throw new BackendException(BusStatus.DEADLINE_EXCEEDED,
+					route.describe() + ": the deadline passed before a worker was free");
+		}
+		TBase<?, ?> result = this.connections.call(route.method(), args, route::newResult, left);
+		TException declared = route.declaredException(result);
+		if (declared != null) {
+			throw this.failures.declared(declared);
+		}
+		return route.items(request, this.mapper.toJson(route.returnValue(result)));
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.workers.shutdown();
+		try {
+			this.workers.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		finally {
+			this.connections.close();
+		}
+	}
+
+	private static ThreadFactory workerThreads() {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, "thrift-bridge-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	private static Map<String, ThriftRoute> compile(ThriftBridgeProperties properties, String service,
+			ClassLoader classLoader) {
+		Class<?> serviceClass;
+		try {
+			serviceClass = ClassUtils.forName(properties.serviceClass(), classLoader);
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			throw new IllegalArgumentException("busgate.bridge.thrift.service-class " + properties.serviceClass()
+					+ " is not on the classpath; add the jar holding the service's generated Thrift classes", ex);
+		}
+		Map<String, ThriftRoute> routes = new LinkedHashMap<>();
+		properties.routes().forEach((operation, route) -> {
+			if (!BusTopics.serviceOf(operation).equals(service)) {
+				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
+						+ "' that this bridge serves");
+			}
+			routes.put(operation, new ThriftRoute(operation, route, serviceClass));
+		});
+		return Map.copyOf(routes);
+	}
+
+}

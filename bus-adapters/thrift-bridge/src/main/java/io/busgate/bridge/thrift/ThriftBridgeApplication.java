@@ -1,0 +1,41 @@
+package io.busgate.bridge.thrift;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+
+import io.busgate.bridge.BackendClient;
+import io.busgate.bridge.BridgeProperties;
+
+/** The Apache Thrift protocol bridge: serves {@code busgate.bridge.service}'s operations over Thrift. */
+@SpringBootApplication
+@EnableConfigurationProperties(ThriftBridgeProperties.class)
+public class ThriftBridgeApplication {
+
+	public static void main(String[] args) {
+		application().run(args);
+	}
+
+	/**
+	 * The application, reading its own {@code thrift-bridge.yml} (and
+	 * {@code thrift-bridge-<profile>.yml}), so that apps sharing a classpath never read each
+	 * other's configuration.
+	 * @return a builder for the application
+	 */
+	public static SpringApplicationBuilder application() {
+		return new SpringApplicationBuilder(ThriftBridgeApplication.class)
+			.properties("spring.config.name=thrift-bridge");
+	}
+
+	@Bean
+	BackendClient thriftBackendClient(ThriftBridgeProperties properties, BridgeProperties bridge,
+			ResourceLoader resourceLoader) {
+		return new ThriftBackendClient(properties, bridge.service(), resourceLoader.getClassLoader(),
+				Clock.systemUTC());
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.busgate.bridge.thrift;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
+
+import io.busgate.bus.BusStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ThriftBridgePropertiesTests {
+
+	@Test
+	void shippedMessageRoutesBind() {
+		ThriftBridgeProperties properties = ShippedConfiguration.messageRoutes();
+
+		assertThat(properties.host()).isEqualTo("127.0.0.1");
+		assertThat(properties.port()).isEqualTo(9095);
+		assertThat(properties.serviceClass()).isEqualTo("io.busgate.examples.message.thrift.MessageService");
+		assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(16));
+		assertThat(properties.routes()).containsOnlyKeys("message.getMessages", "message.inbox", "message.sendMessage");
+		assertThat(properties.routes().get("message.getMessages"))
+			.isEqualTo(new ThriftBridgeProperties.Route("getMessages", "ids", null, null, "id", null, null));
+		assertThat(properties.routes().get("message.inbox"))
+			.isEqualTo(new ThriftBridgeProperties.Route("inbox", "userIds", null, null, "userId", "messages", null));
+		assertThat(properties.routes().get("message.sendMessage"))
+			.isEqualTo(new ThriftBridgeProperties.Route("sendMessage", null, "input", null, null, null, "idempotencyKey"));
+		assertThat(properties.exceptionStatuses()).isEqualTo(ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES);
+	}
+
+	@Test
+	void exceptionStatusesKeepTheClassNamesCaseAndDefaultsApply() {
+		ThriftBridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+				"busgate.bridge.thrift.host", "backend", "busgate.bridge.thrift.port", "7000",
+				"busgate.bridge.thrift.service-class", "com.example.Service",
+				"busgate.bridge.thrift.exception-statuses.AlreadyExists", "invalid-argument",
+				"busgate.bridge.thrift.exception-statuses.[Busy]", "UNAVAILABLE")))
+			.bind("busgate.bridge.thrift", ThriftBridgeProperties.class)
+			.get();
+
+		assertThat(properties.exceptionStatuses()).containsEntry("AlreadyExists", BusStatus.INVALID_ARGUMENT)
+			.containsEntry("Busy", BusStatus.UNAVAILABLE)
+			.containsEntry("NotFound", BusStatus.NOT_FOUND);
+		assertThat(properties.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.maxConnections()).isEqualTo(32);
+		assertThat(properties.routes()).isEmpty();
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.busgate.bridge.thrift;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import org.apache.thrift.TApplicationException;
+import org.apache.thrift.protocol.TProtocolException;
+import org.apache.thrift.transport.TTransportException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
+
+import io.busgate.bridge.BackendException;
+import io.busgate.bridge.thrift.test.Conflict;
+import io.busgate.bridge.thrift.test.Gone;
+import io.busgate.bus.BusStatus;
+import io.busgate.examples.message.thrift.InvalidArgument;
+import io.busgate.examples.message.thrift.MessageService;
+import io.busgate.examples.message.thrift.NotFound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ThriftFailuresTests {
+
+	private final ThriftFailures failures = new ThriftFailures(ShippedConfiguration.catalog(1,
+			Map.of()).exceptionStatuses());
+
+	private final ThriftFailures configured = new ThriftFailures(new ThriftBridgeProperties("127.0.0.1", 1,
+			"x.Service", Duration.ofSeconds(1), 1, 0, DataSize.ofMegabytes(1), Duration.ofSeconds(60),
+			Map.of("Conflict", BusStatus.INVALID_ARGUMENT, "NotFound", BusStatus.INTERNAL), Map.of())
+		.exceptionStatuses());
+
+	private final ThriftRoute route = new ThriftRoute("message.getMessages",
+			ThriftBridgeProperties.Route.of("getMessages"), MessageService.class);
+
+	@Test
+	void declaredExceptionsMapByTheirSimpleNameAndKeepTheirMessage() {
+		assertThat(this.failures.declared(new NotFound("No user with id '9'")))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.NOT_FOUND))
+			.hasMessage("No user with id '9'");
+		assertThat(this.failures.declared(new InvalidArgument("first must be between 1 and 100, was 0")).status())
+			.isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(this.failures.declared(new Gone("gone")))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INTERNAL))
+			.hasMessage("gone");
+	}
+
+	@Test
+	void configuredStatusesAddToAndOverrideTheConvention() {
+		assertThat(this.configured.declared(new Conflict("taken")))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT))
+			// Conflict has no field called message: its fields are shown instead.
+			.hasMessage("Conflict(reason:taken)");
+		assertThat(this.configured.declared(new NotFound("x")).status()).isEqualTo(BusStatus.INTERNAL);
+		assertThat(this.configured.declared(new InvalidArgument("x")).status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+	}
+
+	@Test
+	void callFailuresMapByKind() {
+		assertThat(failed(new TTransportException(TTransportException.NOT_OPEN, new ConnectException("Connection refused"))))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE))
+			.hasMessage("getMessages (message.getMessages): host:1 unreachable: Connection refused");
+		assertThat(failed(new TTransportException(TTransportException.END_OF_FILE, "Socket is closed by peer.")).status())
+			.isEqualTo(BusStatus.UNAVAILABLE);
+		assertThat(failed(new TTransportException(TTransportException.TIMED_OUT, new SocketTimeoutException())))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.DEADLINE_EXCEEDED))
+			.hasMessage("getMessages (message.getMessages): no answer from host:1 before the deadline");
+		assertThat(failed(new TTransportException(TTransportException.CORRUPTED_DATA,
+				"Frame size (20000000) larger than max length (16777216)!")).status()).isEqualTo(BusStatus.INTERNAL);
+		assertThat(failed(new TTransportException(TTransportException.END_OF_FILE, "MaxMessageSize reached")).status())
+			.isEqualTo(BusStatus.INTERNAL);
+		assertThat(failed(new NoSuchElementException("Timeout waiting for idle object")).status())
+			.isEqualTo(BusStatus.DEADLINE_EXCEEDED);
+		assertThat(failed(new TApplicationException(TApplicationException.INTERNAL_ERROR, "Internal error processing getMessages")))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INTERNAL))
+			.hasMessage("getMessages (message.getMessages) failed in the backend: Internal error processing getMessages");
+		assertThat(failed(new TProtocolException("bad")).status()).isEqualTo(BusStatus.INTERNAL);
+		assertThat(failed(new IllegalStateException("boom")).status()).isEqualTo(BusStatus.INTERNAL);
+	}
+
+	private BackendException failed(Throwable failure) {
+		return this.failures.failed(this.route, "host:1", failure);
+	}
+
+}

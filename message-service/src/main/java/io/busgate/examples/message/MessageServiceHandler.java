@@ -1,0 +1,118 @@
+package io.busgate.examples.message;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.busgate.examples.message.thrift.Inbox;
+import io.busgate.examples.message.thrift.InvalidArgument;
+import io.busgate.examples.message.thrift.Message;
+import io.busgate.examples.message.thrift.MessageService;
+import io.busgate.examples.message.thrift.NotFound;
+import io.busgate.examples.message.thrift.SendMessageRequest;
+
+/**
+ * The service's methods: checks the arguments against the documented limits (a broken limit is
+ * an {@link InvalidArgument} whose message says which), then reads or writes the
+ * {@link MessageStore}. Thread-safe, as the store is.
+ */
+class MessageServiceHandler implements MessageService.Iface {
+
+	/** Most ids in one getMessages or inbox call. */
+	static final int MAX_IDS = 1000;
+
+	/** Longest message body, in characters (code points). */
+	static final int MAX_BODY_LENGTH = 2000;
+
+	/** Most messages per user in one inbox call. */
+	static final int MAX_FIRST = 100;
+
+	/** Longest idempotency key, in characters. */
+	static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+	private final MessageStore store;
+
+	MessageServiceHandler(MessageStore store) {
+		this.store = store;
+	}
+
+	@Override
+	public List<Message> getMessages(List<String> ids) throws InvalidArgument {
+		checkIds("ids", ids);
+		return this.store.find(ids).stream().map(MessageServiceHandler::toThrift).toList();
+	}
+
+	@Override
+	public List<Inbox> inbox(List<String> userIds, int first) throws InvalidArgument {
+		checkIds("userIds", userIds);
+		if (first < 1 || first > MAX_FIRST) {
+			throw new InvalidArgument("first must be between 1 and " + MAX_FIRST + ", was " + first);
+		}
+		List<Inbox> inboxes = new ArrayList<>(userIds.size());
+		for (String userId : userIds) {
+			List<Message> messages = this.store.inbox(userId, first)
+				.stream()
+				.map(MessageServiceHandler::toThrift)
+				.toList();
+			inboxes.add(new Inbox(userId, messages));
+		}
+		return inboxes;
+	}
+
+	@Override
+	public Message sendMessage(SendMessageRequest request) throws InvalidArgument, NotFound {
+		if (request == null) {
+			throw new InvalidArgument("request must be given");
+		}
+		String from = required("fromUserId", request.getFromUserId());
+		String to = required("toUserId", request.getToUserId());
+		String body = required("body", request.getBody());
+		if (body.isBlank()) {
+			throw new InvalidArgument("body must not be blank");
+		}
+		int length = body.codePointCount(0, body.length());
+		if (length > MAX_BODY_LENGTH) {
+			throw new InvalidArgument("body must be at most " + MAX_BODY_LENGTH + " characters, was " + length);
+		}
+		if (from.equals(to)) {
+			throw new InvalidArgument("fromUserId and toUserId must differ, both were '" + from + "'");
+		}
+		String key = request.getIdempotencyKey();
+		if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+			throw new InvalidArgument(
+					"idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters and not blank");
+		}
+		for (String userId : List.of(from, to)) {
+			if (!this.store.userExists(userId)) {
+				throw new NotFound("No user with id '" + userId + "'");
+			}
+		}
+		return toThrift(this.store.send(from, to, body, key));
+	}
+
+	private static void checkIds(String name, List<String> ids) throws InvalidArgument {
+		if (ids == null || ids.isEmpty()) {
+			throw new InvalidArgument(name + " must hold at least one id");
+		}
+		if (ids.size() > MAX_IDS) {
+			throw new InvalidArgument(name + " must hold at most " + MAX_IDS + " ids, was " + ids.size());
+		}
+		for (String id : ids) {
+			if (id == null) {
+				throw new InvalidArgument(name + " must not contain null");
+			}
+		}
+	}
+
+	private static String required(String name, String value) throws InvalidArgument {
+		if (value == null) {
+			throw new InvalidArgument(name + " must be given");
+		}
+		return value;
+	}
+
+	static Message toThrift(StoredMessage message) {
+		return new Message(message.id(), message.body(), message.sentAt().toString(), message.fromUserId(),
+				message.toUserId());
+	}
+
+}
