@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 #
 # Runs the whole Busgate stack on this machine, without Docker: a single-node Kafka broker
-# (KRaft) from Kafka's own jars, then user-service, http-bridge and gateway, each as its own
-# java process. Stays in the foreground; Ctrl-C stops everything (apps first, broker last).
+# (KRaft) from Kafka's own jars, then the example services (user, post, message), their bridges
+# (HTTP, gRPC, Thrift) and the gateway, each as its own java process. Stays in the foreground; Ctrl-C stops everything (apps first, broker last).
 #
 # Usage: ./compose/local-stack.sh [--no-build] [--help]   (see usage() below)
 
@@ -18,7 +18,6 @@ readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
 
 readonly BOOTSTRAP="127.0.0.1:9092"
-readonly KAFKA_PORTS=(9092 9093)
 readonly GATEWAY_INSTANCE="local-1"
 readonly REQUEST_PARTITIONS="${BUSGATE_REQUEST_PARTITIONS:-6}"
 readonly STARTUP_TIMEOUT="${BUSGATE_STARTUP_TIMEOUT:-120}"
@@ -27,14 +26,25 @@ readonly APP_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC)
 readonly KAFKA_JVM_OPTS=(-Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true)
 readonly TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
-# Apps, in start order: name|module directory|artifactId|port|extra arguments (space-separated).
-# The bridge's "user" profile loads its routes to user-service (http-bridge-user.yml); it is
-# told the partition count too, or it would grow the topics to its own default.
-readonly APPS=(
+# Apps: name|module directory|artifactId|HTTP port (actuator)|extra arguments (space-separated).
+# The example services start first; the bridges and the gateway once the services are ready.
+# Each bridge's profile (user, post, message) loads its routes to its service; the bridges are
+# told the partition count too, or they would grow the topics to their own default.
+readonly SERVICES=(
 	"user-service|user-service|user-service|8081|"
-	"http-bridge|bus-adapters/http-bridge|http-bridge|8091|--spring.profiles.active=user --busgate.bridge.http.base-url=http://127.0.0.1:8081 --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
+	"post-service|post-service|post-service|8082|"
+	"message-service|message-service|message-service|8083|"
+)
+readonly BUS_APPS=(
+	"http-bridge|bus-adapters/http-bridge|http-bridge|8091|--spring.profiles.active=user --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
+	"grpc-bridge|bus-adapters/grpc-bridge|grpc-bridge|8092|--spring.profiles.active=post --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
+	"thrift-bridge|bus-adapters/thrift-bridge|thrift-bridge|8093|--spring.profiles.active=message --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
 	"gateway|gateway|gateway|8080|--busgate.gateway.instance-id=${GATEWAY_INSTANCE} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
 )
+readonly APPS=("${SERVICES[@]}" "${BUS_APPS[@]}")
+# Every port the stack listens on: Kafka, the apps' HTTP ports, gRPC (post) and Thrift (message).
+readonly ALL_PORTS=(9092 9093 8080 8081 8082 8083 8091 8092 8093 9090 9095)
+readonly SERVICE_NAMES=(user post message)
 
 JAVA="java"
 BUILD=true
@@ -52,10 +62,12 @@ Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
   2. starts a single-node Kafka broker (KRaft) on ${BOOTSTRAP} from compose/target/kafka-lib,
      with fresh data under target/local-stack/kafka-data,
-  3. creates the topics user.requests and user.requests-dlt (same partition count) and
-     gateway.replies.${GATEWAY_INSTANCE} (1 partition),
-  4. starts user-service (:8081), http-bridge (:8091) and gateway (:8080),
-  5. waits until all report ready, prints the URLs, and stays in the foreground.
+  3. creates <service>.requests and <service>.requests-dlt for user, post and message (same
+     partition count) and gateway.replies.${GATEWAY_INSTANCE} (1 partition),
+  4. starts user-service (:8081), post-service (gRPC :9090, :8082) and message-service
+     (Thrift :9095, :8083), waits until they are ready,
+  5. starts http-bridge (:8091), grpc-bridge (:8092), thrift-bridge (:8093) and gateway (:8080),
+  6. waits until all report ready, prints the URLs, and stays in the foreground.
 Ctrl-C (or SIGTERM) stops the apps, then the broker.
 
 Options:
@@ -63,12 +75,12 @@ Options:
   -h, --help   show this help
 
 Environment:
-  BUSGATE_REQUEST_PARTITIONS   partitions of user.requests and user.requests-dlt (default 6)
+  BUSGATE_REQUEST_PARTITIONS   partitions of each request topic and its -dlt (default 6)
   BUSGATE_STARTUP_TIMEOUT      seconds to wait for the broker, and for the apps (default 120)
   JAVA_HOME                    the JDK to use (default: java on the PATH); Java 17 or newer
 
-Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, user-service, http-bridge, gateway)
-Requires: bash, curl, java 17+. Ports 8080, 8081, 8091, 9092 and 9093 must be free.
+Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, and one per app)
+Requires: bash, curl, java 17+. Ports ${ALL_PORTS[*]} must be free.
 EOF
 }
 
@@ -130,7 +142,7 @@ port_in_use() {
 
 check_ports_free() {
 	local port busy=()
-	for port in "${KAFKA_PORTS[@]}" 8081 8091 8080; do
+	for port in "${ALL_PORTS[@]}"; do
 		port_in_use "${port}" && busy+=("${port}")
 	done
 	if ((${#busy[@]} > 0)); then
@@ -318,18 +330,21 @@ create_topic() {
 }
 
 create_topics() {
-	# The dead-letter topic mirrors the request topic's partitions (what the bridge would create).
-	# The reply topic keeps replies for 24 h, as the gateway would create it.
-	local topics=("user.requests:${REQUEST_PARTITIONS}" "user.requests-dlt:${REQUEST_PARTITIONS}"
-		"gateway.replies.${GATEWAY_INSTANCE}:1")
-	local pids=() failed=()
-	info "Creating topics ${topics[*]} (name:partitions) ..."
-	create_topic user.requests "${REQUEST_PARTITIONS}" &
-	pids+=($!)
-	create_topic user.requests-dlt "${REQUEST_PARTITIONS}" &
-	pids+=($!)
+	# Each service gets <service>.requests and its dead-letter topic with the same partitions
+	# (what its bridge would create). The reply topic keeps replies for 24 h, as the gateway would.
+	local topics=() service
+	for service in "${SERVICE_NAMES[@]}"; do
+		topics+=("${service}.requests:${REQUEST_PARTITIONS}" "${service}.requests-dlt:${REQUEST_PARTITIONS}")
+	done
+	local pids=() failed=() topic
+	info "Creating topics ${topics[*]} gateway.replies.${GATEWAY_INSTANCE}:1 (name:partitions) ..."
+	for topic in "${topics[@]}"; do
+		create_topic "${topic%%:*}" "${topic##*:}" &
+		pids+=($!)
+	done
 	create_topic "gateway.replies.${GATEWAY_INSTANCE}" 1 --config retention.ms=86400000 &
 	pids+=($!)
+	topics+=("gateway.replies.${GATEWAY_INSTANCE}:1")
 	local i
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" || failed+=("${topics[i]%%:*}")
@@ -353,9 +368,10 @@ start_app() {
 	APP_PORTS+=("${port}")
 }
 
+# start_apps <app spec>...
 start_apps() {
 	local app name module artifact port args
-	for app in "${APPS[@]}"; do
+	for app in "$@"; do
 		IFS='|' read -r name module artifact port args <<<"${app}"
 		start_app "${name}" "${module}" "${artifact}" "${port}" "${args}"
 	done
@@ -412,12 +428,13 @@ print_banner() {
 
    GraphiQL          http://localhost:8080/graphiql
    GraphQL endpoint  http://localhost:8080/graphql
-   user-service      http://localhost:8081/user/1
-   Kafka             ${BOOTSTRAP} (topics user.requests, user.requests-dlt, gateway.replies.${GATEWAY_INSTANCE})
+   user-service      http://localhost:8081/user/1  (post-service gRPC :9090, message-service Thrift :9095)
+   Kafka             ${BOOTSTRAP} (topics {user,post,message}.requests[-dlt], gateway.replies.${GATEWAY_INSTANCE})
    Logs              ${LOG_DIR}/
 
  Paste into GraphiQL:
    { getUser(id:"1") { id name friends(pageSize: 3) { id name } } }
+   { getUsers(pageSize: 5) { name posts(first: 3) { title author { name } } inbox(first: 2) { body from { name } } } }
 
  Or with curl:
    curl -s localhost:8080/graphql -H 'content-type: application/json' -d '{"query":"{ getUser(id:\\"1\\") { id name } }"}'
@@ -461,7 +478,9 @@ main() {
 	info "Logs: ${LOG_DIR}/"
 	start_kafka
 	create_topics
-	start_apps
+	start_apps "${SERVICES[@]}"
+	wait_for_apps
+	start_apps "${BUS_APPS[@]}"
 	wait_for_apps
 	print_banner
 	supervise

@@ -1,0 +1,249 @@
+package io.busgate.bridge.grpc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.google.protobuf.DynamicMessage;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.ChannelOption;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.busgate.bridge.BackendClient;
+import io.busgate.bridge.BackendException;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
+
+/**
+ * Serves requests by calling a gRPC backend: one unary call per request, with messages built
+ * from the backend's descriptors ({@link DynamicMessage}), over one shared channel, without
+ * blocking a thread per call.
+ *
+ * <p>Every call's deadline is the request's remaining budget. The request's idempotency key
+ * travels as {@code idempotency-key} metadata. Calls do not wait for the backend to be ready
+ * ({@code waitForReady} stays off), so a backend that is down fails them with
+ * {@code UNAVAILABLE} at once instead of at the deadline; while calls keep failing that way,
+ * the channel is told to reconnect at most once a second instead of backing off for up to two
+ * minutes, so the bridge serves again soon after the backend is back.
+ *
+ * <p>gRPC statuses map to bus statuses: {@code INVALID_ARGUMENT}, {@code OUT_OF_RANGE} and
+ * {@code FAILED_PRECONDITION} to {@code INVALID_ARGUMENT}; {@code NOT_FOUND},
+ * {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code UNIMPLEMENTED} to themselves;
+ * anything else to {@code INTERNAL}. For {@code INVALID_ARGUMENT} and {@code NOT_FOUND} the
+ * message is the backend's status description, which is written for the caller.
+ */
+final class GrpcBackendClient implements BackendClient, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(GrpcBackendClient.class);
+
+	/** The metadata the idempotency key travels in. */
+	static final Metadata.Key<String> IDEMPOTENCY_KEY_HEADER = Metadata.Key.of("idempotency-key",
+			Metadata.ASCII_STRING_MARSHALLER);
+
+	private static final CallOptions.Key<String> IDEMPOTENCY_KEY = CallOptions.Key.create("idempotency-key");
+
+	private static final long RECONNECT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private final ManagedChannel channel;
+
+	private final RouteTable routes;
+
+	private final Clock clock;
+
+	private final AtomicLong lastReconnect = new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
+
+	/**
+	 * Opens the channel (connecting lazily) and starts reading the descriptors.
+	 * @param service the service this bridge serves; every route must be one of its operations
+	 * @throws IllegalArgumentException if a route belongs to another service
+	 * @throws IllegalStateException if a configured descriptor set cannot be read or a route
+	 * does not fit it
+	 */
+	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock) {
+		properties.routes().keySet().forEach((operation) -> {
+			if (!BusTopics.serviceOf(operation).equals(service)) {
+				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
+						+ "' that this bridge serves");
+			}
+		});
+		this.clock = clock;
+		this.channel = NettyChannelBuilder.forTarget(properties.target())
+			.usePlaintext()
+			.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+			.maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, properties.maxInboundMessageSize().toBytes()))
+			.intercept(new IdempotencyKeyHeader())
+			.build();
+		try {
+			DescriptorSource source = (properties.descriptorSet() != null)
+					? new DescriptorSetSource(properties.descriptorSet())
+					: new ReflectionDescriptorSource(this.channel, properties.target(), properties.reflectionTimeout());
+			this.routes = new RouteTable(properties.routes(), source, JsonMapper.builder().build());
+			if (source.isRetryable()) {
+				// Early, so that the log says at startup whether the backend and the routes are fine.
+				this.routes.resolve();
+			}
+			else {
+				RouteTable.Compiled compiled = this.routes.resolve().join();
+				if (!compiled.problems().isEmpty()) {
+					throw new IllegalStateException("Misconfigured gRPC routes: " + compiled.problems().values());
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			this.channel.shutdownNow();
+			throw ex;
+		}
+	}
+
+	@Override
+	public CompletableFuture<List<Object>> call(BusRequest request) {
+		CompletableFuture<List<Object>> items = this.routes.route(request.headers().operation())
+			.thenCompose((route) -> invoke(route, request));
+		items.whenComplete((result, failure) -> {
+			if (failure != null && unwrap(failure) instanceof BackendException ex && ex.status() == BusStatus.UNAVAILABLE) {
+				reconnectSoon();
+			}
+		});
+		return items;
+	}
+
+	private CompletableFuture<List<Object>> invoke(GrpcRoute route, BusRequest request) {
+		DynamicMessage message = route.request(request);
+		Duration budget = request.headers().remaining(this.clock);
+		if (budget.isNegative() || budget.isZero()) {
+			throw new BackendException(BusStatus.DEADLINE_EXCEEDED, route.describe() + ": the deadline has passed");
+		}
+		CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(budget.toNanos(), TimeUnit.NANOSECONDS);
+		String idempotencyKey = request.headers().idempotencyKey();
+		if (idempotencyKey != null) {
+			if (!idempotencyKey.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
+				throw new BackendException(BusStatus.INVALID_ARGUMENT,
+						"the idempotency key must be printable ASCII to travel as gRPC metadata");
+			}
+			options = options.withOption(IDEMPOTENCY_KEY, idempotencyKey);
+		}
+		CompletableFuture<DynamicMessage> response = new CompletableFuture<>();
+		ClientCalls.asyncUnaryCall(this.channel.newCall(route.method(), options), message, new StreamObserver<>() {
+
+			@Override
+			public void onNext(DynamicMessage value) {
+				response.complete(value);
+			}
+
+			@Override
+			public void onError(Throwable failure) {
+				response.completeExceptionally(failure);
+			}
+
+			@Override
+			public void onCompleted() {
+				// A unary call's one message has arrived, or onError said why not.
+			}
+
+		});
+		return response.handle((answer, failure) -> {
+			if (failure != null) {
+				throw failed(route, failure);
+			}
+			return route.items(request, answer);
+		});
+	}
+
+	/** The bus status for a gRPC status code. */
+	static BusStatus busStatus(Status.Code code) {
+		return switch (code) {
+			case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> BusStatus.INVALID_ARGUMENT;
+			case NOT_FOUND -> BusStatus.NOT_FOUND;
+			case UNAVAILABLE -> BusStatus.UNAVAILABLE;
+			case DEADLINE_EXCEEDED -> BusStatus.DEADLINE_EXCEEDED;
+			case UNIMPLEMENTED -> BusStatus.UNIMPLEMENTED;
+			default -> BusStatus.INTERNAL;
+		};
+	}
+
+	private static BackendException failed(GrpcRoute route, Throwable failure) {
+		Status status = Status.fromThrowable(failure);
+		BusStatus busStatus = busStatus(status.getCode());
+		String description = status.getDescription();
+		boolean described = description != null && !description.isBlank();
+		String message = switch (busStatus) {
+			case INVALID_ARGUMENT, NOT_FOUND ->
+				described ? description : route.describe() + " answered " + status.getCode();
+			case DEADLINE_EXCEEDED -> route.describe() + " did not answer before the deadline";
+			default -> route.describe() + " failed: " + status.getCode() + (described ? " " + description : "")
+					+ ((status.getCause() != null) ? " (" + status.getCause().getMessage() + ")" : "");
+		};
+		if (busStatus == BusStatus.INTERNAL) {
+			logger.warn(message);
+		}
+		return new BackendException(busStatus, message, failure);
+	}
+
+	/**
+	 * Cuts the channel's reconnect backoff short, at most once per interval: a backend that was
+	 * down is reached again within about a second of coming back, and one that stays down costs
+	 * a refused connection per second.
+	 */
+	private void reconnectSoon() {
+		long now = System.nanoTime();
+		long last = this.lastReconnect.get();
+		if (now - last >= RECONNECT_INTERVAL_NANOS && this.lastReconnect.compareAndSet(last, now)) {
+			this.channel.resetConnectBackoff();
+		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.channel.shutdown();
+		if (!this.channel.awaitTermination(5, TimeUnit.SECONDS)) {
+			this.channel.shutdownNow();
+		}
+	}
+
+	/** Sends the idempotency key of a call, if it has one, as request metadata. */
+	private static final class IdempotencyKeyHeader implements ClientInterceptor {
+
+		@Override
+		public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+			String key = options.getOption(IDEMPOTENCY_KEY);
+			ClientCall<Q, A> call = next.newCall(method, options);
+			if (key == null) {
+				return call;
+			}
+			return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+
+				@Override
+				public void start(Listener<A> listener, Metadata headers) {
+					headers.put(IDEMPOTENCY_KEY_HEADER, key);
+					super.start(listener, headers);
+				}
+
+			};
+		}
+
+	}
+
+}

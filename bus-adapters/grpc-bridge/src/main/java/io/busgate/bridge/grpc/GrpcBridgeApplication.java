@@ -1,0 +1,39 @@
+package io.busgate.bridge.grpc;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.busgate.bridge.BackendClient;
+import io.busgate.bridge.BridgeProperties;
+
+/**
+ * The gRPC protocol bridge: serves {@code busgate.bridge.service}'s operations by unary gRPC
+ * calls, routed by configuration ({@link GrpcBridgeProperties}), with no generated code of the
+ * backend's API.
+ */
+@SpringBootApplication
+@EnableConfigurationProperties(GrpcBridgeProperties.class)
+public class GrpcBridgeApplication {
+
+	public static void main(String[] args) {
+		application().run(args);
+	}
+
+	/**
+	 * The application, reading its own {@code grpc-bridge.yml} (and {@code grpc-bridge-<profile>.yml}),
+	 * so that apps sharing a classpath never read each other's configuration.
+	 */
+	public static SpringApplicationBuilder application() {
+		return new SpringApplicationBuilder(GrpcBridgeApplication.class).properties("spring.config.name=grpc-bridge");
+	}
+
+	@Bean
+	BackendClient grpcBackendClient(GrpcBridgeProperties properties, BridgeProperties bridge) {
+		return new GrpcBackendClient(properties, bridge.service(), Clock.systemUTC());
+	}
+
+}

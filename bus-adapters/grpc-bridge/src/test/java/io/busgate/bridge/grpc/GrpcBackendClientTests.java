@@ -1,0 +1,292 @@
+package io.busgate.bridge.grpc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.TimestampProto;
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.ByteArrayResource;
+
+import io.busgate.bridge.BackendException;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.CorrelationIds;
+import io.busgate.bus.RequestHeaders;
+import io.busgate.examples.post.v1.PostServiceProto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bridge's gRPC client with the routes of {@code grpc-bridge-post.yml} against a real
+ * post-service on a loopback port, descriptors read by server reflection.
+ */
+class GrpcBackendClientTests {
+
+	private static final Duration BUDGET = Duration.ofSeconds(10);
+
+	/** "Fast": a failure that does not wait for the deadline comes well before it. */
+	private static final Duration FAST = Duration.ofSeconds(2);
+
+	private static PostServiceBackend backend;
+
+	private GrpcBackendClient client;
+
+	@BeforeAll
+	static void startBackend() {
+		backend = PostServiceBackend.start(0);
+	}
+
+	@AfterAll
+	static void stopBackend() {
+		backend.close();
+	}
+
+	@BeforeEach
+	void connect() throws Exception {
+		this.client = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post", Clock.systemUTC());
+	}
+
+	@AfterEach
+	void disconnect() throws InterruptedException {
+		this.client.close();
+	}
+
+	@Test
+	void getPostsAnswersThePostPerKeyAndNullForAMissingOne() throws Exception {
+		List<Object> items = this.client.call(request("post.getPosts", List.of("1", "99999", "3"), Map.of())).get();
+
+		assertThat(items).hasSize(3);
+		assertThat(items.get(1)).isNull();
+		assertThat(post(items.get(0))).containsEntry("id", "1").containsEntry("authorId", "1")
+			.containsKeys("title", "body");
+		assertThat(post(items.get(2)).get("id")).isEqualTo("3");
+		assertThat((String) post(items.get(0)).get("createdAt")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+	}
+
+	@Test
+	void listByAuthorAnswersAtMostFirstPostsNewestFirstAndAnEmptyListForAnAuthorWithout() throws Exception {
+		List<Object> items = this.client
+			.call(request("post.listByAuthor", List.of("4", "5", "9999", "no-such-user"), Map.of("first", 2)))
+			.get();
+
+		assertThat(items).hasSize(4);
+		List<Map<String, Object>> fourth = posts(items.get(0));
+		assertThat(fourth).hasSize(2).allSatisfy((post) -> assertThat(post).containsEntry("authorId", "4"));
+		assertThat(Instant.parse((String) fourth.get(0).get("createdAt")))
+			.isAfterOrEqualTo(Instant.parse((String) fourth.get(1).get("createdAt")));
+		assertThat(items.get(1)).isEqualTo(List.of());
+		assertThat(posts(items.get(2))).hasSize(2);
+		assertThat(items.get(3)).isEqualTo(List.of());
+	}
+
+	@Test
+	void createPostWithTheSameIdempotencyKeyTwiceAnswersTheSamePost() throws Exception {
+		Map<String, Object> args = Map.of("input", Map.of("authorId", "3", "title", "Hello", "body", "From the bridge"));
+
+		Object first = this.client.call(mutation("post.createPost", args, "bridge-key-1")).get().get(0);
+		Object again = this.client.call(mutation("post.createPost", args, "bridge-key-1")).get().get(0);
+		Object other = this.client.call(mutation("post.createPost", args, "bridge-key-2")).get().get(0);
+
+		assertThat(post(first)).containsEntry("authorId", "3").containsEntry("title", "Hello")
+			.containsEntry("body", "From the bridge");
+		assertThat(again).isEqualTo(first);
+		assertThat(post(other).get("id")).isNotEqualTo(post(first).get("id"));
+		assertThat(backend.seen()).filteredOn((seen) -> seen.method().endsWith("/CreatePost"))
+			.extracting(PostServiceBackend.Seen::idempotencyKey)
+			.contains("bridge-key-1", "bridge-key-2");
+	}
+
+	@Test
+	void invalidInputIsInvalidArgumentWithTheReason() {
+		assertFailure(this.client.call(mutation("post.createPost",
+				Map.of("input", Map.of("authorId", "3", "title", " ", "body", "")), "bad-1")),
+				BusStatus.INVALID_ARGUMENT, "the title must not be blank");
+		assertFailure(this.client.call(request("post.listByAuthor", List.of("1"), Map.of("first", 0))),
+				BusStatus.INVALID_ARGUMENT, "first must be between 1 and 100, was 0");
+		assertFailure(this.client.call(mutation("post.createPost",
+				Map.of("input", Map.of("authorId", "3", "title", "x", "subtitle", "y")), "bad-2")),
+				BusStatus.INVALID_ARGUMENT,
+				"invalid arguments for post.createPost: Cannot find field: subtitle in message busgate.post.v1.CreatePostRequest");
+	}
+
+	@Test
+	void unknownAuthorIsNotFound() {
+		assertFailure(this.client.call(mutation("post.createPost",
+				Map.of("input", Map.of("authorId", "99999", "title", "x", "body", "")), "nf-1")),
+				BusStatus.NOT_FOUND, "no user with id '99999'");
+	}
+
+	@Test
+	void unknownOperationIsUnimplemented() {
+		assertFailure(this.client.call(request("post.nope", null, Map.of())), BusStatus.UNIMPLEMENTED,
+				"no gRPC route for operation post.nope; routes: [post.createPost, post.getPosts, post.listByAuthor]");
+	}
+
+	@Test
+	void everyCallsDeadlineIsTheRequestsRemainingBudget() throws Exception {
+		int before = backend.seen().size();
+
+		this.client.call(request("post.getPosts", List.of("1"), Map.of(), Duration.ofSeconds(3))).get();
+
+		List<PostServiceBackend.Seen> calls = backend.seen().subList(before, backend.seen().size());
+		assertThat(calls).filteredOn((seen) -> seen.method().equals("busgate.post.v1.PostService/GetPosts"))
+			.singleElement()
+			.satisfies((seen) -> assertThat(seen.deadlineMillis()).isBetween(1500L, 3000L));
+	}
+
+	@Test
+	void slowBackendIsCutOffAtTheDeadline() {
+		Instant start = Instant.now();
+
+		assertFailure(this.client.call(mutation("post.createPost",
+				Map.of("input", Map.of("authorId", "3", "title", "slow", "body", "")), PostServiceBackend.SLOW,
+				Duration.ofMillis(500))), BusStatus.DEADLINE_EXCEEDED,
+				"busgate.post.v1.PostService/CreatePost (post.createPost) did not answer before the deadline");
+		assertThat(Duration.between(start, Instant.now())).isLessThan(
+				Duration.ofMillis(PostServiceBackend.SLOW_MILLIS));
+	}
+
+	@Test
+	void backendDownFailsFastWithUnavailableAndIsServedOnceItIsUp() throws Exception {
+		int port = PostServiceBackend.freePort();
+		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.postRoutes("127.0.0.1:" + port), "post",
+				Clock.systemUTC())) {
+			assertFailsFastWithUnavailable(early);
+
+			try (PostServiceBackend late = PostServiceBackend.start(port, "--busgate.post-service.user-count=100")) {
+				// The channel backs off after failed connects; the client cuts that short.
+				await().atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(200))
+					.ignoreExceptions()
+					.untilAsserted(() -> assertThat(early.call(request("post.getPosts", List.of("1"), Map.of()))
+						.get(10, TimeUnit.SECONDS)).hasSize(1));
+			}
+
+			assertFailsFastWithUnavailable(early);
+		}
+	}
+
+	@Test
+	void descriptorSetInsteadOfReflectionServesWithoutAskingTheBackendForDescriptors() throws Exception {
+		// What protoc --descriptor_set_out --include_imports writes for post_service.proto.
+		FileDescriptorSet descriptors = FileDescriptorSet.newBuilder()
+			.addFile(TimestampProto.getDescriptor().toProto())
+			.addFile(PostServiceProto.getDescriptor().toProto())
+			.build();
+		GrpcBridgeProperties properties = PostServiceBackend.postRoutes(backend.target());
+		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
+				properties.connectTimeout(), properties.reflectionTimeout(), properties.maxInboundMessageSize(),
+				properties.routes());
+		// The reflection-based client of this test class has read its descriptors once this answers.
+		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
+		int before = backend.seen().size();
+
+		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, "post", Clock.systemUTC())) {
+			assertThat(pinned.call(request("post.getPosts", List.of("2"), Map.of())).get()).hasSize(1);
+		}
+
+		assertThat(backend.seen().subList(before, backend.seen().size())).extracting(PostServiceBackend.Seen::method)
+			.containsExactly("busgate.post.v1.PostService/GetPosts");
+	}
+
+	@Test
+	void descriptorSetThatDoesNotFitTheRoutesFailsAtStartup() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target(),
+					Map.of("busgate.bridge.grpc.descriptor-set", "file:target/test-descriptors/bridge-test.binpb")),
+					"post", Clock.systemUTC()))
+			.withMessageStartingWith("Misconfigured gRPC routes: [route post.createPost")
+			.withMessageContaining("the backend's descriptors have no service busgate.post.v1.PostService");
+	}
+
+	@Test
+	void grpcStatusesMapToBusStatuses() {
+		assertThat(GrpcBackendClient.busStatus(Status.Code.INVALID_ARGUMENT)).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.OUT_OF_RANGE)).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.FAILED_PRECONDITION)).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.NOT_FOUND)).isEqualTo(BusStatus.NOT_FOUND);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.UNAVAILABLE)).isEqualTo(BusStatus.UNAVAILABLE);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.DEADLINE_EXCEEDED)).isEqualTo(BusStatus.DEADLINE_EXCEEDED);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.UNIMPLEMENTED)).isEqualTo(BusStatus.UNIMPLEMENTED);
+		for (Status.Code other : List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.ALREADY_EXISTS,
+				Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED)) {
+			assertThat(GrpcBackendClient.busStatus(other)).isEqualTo(BusStatus.INTERNAL);
+		}
+	}
+
+	private static void assertFailsFastWithUnavailable(GrpcBackendClient client) {
+		Instant start = Instant.now();
+		Throwable failure = failure(client.call(request("post.getPosts", List.of("1"), Map.of())));
+		assertThat(Duration.between(start, Instant.now())).isLessThan(FAST);
+		assertThat(failure).isInstanceOfSatisfying(BackendException.class,
+				(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE));
+	}
+
+	private static void assertFailure(CompletableFuture<?> call, BusStatus status, String message) {
+		assertThat(failure(call)).isInstanceOfSatisfying(BackendException.class, (ex) -> {
+			assertThat(ex.status()).isEqualTo(status);
+			assertThat(ex.getMessage()).isEqualTo(message);
+		});
+	}
+
+	private static Throwable failure(CompletableFuture<?> call) {
+		try {
+			call.get(20, TimeUnit.SECONDS);
+			throw new AssertionError("expected the call to fail");
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			return (cause instanceof CompletionException && cause.getCause() != null) ? cause.getCause() : cause;
+		}
+		catch (Exception ex) {
+			throw new AssertionError(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> post(Object item) {
+		return (Map<String, Object>) item;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> posts(Object item) {
+		return (List<Map<String, Object>>) item;
+	}
+
+	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args) {
+		return request(operation, keys, args, BUDGET);
+	}
+
+	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args, Duration budget) {
+		return new BusRequest(new RequestHeaders(CorrelationIds.next(), operation, "gateway.replies.t",
+				Instant.now().plus(budget), null), (keys != null) ? Arrays.asList(keys.toArray()) : null, args);
+	}
+
+	private static BusRequest mutation(String operation, Map<String, Object> args, String idempotencyKey) {
+		return mutation(operation, args, idempotencyKey, BUDGET);
+	}
+
+	private static BusRequest mutation(String operation, Map<String, Object> args, String idempotencyKey,
+			Duration budget) {
+		return new BusRequest(new RequestHeaders(CorrelationIds.next(), operation, "gateway.replies.t",
+				Instant.now().plus(budget), idempotencyKey), null, args);
+	}
+
+}

@@ -1,0 +1,175 @@
+package io.busgate.bridge.grpc;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+import io.busgate.bus.BusClientDefaults;
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusHeaders;
+import io.busgate.bus.BusReply;
+import io.busgate.bus.BusRequest;
+import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
+import io.busgate.bus.CorrelationIds;
+import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.test.TopicTail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End to end on one machine: a request record on {@code post.requests} is answered on a reply
+ * topic by the whole grpc-bridge app (its real {@code grpc-bridge.yml} and
+ * {@code grpc-bridge-post.yml}), which calls a real post-service over gRPC.
+ */
+@EmbeddedKafka(partitions = 1, topics = "gateway.replies.test")
+class GrpcBridgeApplicationTests {
+
+	private static final String REPLY_TOPIC = BusTopics.replies("test");
+
+	private static final BusCodec codec = new BusCodec();
+
+	private static PostServiceBackend backend;
+
+	private static ConfigurableApplicationContext bridge;
+
+	private static KafkaProducer<String, byte[]> producer;
+
+	private static TopicTail replies;
+
+	private static final List<BusReply> received = new ArrayList<>();
+
+	@BeforeAll
+	static void start(EmbeddedKafkaBroker broker) {
+		backend = PostServiceBackend.start(0);
+		bridge = GrpcBridgeApplication.application()
+			.run("--spring.profiles.active=post", "--busgate.bridge.grpc.target=" + backend.target(),
+					"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--busgate.bridge.partitions=2",
+					"--server.port=0", "--spring.main.banner-mode=off");
+		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
+		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+		producer = new KafkaProducer<>(config);
+		replies = TopicTail.atEnd(broker.getBrokersAsString(), REPLY_TOPIC);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (replies != null) {
+			replies.close();
+		}
+		if (producer != null) {
+			producer.close(Duration.ofSeconds(5));
+		}
+		if (bridge != null) {
+			bridge.close();
+		}
+		if (backend != null) {
+			backend.close();
+		}
+	}
+
+	@Test
+	void answersABatchOfAuthorsWithTheirNewestPosts() {
+		String id = send(request("post.listByAuthor", List.of("4", "5"), Map.of("first", 2), null));
+
+		BusReply reply = awaitReply(id);
+
+		assertThat(reply.status()).isEqualTo(BusStatus.OK);
+		assertThat(reply.items()).hasSize(2);
+		assertThat((List<?>) reply.items().get(0)).hasSize(2)
+			.allSatisfy((post) -> assertThat(object(post)).containsEntry("authorId", "4").containsKey("createdAt"));
+		assertThat(reply.items().get(1)).isEqualTo(List.of());
+	}
+
+	@Test
+	void answersNullForAPostThatDoesNotExist() {
+		String id = send(request("post.getPosts", List.of("1", "99999"), Map.of(), null));
+
+		BusReply reply = awaitReply(id);
+
+		assertThat(reply.status()).isEqualTo(BusStatus.OK);
+		assertThat(object(reply.items().get(0))).containsEntry("id", "1");
+		assertThat(reply.items().get(1)).isNull();
+	}
+
+	@Test
+	void answersAMutationOnceAndABackendErrorWithItsStatus() {
+		Map<String, Object> input = Map.of("authorId", "7", "title", "Over the bus", "body", "Hello");
+		String first = send(request("post.createPost", null, Map.of("input", input), "e2e-key-1"));
+		String redelivered = send(request("post.createPost", null, Map.of("input", input), "e2e-key-1"));
+		String unknown = send(request("post.createPost", null,
+				Map.of("input", Map.of("authorId", "10001", "title", "x", "body", "")), "e2e-key-2"));
+
+		BusReply created = awaitReply(first);
+		assertThat(created.status()).isEqualTo(BusStatus.OK);
+		assertThat(object(created.items().get(0))).containsEntry("title", "Over the bus");
+		assertThat(awaitReply(redelivered).items()).isEqualTo(created.items());
+		BusReply notFound = awaitReply(unknown);
+		assertThat(notFound.status()).isEqualTo(BusStatus.NOT_FOUND);
+		assertThat(notFound.errorMessage()).isEqualTo("no user with id '10001'");
+	}
+
+	@Test
+	void reportsReadyOnItsActuatorPort() throws Exception {
+		String port = bridge.getEnvironment().getProperty("local.server.port");
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+				.timeout(Duration.ofSeconds(5))
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"status\":\"UP\"");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> object(Object item) {
+		return (Map<String, Object>) item;
+	}
+
+	private static ProducerRecord<String, byte[]> request(String operation, List<Object> keys,
+			Map<String, Object> args, String idempotencyKey) {
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
+				Instant.now().plusSeconds(30), idempotencyKey);
+		return codec.requestRecord(new BusRequest(headers, keys, args));
+	}
+
+	private static String send(ProducerRecord<String, byte[]> record) {
+		try {
+			producer.send(record).get();
+		}
+		catch (Exception ex) {
+			throw new AssertionError(ex);
+		}
+		return new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8);
+	}
+
+	private static BusReply awaitReply(String correlationId) {
+		await().atMost(Duration.ofSeconds(45)).until(() -> {
+			replies.poll(Duration.ofMillis(200)).forEach((record) -> received.add(codec.readReply(record)));
+			return received.stream().anyMatch((reply) -> reply.correlationId().equals(correlationId));
+		});
+		return received.stream().filter((reply) -> reply.correlationId().equals(correlationId)).findFirst().orElseThrow();
+	}
+
+}
