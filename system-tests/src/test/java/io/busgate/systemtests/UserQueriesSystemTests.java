@@ -9,14 +9,12 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.BusCodec;
@@ -34,28 +32,18 @@ import static org.awaitility.Awaitility.await;
  * GIVEN a broker, the user service, the HTTP bridge and a gateway; WHEN clients query users;
  * THEN every answer travels gateway -> Kafka -> bridge -> HTTP -> user service and back.
  */
-@EmbeddedKafka(partitions = 6)
+@ExtendWith(RunningBusgate.class)
 class UserQueriesSystemTests {
 
 	private static final String USER_REQUESTS = BusTopics.requests("user");
 
-	private static UserStack stack;
-
-	private static EmbeddedKafkaBroker broker;
+	private static BusgateStack stack;
 
 	private final BusCodec codec = new BusCodec();
 
 	@BeforeAll
-	static void startStack(EmbeddedKafkaBroker embeddedKafka) {
-		broker = embeddedKafka;
-		stack = new UserStack(embeddedKafka.getBrokersAsString());
-	}
-
-	@AfterAll
-	static void stopStack() {
-		if (stack != null) {
-			stack.close();
-		}
+	static void useStack(BusgateStack running) {
+		stack = running;
 	}
 
 	@Test
@@ -84,7 +72,7 @@ class UserQueriesSystemTests {
 
 	@Test
 	void twentyUsersOfOneLevelAreOneRequestRecord() {
-		try (TopicTail requests = TopicTail.atEnd(broker.getBrokersAsString(), USER_REQUESTS)) {
+		try (TopicTail requests = TopicTail.atEnd(stack.brokers(), USER_REQUESTS)) {
 			graphQl().documentName("twentyUsers").execute().path("u20.id").entity(String.class).isEqualTo("20");
 
 			List<ConsumerRecord<String, byte[]>> sent = requests.drain(Duration.ofSeconds(1));
@@ -103,7 +91,7 @@ class UserQueriesSystemTests {
 
 	@Test
 	void malformedRequestIsDeadLetteredAndTheBridgeGoesOn() {
-		try (TopicTail deadLetters = TopicTail.atEnd(broker.getBrokersAsString(), BusTopics.deadLetter(USER_REQUESTS))) {
+		try (TopicTail deadLetters = TopicTail.atEnd(stack.brokers(), BusTopics.deadLetter(USER_REQUESTS))) {
 			RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), "user.getUsers",
 					BusTopics.replies("nobody"), Instant.now().plusSeconds(30), null);
 			ProducerRecord<String, byte[]> valid = this.codec
@@ -127,7 +115,7 @@ class UserQueriesSystemTests {
 
 	@Test
 	void stoppedBridgeFailsTheFieldWithUpstreamTimeoutAndTheGatewayStaysHealthy() {
-		stack.stopBridge();
+		stack.stopHttpBridge();
 		try {
 			Instant start = Instant.now();
 			graphQl().documentName("userName")
@@ -142,7 +130,7 @@ class UserQueriesSystemTests {
 			assertThat(stack.gateway().getBean(BusClient.class).pendingCount()).isZero();
 		}
 		finally {
-			stack.startBridgeAgain();
+			stack.startHttpBridgeAgain();
 		}
 	}
 

@@ -1,0 +1,198 @@
+package io.busgate.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
+
+import io.busgate.bridge.grpc.GrpcBridgeApplication;
+import io.busgate.bridge.http.HttpBridgeApplication;
+import io.busgate.bridge.thrift.ThriftBridgeApplication;
+import io.busgate.examples.message.MessageServiceApplication;
+import io.busgate.examples.post.PostServiceApplication;
+import io.busgate.examples.user.UserServiceApplication;
+import io.busgate.gateway.GatewayApplication;
+
+/**
+ * All of Busgate in one JVM, each app in its own application context the way the local stack
+ * runs them as processes: the three example services, their bridges and a gateway, on free
+ * ports against one broker. Services and bridges can be stopped and started again.
+ */
+final class BusgateStack implements AutoCloseable {
+
+	/**
+	 * The gateway's schema is on this shared classpath; the other apps must not start a GraphQL
+	 * endpoint of their own from it.
+	 */
+	private static final String NO_GRAPHQL = "--spring.graphql.schema.locations=classpath:/no-graphql-here/";
+
+	/** Settings are passed as arguments, which, unlike default properties, win over each app's yml. */
+	private static final String ANY_FREE_PORT = "--server.port=0";
+
+	/**
+	 * Reactor Netty shares one set of event loops per JVM by default, and closing any context
+	 * disposes them. Separate processes never share; here each reactive app gets its own, so that
+	 * stopping one app leaves the others' servers running.
+	 */
+	private static final ApplicationContextInitializer<ConfigurableApplicationContext> OWN_NETTY_RESOURCES = (
+			context) -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof ReactorResourceFactory resources) {
+						resources.setUseGlobalResources(false);
+					}
+					return bean;
+				}
+
+			});
+
+	private final String brokers;
+
+	private final int postGrpcPort = freePort();
+
+	private final int messageThriftPort = freePort();
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private final ConfigurableApplicationContext userService;
+
+	private ConfigurableApplicationContext postService;
+
+	private ConfigurableApplicationContext messageService;
+
+	private ConfigurableApplicationContext httpBridge;
+
+	private final ConfigurableApplicationContext gateway;
+
+	BusgateStack(String brokers) {
+		this.brokers = brokers;
+		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL);
+		this.postService = startPostService();
+		this.messageService = startMessageService();
+		this.httpBridge = startHttpBridge();
+		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, kafka(),
+				"--busgate.bridge.grpc.target=127.0.0.1:" + this.postGrpcPort);
+		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, kafka(),
+				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
+		this.gateway = start(GatewayApplication.application(), kafka(), "--busgate.gateway.instance-id=system-tests",
+				"--busgate.gateway.reply-timeout=3s");
+	}
+
+	String brokers() {
+		return this.brokers;
+	}
+
+	String gatewayUrl() {
+		return "http://127.0.0.1:" + port(this.gateway);
+	}
+
+	String userServiceUrl() {
+		return "http://127.0.0.1:" + port(this.userService);
+	}
+
+	ConfigurableApplicationContext gateway() {
+		return this.gateway;
+	}
+
+	void stopHttpBridge() {
+		stop(this.httpBridge);
+	}
+
+	void startHttpBridgeAgain() {
+		this.httpBridge = startHttpBridge();
+	}
+
+	void stopPostService() {
+		stop(this.postService);
+	}
+
+	void startPostServiceAgain() {
+		this.postService = startPostService();
+	}
+
+	void stopMessageService() {
+		stop(this.messageService);
+	}
+
+	void startMessageServiceAgain() {
+		this.messageService = startMessageService();
+	}
+
+	@Override
+	public void close() {
+		List<RuntimeException> failures = new ArrayList<>();
+		for (ConfigurableApplicationContext context : reversed(this.contexts)) {
+			try {
+				context.close();
+			}
+			catch (RuntimeException ex) {
+				failures.add(ex);
+			}
+		}
+		if (!failures.isEmpty()) {
+			throw failures.get(0);
+		}
+	}
+
+	private ConfigurableApplicationContext startPostService() {
+		return start(PostServiceApplication.application(), NO_GRAPHQL, "--spring.grpc.server.port=" + this.postGrpcPort);
+	}
+
+	private ConfigurableApplicationContext startMessageService() {
+		return start(MessageServiceApplication.application(), NO_GRAPHQL,
+				"--busgate.message-service.port=" + this.messageThriftPort);
+	}
+
+	private ConfigurableApplicationContext startHttpBridge() {
+		return start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL, kafka(),
+				"--busgate.bridge.http.base-url=" + userServiceUrl());
+	}
+
+	private String kafka() {
+		return "--spring.kafka.bootstrap-servers=" + this.brokers;
+	}
+
+	private ConfigurableApplicationContext start(SpringApplicationBuilder application, String... args) {
+		List<String> all = new ArrayList<>(List.of(ANY_FREE_PORT));
+		all.addAll(List.of(args));
+		ConfigurableApplicationContext context = application.initializers(OWN_NETTY_RESOURCES)
+			.run(all.toArray(String[]::new));
+		this.contexts.add(context);
+		return context;
+	}
+
+	private void stop(ConfigurableApplicationContext context) {
+		context.close();
+		this.contexts.remove(context);
+	}
+
+	private static List<ConfigurableApplicationContext> reversed(List<ConfigurableApplicationContext> contexts) {
+		List<ConfigurableApplicationContext> reversed = new ArrayList<>(contexts);
+		Collections.reverse(reversed);
+		return reversed;
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
