@@ -40,7 +40,10 @@ public final class BridgeAutoConfiguration {
 		NewTopic deadLetters = TopicBuilder.name(BusTopics.deadLetter(properties.requestTopic()))
 			.partitions(properties.partitions())
 			.build();
-		return new KafkaAdmin.NewTopics(requests, deadLetters);
+		NewTopic events = TopicBuilder.name(BusTopics.events(properties.service()))
+			.partitions(properties.partitions())
+			.build();
+		return new KafkaAdmin.NewTopics(requests, deadLetters, events);
 	}
 
 	@Bean
@@ -50,7 +53,8 @@ public final class BridgeAutoConfiguration {
 		ContainerProperties containerProperties = new ContainerProperties(properties.requestTopic());
 		containerProperties.setGroupId(properties.groupId());
 		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
-		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC()));
+		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
+				properties.eventKeyField()));
 		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
 		containerProperties.setKafkaConsumerProperties(consumerProperties);

@@ -26,11 +26,13 @@ import io.busgate.bus.BusTopics;
  * @param retryBackoff wait before a batch is retried after its replies could not be produced
  * (the broker is unreachable); the batch is retried until it succeeds, skipping requests whose
  * deadline has passed meanwhile
+ * @param eventKeyField every served mutation publishes each entity it returned as an event on
+ * {@code <service>.events}, keyed by this field of the entity; empty to publish no events
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
-		@DefaultValue("1s") Duration retryBackoff) {
+		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
@@ -38,6 +40,7 @@ public record BridgeProperties(String service, String requestTopic, String group
 		}
 		requestTopic = (requestTopic != null) ? requestTopic : BusTopics.requests(service);
 		groupId = (groupId != null) ? groupId : BusTopics.bridgeGroup(service);
+		eventKeyField = (eventKeyField == null || eventKeyField.isBlank()) ? null : eventKeyField;
 	}
 
 }

@@ -3,6 +3,8 @@ package io.busgate.bridge;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import org.springframework.kafka.listener.BatchMessageListener;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
+import io.busgate.bus.BusEvent;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
@@ -32,6 +35,7 @@ import io.busgate.bus.RequestHeaders;
  * an {@code INVALID_ARGUMENT} reply when its headers are readable.</li>
  * <li>A record whose deadline has passed is skipped: nobody waits for its reply.</li>
  * <li>Every other record gets exactly one reply, an error reply when the call fails.</li>
+ * <li>A served mutation also publishes an event per entity it returned.</li>
  * </ul>
  */
 class RequestProcessor implements BatchMessageListener<String, byte[]> {
@@ -46,11 +50,19 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 
 	private final Clock clock;
 
-	RequestProcessor(BackendClient backend, KafkaTemplate<String, byte[]> template, BusCodec codec, Clock clock) {
+	private final String eventKeyField;
+
+	/**
+	 * @param eventKeyField the field of a mutation's result that keys its event, or {@code null}
+	 * to publish no events
+	 */
+	RequestProcessor(BackendClient backend, KafkaTemplate<String, byte[]> template, BusCodec codec, Clock clock,
+			String eventKeyField) {
 		this.backend = backend;
 		this.template = template;
 		this.codec = codec;
 		this.clock = clock;
+		this.eventKeyField = eventKeyField;
 	}
 
 	@Override
@@ -85,7 +97,39 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			}
 			return CompletableFuture.completedFuture(null);
 		}
-		return call(request).thenCompose((reply) -> reply(headers, reply));
+		return call(request).thenCompose((reply) -> CompletableFuture.allOf(reply(headers, reply),
+				publishEvents(request, reply)));
+	}
+
+	/**
+	 * A served mutation becomes an event per returned entity on {@code <service>.events}, keyed by
+	 * the entity. A redelivered mutation publishes again, with the same idempotency key, by which
+	 * consumers drop the repeat.
+	 */
+	private CompletableFuture<?> publishEvents(BusRequest request, BusReply reply) {
+		RequestHeaders headers = request.headers();
+		if (this.eventKeyField == null || !headers.isMutation() || !reply.isOk()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<?>[] published = reply.items()
+			.stream()
+			.map((item) -> eventOf(headers, item))
+			.filter(Objects::nonNull)
+			.map((event) -> this.template.send(this.codec.eventRecord(event)))
+			.toArray(CompletableFuture[]::new);
+		return CompletableFuture.allOf(published);
+	}
+
+	private BusEvent eventOf(RequestHeaders headers, Object item) {
+		Object key = (item instanceof Map<?, ?> entity) ? entity.get(this.eventKeyField) : null;
+		if (key == null) {
+			if (item != null) {
+				logger.warn("No event for " + headers.operation() + " (" + headers.correlationId() + "): its result has no '"
+						+ this.eventKeyField + "' to key the event by");
+			}
+			return null;
+		}
+		return new BusEvent(headers.operation(), key.toString(), item, headers.idempotencyKey());
 	}
 
 	private CompletableFuture<BusReply> call(BusRequest request) {

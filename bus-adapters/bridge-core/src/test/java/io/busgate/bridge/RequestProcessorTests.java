@@ -29,6 +29,7 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusEvent;
 import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
@@ -163,6 +164,27 @@ class RequestProcessorTests {
 	}
 
 	@Test
+	void servedMutationPublishesAnEventPerEntityKeyedByIt() {
+		try (TopicTail events = TopicTail.atEnd(this.broker.getBrokersAsString(), BusTopics.events("echo"))) {
+			String query = send(request("echo.create", List.of("q"), Duration.ofSeconds(10)));
+			String mutation = send(mutation("echo.create", List.of("m1"), "idem-1"));
+
+			assertThat(awaitReply(query).isOk()).isTrue();
+			assertThat(awaitReply(mutation).items()).containsExactly(Map.of("id", "m1", "text", "M1"));
+			List<ConsumerRecord<String, byte[]>> published = new ArrayList<>();
+			await().until(() -> published.addAll(events.poll(Duration.ofMillis(200))));
+			published.addAll(events.drain(Duration.ofMillis(500)));
+			assertThat(published).singleElement().satisfies((record) -> {
+				BusEvent event = this.codec.readEvent(record);
+				assertThat(event.type()).isEqualTo("echo.create");
+				assertThat(event.key()).isEqualTo("m1");
+				assertThat(event.payload()).isEqualTo(Map.of("id", "m1", "text", "M1"));
+				assertThat(event.idempotencyKey()).isEqualTo("idem-1");
+			});
+		}
+	}
+
+	@Test
 	void recordsOfOnePollAreServedConcurrently() {
 		List<String> ids = IntStream.range(0, 40)
 			.mapToObj((i) -> send(request("echo.slow", List.of("k" + i), Duration.ofSeconds(20))))
@@ -171,6 +193,12 @@ class RequestProcessorTests {
 		await().untilAsserted(
 				() -> assertThat(receivedReplies()).extracting(BusReply::correlationId).containsAll(ids));
 		assertThat(this.backend.maxConcurrent.get()).isGreaterThan(1);
+	}
+
+	private ProducerRecord<String, byte[]> mutation(String operation, List<Object> keys, String idempotencyKey) {
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
+				Instant.now().plusSeconds(10), idempotencyKey);
+		return this.codec.requestRecord(new BusRequest(headers, keys, Map.of()));
 	}
 
 	private ProducerRecord<String, byte[]> request(String operation, List<Object> keys, Duration timeToLive) {
@@ -241,6 +269,10 @@ class RequestProcessorTests {
 			List<Object> upper = request.keys().stream().map((key) -> (Object) key.toString().toUpperCase()).toList();
 			return switch (request.headers().operation()) {
 				case "echo.upper" -> CompletableFuture.completedFuture(upper);
+				case "echo.create" -> CompletableFuture.completedFuture(request.keys()
+					.stream()
+					.map((key) -> (Object) Map.of("id", key, "text", key.toString().toUpperCase()))
+					.toList());
 				case "echo.short" -> CompletableFuture.completedFuture(upper.subList(0, 1));
 				case "echo.unavailable" -> CompletableFuture.failedFuture(new BackendException(BusStatus.UNAVAILABLE, "backend down"));
 				case "echo.hang" -> new CompletableFuture<>();

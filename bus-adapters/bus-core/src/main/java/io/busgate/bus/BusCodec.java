@@ -167,6 +167,40 @@ public final class BusCodec {
 		return BusReply.error(correlationId, status, text);
 	}
 
+	// ---- events
+
+	/** The record of an event, on {@code <service>.events}, keyed by its entity. */
+	public ProducerRecord<String, byte[]> eventRecord(BusEvent event) {
+		Headers headers = new RecordHeaders();
+		put(headers, BusHeaders.EVENT_TYPE, event.type());
+		if (event.idempotencyKey() != null) {
+			put(headers, BusHeaders.IDEMPOTENCY_KEY, event.idempotencyKey());
+		}
+		put(headers, BusHeaders.CONTENT_TYPE, BusHeaders.JSON);
+		return new ProducerRecord<>(event.topic(), null, event.key(), this.mapper.writeValueAsBytes(event.payload()),
+				headers);
+	}
+
+	/**
+	 * Reads an event record.
+	 * @throws BusContractException if the type header or the key is missing, or the value is not
+	 * a JSON object
+	 */
+	public BusEvent readEvent(ConsumerRecord<String, byte[]> record) {
+		String type = required(record, BusHeaders.EVENT_TYPE);
+		if (record.key() == null || record.key().isEmpty()) {
+			throw new BusContractException(where(record) + ": an event needs the key of its entity");
+		}
+		JsonNode payload = readObject(record);
+		try {
+			return new BusEvent(type, record.key(), this.mapper.treeToValue(payload, Object.class),
+					optional(record.headers(), BusHeaders.IDEMPOTENCY_KEY));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BusContractException(where(record) + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	// ---- dead letters
 
 	/**

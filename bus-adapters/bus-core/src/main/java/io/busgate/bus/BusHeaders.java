@@ -19,7 +19,10 @@ public final class BusHeaders {
 	/** When the requester stops waiting, in epoch milliseconds; bridges skip expired requests. */
 	public static final String DEADLINE = "bus-deadline";
 
-	/** Carried by mutations; a redelivered mutation with a key already served must not act twice. */
+	/**
+	 * Carried by mutations; a redelivered mutation with a key already served must not act twice.
+	 * Events carry the key of the mutation that caused them, so consumers can drop repeats.
+	 */
 	public static final String IDEMPOTENCY_KEY = "bus-idempotency-key";
 
 	/** The outcome of a request, on replies: {@code ok} or a {@link BusStatus} code. */
@@ -33,6 +36,12 @@ public final class BusHeaders {
 
 	/** W3C trace context, vendor part. */
 	public static final String TRACESTATE = "tracestate";
+
+	/**
+	 * On events: what happened, named after the operation that caused it, e.g.
+	 * {@code message.sendMessage}.
+	 */
+	public static final String EVENT_TYPE = "bus-event-type";
 
 	/** On dead letters: why the record could not be processed. */
 	public static final String DLT_REASON = "bus-dlt-reason";

@@ -161,6 +161,38 @@ class BusCodecTests {
 	}
 
 	@Test
+	void eventRoundTripsKeyedByItsEntity() {
+		BusEvent event = new BusEvent("message.sendMessage", "m-7", Map.of("id", "m-7", "toUserId", "2"), "idem-9");
+
+		ProducerRecord<String, byte[]> record = this.codec.eventRecord(event);
+
+		assertThat(record.topic()).isEqualTo("message.events");
+		assertThat(record.key()).isEqualTo("m-7");
+		assertThat(header(record.headers(), BusHeaders.EVENT_TYPE)).isEqualTo("message.sendMessage");
+		assertThat(this.codec.readEvent(consumed(record))).isEqualTo(event);
+	}
+
+	@Test
+	void malformedEventsAreRejected() {
+		ProducerRecord<String, byte[]> record = this.codec
+			.eventRecord(new BusEvent("post.createPost", "p-1", Map.of("id", "p-1"), null));
+		ConsumerRecord<String, byte[]> noType = consumed(record);
+		noType.headers().remove(BusHeaders.EVENT_TYPE);
+		ConsumerRecord<String, byte[]> badType = consumed(record);
+		badType.headers().remove(BusHeaders.EVENT_TYPE);
+		badType.headers().add(BusHeaders.EVENT_TYPE, "created".getBytes(StandardCharsets.UTF_8));
+		ConsumerRecord<String, byte[]> noKey = consumed(new ProducerRecord<>(record.topic(), null, (String) null, record.value(),
+				record.headers()));
+
+		assertThatExceptionOfType(BusContractException.class).isThrownBy(() -> this.codec.readEvent(noType))
+			.withMessageContaining("missing header bus-event-type");
+		assertThatExceptionOfType(BusContractException.class).isThrownBy(() -> this.codec.readEvent(badType))
+			.withMessageContaining("not of the form <service>.<name>");
+		assertThatExceptionOfType(BusContractException.class).isThrownBy(() -> this.codec.readEvent(noKey))
+			.withMessageContaining("needs the key of its entity");
+	}
+
+	@Test
 	void deadLetterKeepsTheRecordAndSaysWhy() {
 		ConsumerRecord<String, byte[]> record = withValue("not json");
 
