@@ -22,12 +22,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueryDepth deepest field nesting a document may have; deeper ones are refused
  * before anything is sent to the bus
  * @param maxQueryComplexity most fields a document may select, counted over all levels
+ * @param subscriptionBuffer events a subscription may fall behind its client; one more ends the
+ * subscription with an error, so a slow client costs bounded memory and never slows the others
+ * @param eventPartitions partitions of an event topic when the gateway creates it (the bridges
+ * create theirs with the same default)
  */
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("5s") Duration replyTimeout,
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue("10") int maxQueryDepth,
-		@DefaultValue("500") int maxQueryComplexity) {
+		@DefaultValue("500") int maxQueryComplexity, @DefaultValue("256") int subscriptionBuffer,
+		@DefaultValue("6") int eventPartitions) {
 
 	public GatewayProperties {
 		if (instanceId == null || instanceId.isBlank()) {

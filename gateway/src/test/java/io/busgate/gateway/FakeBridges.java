@@ -25,7 +25,7 @@ import io.busgate.bus.BusStatus;
  * bus contract, and records what it was asked. The gateway under test cannot tell it from the
  * real thing.
  */
-class FakeBridges {
+public class FakeBridges {
 
 	static final int USERS = 50;
 
@@ -41,7 +41,7 @@ class FakeBridges {
 	/** Operations answered with an error reply of the given status. */
 	final Map<String, BusStatus> failing = new ConcurrentHashMap<>();
 
-	FakeBridges(KafkaTemplate<String, byte[]> template) {
+	public FakeBridges(KafkaTemplate<String, byte[]> template) {
 		this.template = template;
 	}
 

@@ -1,0 +1,160 @@
+package io.busgate.gateway.events;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.kafka.support.TopicPartitionOffset.SeekPosition;
+
+import io.busgate.bus.BusTopics;
+
+/**
+ * One consumer per event topic the schema subscribes to, reading every partition from its end
+ * by assignment (no consumer group), so that every gateway instance sees every event. Started
+ * once the schema is built and the topics exist; on shutdown, every subscription is completed
+ * before the consumers stop.
+ */
+final class EventConsumers implements SmartLifecycle {
+
+	private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration DESCRIBE_RETRY = Duration.ofMillis(100);
+
+	private final EventTypes eventTypes;
+
+	private final EventHub hub;
+
+	private final KafkaAdmin admin;
+
+	private final ConsumerFactory<String, byte[]> consumerFactory;
+
+	private final int partitions;
+
+	private final List<ConcurrentMessageListenerContainer<String, byte[]>> containers = new ArrayList<>();
+
+	private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
+
+	EventConsumers(EventTypes eventTypes, EventHub hub, KafkaAdmin admin, ConsumerFactory<String, byte[]> consumerFactory,
+			int partitions) {
+		this.eventTypes = eventTypes;
+		this.hub = hub;
+		this.admin = admin;
+		this.consumerFactory = consumerFactory;
+		this.partitions = partitions;
+	}
+
+	@Override
+	public void start() {
+		List<String> topics = this.eventTypes.services().stream().map(BusTopics::events).sorted().toList();
+		if (!topics.isEmpty()) {
+			// Creates only missing topics; the bridges create theirs with the same default.
+			this.admin.createOrModifyTopics(topics.stream()
+				.map((topic) -> TopicBuilder.name(topic).partitions(this.partitions).build())
+				.toArray(NewTopic[]::new));
+			describe(topics).values().forEach(this::startConsumer);
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.hub.completeAll();
+		this.containers.forEach(ConcurrentMessageListenerContainer::stop);
+		this.containers.clear();
+		this.assignedTopics.clear();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Whether every event topic is assigned and positioned, so no new event can be missed. */
+	boolean isAssigned() {
+		return this.assignedTopics.size() == this.containers.size();
+	}
+
+	/** Describes the topics, waiting a little for ones just created to become known. */
+	private Map<String, TopicDescription> describe(List<String> topics) {
+		long deadline = System.nanoTime() + DESCRIBE_TIMEOUT.toNanos();
+		while (true) {
+			try {
+				return this.admin.describeTopics(topics.toArray(String[]::new));
+			}
+			catch (KafkaException ex) {
+				if (!(NestedExceptionUtils.getMostSpecificCause(ex) instanceof UnknownTopicOrPartitionException)
+						|| System.nanoTime() > deadline) {
+					throw ex;
+				}
+				LockSupport.parkNanos(DESCRIBE_RETRY.toNanos());
+			}
+		}
+	}
+
+	private void startConsumer(TopicDescription topic) {
+		TopicPartitionOffset[] partitions = topic.partitions()
+			.stream()
+			.map((partition) -> new TopicPartitionOffset(topic.name(), partition.partition(), SeekPosition.END))
+			.toArray(TopicPartitionOffset[]::new);
+		ContainerProperties properties = new ContainerProperties(partitions);
+		properties.setMessageListener(new TopicListener(topic.name()));
+		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+				this.consumerFactory, properties);
+		container.setBeanName("busgate-events-" + topic.name());
+		this.containers.add(container);
+		container.start();
+	}
+
+	/** Hands a topic's events to the hub and notes when the topic is assigned. */
+	private final class TopicListener implements BatchMessageListener<String, byte[]>, ConsumerSeekAware {
+
+		private final String topic;
+
+		TopicListener(String topic) {
+			this.topic = topic;
+		}
+
+		@Override
+		public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
+			EventConsumers.this.hub.onMessage(records);
+		}
+
+		@Override
+		public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+			EventConsumers.this.assignedTopics.add(this.topic);
+		}
+
+		@Override
+		public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+			EventConsumers.this.assignedTopics.remove(this.topic);
+		}
+
+	}
+
+}

@@ -1,0 +1,130 @@
+package io.busgate.gateway.events;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.graphql.client.WebSocketGraphQlClient;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusEvent;
+import io.busgate.gateway.FakeBridges;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Subscriptions over both transports, against a real broker: events published on
+ * {@code message.events} (by any producer, here the test) reach the matching subscribers with
+ * their nested fields resolved over the bus.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=subscription-tests" })
+@EmbeddedKafka(topics = { "user.requests", "post.requests" })
+class BusSubscriptionTests {
+
+	private static final String MESSAGE_RECEIVED = """
+			subscription($to: ID!) { messageReceived(toUserId: $to) { id body from { name } } }""";
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private KafkaTemplate<String, byte[]> template;
+
+	@Autowired
+	private EventHub hub;
+
+	private final BusCodec codec = new BusCodec();
+
+	@Test
+	void webSocketSubscriberGetsItsMessagesWithNestedFieldsResolved() {
+		WebSocketGraphQlClient client = WebSocketGraphQlClient
+			.builder("ws://127.0.0.1:" + this.port + "/graphql", new ReactorNettyWebSocketClient())
+			.build();
+		List<Map<String, Object>> received = new CopyOnWriteArrayList<>();
+		Disposable subscription = client.document(MESSAGE_RECEIVED)
+			.variable("to", "2")
+			.executeSubscription()
+			.map((response) -> response.field("messageReceived").<Map<String, Object>>getValue())
+			.subscribe(received::add);
+		try {
+			await().until(() -> this.hub.subscriptionCount() == 1);
+
+			publishMessage("m1", "5", "3");
+			publishMessage("m2", "7", "2");
+
+			await().atMost(Duration.ofSeconds(1)).until(() -> received.size() == 1);
+			assertThat(received).containsExactly(Map.of("id", "m2", "body", "hello 2", "from", Map.of("name", "User 7")));
+		}
+		finally {
+			subscription.dispose();
+			client.stop().block(Duration.ofSeconds(5));
+		}
+		await().until(() -> this.hub.subscriptionCount() == 0);
+	}
+
+	@Test
+	void sseSubscriberGetsItsMessagesWithNestedFieldsResolved() {
+		List<String> received = new CopyOnWriteArrayList<>();
+		Disposable subscription = WebClient.create("http://127.0.0.1:" + this.port)
+			.post()
+			.uri("/graphql")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.bodyValue(Map.of("query", MESSAGE_RECEIVED, "variables", Map.of("to", "4")))
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.filter((event) -> "next".equals(event.event()))
+			.subscribe((event) -> received.add(event.data()));
+		try {
+			await().until(() -> this.hub.subscriptionCount() == 1);
+
+			publishMessage("m3", "9", "4");
+			publishMessage("m4", "9", "5");
+
+			await().atMost(Duration.ofSeconds(1)).until(() -> received.size() == 1);
+			assertThat(received.get(0)).contains("\"id\":\"m3\"").contains("\"name\":\"User 9\"");
+		}
+		finally {
+			subscription.dispose();
+		}
+		await().until(() -> this.hub.subscriptionCount() == 0);
+	}
+
+	private void publishMessage(String id, String from, String to) {
+		this.template.send(this.codec.eventRecord(new BusEvent("message.sendMessage", id,
+				Map.of("id", id, "body", "hello " + to, "sentAt", "2026-01-01T00:00:00Z", "fromUserId", from,
+						"toUserId", to),
+				null)))
+			.join();
+	}
+
+	@TestConfiguration
+	static class Bridges {
+
+		@Bean
+		FakeBridges fakeBridges(KafkaTemplate<String, byte[]> template) {
+			return new FakeBridges(template);
+		}
+
+	}
+
+}
