@@ -24,7 +24,7 @@ import io.busgate.gateway.GatewayApplication;
 
 /**
  * All of Busgate in one JVM, each app in its own application context the way the local stack
- * runs them as processes: the three example services, their bridges and a gateway, on free
+ * runs them as processes: the three example services, their bridges and two gateways, on free
  * ports against one broker. Services and bridges can be stopped and started again.
  */
 final class BusgateStack implements AutoCloseable {
@@ -74,6 +74,8 @@ final class BusgateStack implements AutoCloseable {
 
 	private final ConfigurableApplicationContext gateway;
 
+	private final ConfigurableApplicationContext secondGateway;
+
 	BusgateStack(String brokers) {
 		this.brokers = brokers;
 		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL);
@@ -86,6 +88,8 @@ final class BusgateStack implements AutoCloseable {
 				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
 		this.gateway = start(GatewayApplication.application(), kafka(), "--busgate.gateway.instance-id=system-tests",
 				"--busgate.gateway.reply-timeout=3s");
+		this.secondGateway = start(GatewayApplication.application(), kafka(),
+				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s");
 	}
 
 	String brokers() {
@@ -94,6 +98,11 @@ final class BusgateStack implements AutoCloseable {
 
 	String gatewayUrl() {
 		return "http://127.0.0.1:" + port(this.gateway);
+	}
+
+	/** A second gateway instance, with its own reply topic, for what must work across gateways. */
+	String secondGatewayUrl() {
+		return "http://127.0.0.1:" + port(this.secondGateway);
 	}
 
 	String userServiceUrl() {

@@ -1,0 +1,198 @@
+package io.busgate.systemtests;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+
+import org.springframework.graphql.client.WebSocketGraphQlClient;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+
+import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusEvent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * GIVEN the whole stack with two gateways; WHEN clients subscribe over WebSocket and messages
+ * are sent; THEN every subscriber on every gateway gets exactly the messages meant for it, in
+ * order, with nested fields resolved over the bus.
+ */
+@ExtendWith(RunningBusgate.class)
+class SubscriptionSystemTests {
+
+	private static final String MESSAGE_RECEIVED = """
+			subscription($to: ID!) { messageReceived(toUserId: $to) { id body from { name } } }""";
+
+	private static final String MESSAGE_IDS = """
+			subscription($to: ID!) { messageReceived(toUserId: $to) { id } }""";
+
+	private static BusgateStack stack;
+
+	private final BusCodec codec = new BusCodec();
+
+	@BeforeAll
+	static void useStack(BusgateStack running) {
+		stack = running;
+	}
+
+	@Test
+	void sentMessageReachesTheRecipientsSubscribersOnBothGatewaysAndNobodyElse() {
+		WebSocketGraphQlClient first = client(stack.gatewayUrl());
+		WebSocketGraphQlClient second = client(stack.secondGatewayUrl());
+		List<Map<String, Object>> onFirst = new CopyOnWriteArrayList<>();
+		List<Map<String, Object>> onSecond = new CopyOnWriteArrayList<>();
+		List<Map<String, Object>> forSomeoneElse = new CopyOnWriteArrayList<>();
+		Disposable subscriptions = Disposables.composite(subscribe(first, MESSAGE_RECEIVED, "2", onFirst),
+				subscribe(second, MESSAGE_RECEIVED, "2", onSecond), subscribe(first, MESSAGE_RECEIVED, "3", forSomeoneElse));
+		try {
+			awaitSubscribed(3);
+			String name = sender("11");
+
+			long sent = System.nanoTime();
+			String id = sendMessage("11", "2", "over Thrift, then Kafka, then WebSocket");
+			await().atMost(Duration.ofSeconds(1)).until(() -> onFirst.size() == 1 && onSecond.size() == 1);
+			Duration latency = Duration.ofNanos(System.nanoTime() - sent);
+
+			Map<String, Object> expected = Map.of("id", id, "body", "over Thrift, then Kafka, then WebSocket", "from",
+					Map.of("name", name));
+			assertThat(onFirst).containsExactly(expected);
+			assertThat(onSecond).containsExactly(expected);
+			assertThat(forSomeoneElse).isEmpty();
+			assertThat(latency).isLessThan(Duration.ofSeconds(1));
+		}
+		finally {
+			subscriptions.dispose();
+			first.stop().block(Duration.ofSeconds(5));
+			second.stop().block(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void thousandSubscribersGetExactlyTheirEventsInOrderPerKey() {
+		int users = 50;
+		int subscribersPerUser = 20;
+		int events = 100;
+		List<WebSocketGraphQlClient> connections = IntStream.range(0, 10).mapToObj((i) -> client(stack.gatewayUrl())).toList();
+		Map<Integer, List<String>> receivedBySubscriber = new ConcurrentHashMap<>();
+		List<Disposable> subscriptions = new ArrayList<>();
+		for (int subscriber = 0; subscriber < users * subscribersPerUser; subscriber++) {
+			List<String> received = new CopyOnWriteArrayList<>();
+			receivedBySubscriber.put(subscriber, received);
+			String user = Integer.toString(1000 + subscriber % users);
+			subscriptions.add(connections.get(subscriber % connections.size())
+				.document(MESSAGE_IDS)
+				.variable("to", user)
+				.executeSubscription()
+				.map((response) -> response.field("messageReceived.id").<String>getValue())
+				.subscribe(received::add));
+		}
+		try {
+			awaitSubscribed(users * subscribersPerUser);
+
+			// Events as any producer may publish them, 2 per recipient. Kafka orders per key, so
+			// the two for one recipient share a key and must arrive in the order sent.
+			for (int event = 0; event < events; event++) {
+				String to = Integer.toString(1000 + event % users);
+				String id = "load-" + event;
+				template().send(this.codec.eventRecord(new BusEvent("message.sendMessage", "conversation-" + to,
+						Map.of("id", id, "body", "b", "sentAt", "2026-01-01T00:00:00Z", "fromUserId", "1", "toUserId", to),
+						null)));
+			}
+			template().flush();
+
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> receivedBySubscriber.forEach((subscriber,
+					received) -> assertThat(received).hasSize(events / users)));
+			receivedBySubscriber.forEach((subscriber, received) -> {
+				int user = subscriber % users;
+				assertThat(received).as("subscriber %d", subscriber)
+					.containsExactly("load-" + user, "load-" + (user + users));
+			});
+		}
+		finally {
+			subscriptions.forEach(Disposable::dispose);
+			connections.forEach((connection) -> connection.stop().block(Duration.ofSeconds(5)));
+		}
+	}
+
+	private static WebSocketGraphQlClient client(String gatewayUrl) {
+		return WebSocketGraphQlClient.builder(gatewayUrl.replace("http://", "ws://") + "/graphql",
+				new ReactorNettyWebSocketClient())
+			.build();
+	}
+
+	private static Disposable subscribe(WebSocketGraphQlClient client, String document, String to,
+			List<Map<String, Object>> received) {
+		return client.document(document)
+			.variable("to", to)
+			.executeSubscription()
+			.map((response) -> response.field("messageReceived").<Map<String, Object>>getValue())
+			.subscribe(received::add);
+	}
+
+	/** Waits until the gateways report that many open subscriptions in their readiness details. */
+	private static void awaitSubscribed(int count) {
+		await().atMost(Duration.ofSeconds(30)).until(() -> subscriptions(stack.gatewayUrl())
+				+ subscriptions(stack.secondGatewayUrl()) == count);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static int subscriptions(String gatewayUrl) {
+		Map<String, Object> health = WebTestClient.bindToServer()
+			.baseUrl(gatewayUrl)
+			.build()
+			.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		Map<String, Object> components = (Map<String, Object>) health.get("components");
+		Map<String, Object> events = (Map<String, Object>) components.get("busEvents");
+		return (Integer) ((Map<String, Object>) events.get("details")).get("subscriptions");
+	}
+
+	private static String sender(String id) {
+		return graphQl().document("query($id: ID!) { getUser(id: $id) { name } }")
+			.variable("id", id)
+			.execute()
+			.path("getUser.name")
+			.entity(String.class)
+			.get();
+	}
+
+	private static String sendMessage(String from, String to, String body) {
+		return graphQl().document("mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }")
+			.variable("input", Map.of("fromUserId", from, "toUserId", to, "body", body))
+			.execute()
+			.path("sendMessage.id")
+			.entity(String.class)
+			.get();
+	}
+
+	private static HttpGraphQlTester graphQl() {
+		return HttpGraphQlTester.create(WebTestClient.bindToServer()
+			.baseUrl(stack.gatewayUrl() + "/graphql")
+			.responseTimeout(Duration.ofSeconds(20))
+			.build());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static KafkaTemplate<String, byte[]> template() {
+		return stack.gateway().getBean(KafkaTemplate.class);
+	}
+
+}
