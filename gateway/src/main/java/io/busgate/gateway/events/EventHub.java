@@ -92,7 +92,10 @@ final class EventHub implements BatchMessageListener<String, byte[]> {
 			for (EventSubscription subscription : this.subscriptions.getOrDefault(event.type(), Set.of())) {
 				if (subscription.matches(event) && !subscription.offer(event.payload())) {
 					remove(subscription);
-					subscription.fail(new SubscriptionOverflowException(event.type(), this.bufferCapacity));
+					SubscriptionOverflowException overflow = new SubscriptionOverflowException(event.type(),
+							this.bufferCapacity);
+					logger.warn("Slow client: " + overflow.getMessage());
+					subscription.fail(overflow);
 				}
 			}
 		}

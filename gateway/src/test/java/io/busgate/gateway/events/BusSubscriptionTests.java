@@ -1,9 +1,15 @@
 package io.busgate.gateway.events;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -35,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * their nested fields resolved over the bus.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=subscription-tests" })
+		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=subscription-tests",
+				"busgate.gateway.subscription-buffer=16" })
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
 class BusSubscriptionTests {
 
@@ -109,12 +116,91 @@ class BusSubscriptionTests {
 		await().until(() -> this.hub.subscriptionCount() == 0);
 	}
 
+	@Test
+	void clientThatStopsReadingLosesItsSubscriptionAndTheOthersGetEverything() {
+		int events = 1000;
+		String body = "x".repeat(20_000);
+		StuckClient stuck = StuckClient.subscribe(URI.create("ws://127.0.0.1:" + this.port + "/graphql"),
+				"subscription { messageReceived(toUserId: \"6\") { id body } }");
+		WebSocketGraphQlClient client = WebSocketGraphQlClient
+			.builder("ws://127.0.0.1:" + this.port + "/graphql", new ReactorNettyWebSocketClient())
+			.build();
+		List<String> received = new CopyOnWriteArrayList<>();
+		Disposable reader = client.document("subscription { messageReceived(toUserId: \"6\") { id body } }")
+			.executeSubscription()
+			.map((response) -> response.field("messageReceived.id").<String>getValue())
+			.subscribe(received::add);
+		try {
+			await().until(() -> this.hub.subscriptionCount() == 2);
+
+			// 20 MB, far more than the socket buffers between the gateway and the stuck client.
+			for (int i = 0; i < events; i++) {
+				publishMessage("big-" + i, "1", "6", body);
+			}
+
+			await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == events);
+			assertThat(this.hub.subscriptionCount()).isEqualTo(1);
+			assertThat(received).first().isEqualTo("big-0");
+			assertThat(received).last().isEqualTo("big-" + (events - 1));
+		}
+		finally {
+			reader.dispose();
+			client.stop().block(Duration.ofSeconds(5));
+			stuck.abort();
+		}
+	}
+
 	private void publishMessage(String id, String from, String to) {
+		publishMessage(id, from, to, "hello " + to);
+	}
+
+	private void publishMessage(String id, String from, String to, String body) {
 		this.template.send(this.codec.eventRecord(new BusEvent("message.sendMessage", id,
-				Map.of("id", id, "body", "hello " + to, "sentAt", "2026-01-01T00:00:00Z", "fromUserId", from,
-						"toUserId", to),
+				Map.of("id", id, "body", body, "sentAt", "2026-01-01T00:00:00Z", "fromUserId", from, "toUserId", to),
 				null)))
 			.join();
+	}
+
+	/**
+	 * A graphql-transport-ws client that subscribes and then reads nothing more: the JDK's
+	 * WebSocket reads from the socket only on demand, so the gateway's writes back up.
+	 */
+	private static final class StuckClient implements WebSocket.Listener {
+
+		private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+
+		private WebSocket socket;
+
+		static StuckClient subscribe(URI uri, String query) {
+			StuckClient client = new StuckClient();
+			client.socket = HttpClient.newHttpClient()
+				.newWebSocketBuilder()
+				.subprotocols("graphql-transport-ws")
+				.buildAsync(uri, client)
+				.join();
+			client.socket.sendText("{\"type\":\"connection_init\"}", true).join();
+			client.acknowledged.orTimeout(10, TimeUnit.SECONDS).join();
+			client.socket.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\""
+					+ query.replace("\"", "\\\"") + "\"}}", true).join();
+			return client;
+		}
+
+		@Override
+		public void onOpen(WebSocket webSocket) {
+			webSocket.request(1);
+		}
+
+		@Override
+		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			// The first message is connection_ack; after it, no more demand: nothing is read.
+			this.acknowledged.complete(null);
+			return null;
+		}
+
+		void abort() {
+			this.socket.abort();
+		}
+
 	}
 
 	@TestConfiguration
