@@ -105,6 +105,16 @@ final class BusgateStack implements AutoCloseable {
 		return "http://127.0.0.1:" + port(this.secondGateway);
 	}
 
+	/** Starts one more gateway; the caller stops it by closing it. */
+	ConfigurableApplicationContext startGateway(String instanceId) {
+		List<String> args = List.of(ANY_FREE_PORT, kafka(), "--busgate.gateway.instance-id=" + instanceId);
+		return GatewayApplication.application().initializers(OWN_NETTY_RESOURCES).run(args.toArray(String[]::new));
+	}
+
+	static String url(ConfigurableApplicationContext app) {
+		return "http://127.0.0.1:" + port(app);
+	}
+
 	String userServiceUrl() {
 		return "http://127.0.0.1:" + port(this.userService);
 	}

@@ -9,13 +9,9 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.graphql.test.tester.GraphQlTester;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.BusCodec;
@@ -35,22 +31,14 @@ import static org.awaitility.Awaitility.await;
  * level, mutations act once per idempotency key, and a dead backend fails only its own fields,
  * fast.
  */
-@ExtendWith(RunningBusgate.class)
-class PostsAndMessagesSystemTests {
+class PostsAndMessagesSystemTests extends SystemTestSupport {
 
 	private static final List<String> REQUEST_TOPICS = List.of("user", "post", "message")
 		.stream()
 		.map(BusTopics::requests)
 		.toList();
 
-	private static BusgateStack stack;
-
 	private final BusCodec codec = new BusCodec();
-
-	@BeforeAll
-	static void useStack(BusgateStack running) {
-		stack = running;
-	}
 
 	@Test
 	@SuppressWarnings("unchecked")
@@ -279,18 +267,6 @@ class PostsAndMessagesSystemTests {
 		GraphQlTester.Response response = graphQl().documentName("postAndInboxCounts").variable("id", userId).execute();
 		return new Counts(response.path("getUser.posts").entityList(Object.class).get().size(),
 				response.path("getUser.inbox").entityList(Object.class).get().size());
-	}
-
-	private HttpGraphQlTester graphQl() {
-		return HttpGraphQlTester.create(WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl() + "/graphql")
-			.responseTimeout(Duration.ofSeconds(20))
-			.build());
-	}
-
-	@SuppressWarnings("unchecked")
-	private KafkaTemplate<String, byte[]> template() {
-		return stack.gateway().getBean(KafkaTemplate.class);
 	}
 
 	private record Counts(int posts, int inbox) {

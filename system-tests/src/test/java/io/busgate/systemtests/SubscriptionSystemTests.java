@@ -6,17 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.SignalType;
 
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
@@ -31,8 +30,7 @@ import static org.awaitility.Awaitility.await;
  * are sent; THEN every subscriber on every gateway gets exactly the messages meant for it, in
  * order, with nested fields resolved over the bus.
  */
-@ExtendWith(RunningBusgate.class)
-class SubscriptionSystemTests {
+class SubscriptionSystemTests extends SystemTestSupport {
 
 	private static final String MESSAGE_RECEIVED = """
 			subscription($to: ID!) { messageReceived(toUserId: $to) { id body from { name } } }""";
@@ -40,14 +38,7 @@ class SubscriptionSystemTests {
 	private static final String MESSAGE_IDS = """
 			subscription($to: ID!) { messageReceived(toUserId: $to) { id } }""";
 
-	private static BusgateStack stack;
-
 	private final BusCodec codec = new BusCodec();
-
-	@BeforeAll
-	static void useStack(BusgateStack running) {
-		stack = running;
-	}
 
 	@Test
 	void sentMessageReachesTheRecipientsSubscribersOnBothGatewaysAndNobodyElse() {
@@ -128,6 +119,31 @@ class SubscriptionSystemTests {
 		}
 	}
 
+	@Test
+	void gatewayShutdownCompletesItsSubscriptions() {
+		ConfigurableApplicationContext gateway = stack.startGateway("shutting-down");
+		WebSocketGraphQlClient client = client(BusgateStack.url(gateway));
+		AtomicReference<SignalType> ended = new AtomicReference<>();
+		Disposable subscription = client.document(MESSAGE_IDS)
+			.variable("to", "8")
+			.executeSubscription()
+			.doFinally(ended::set)
+			.subscribe((response) -> {
+			}, (error) -> {
+			});
+		try {
+			await().until(() -> subscriptions(BusgateStack.url(gateway)) == 1);
+
+			gateway.close();
+
+			await().untilAsserted(() -> assertThat(ended.get()).isEqualTo(SignalType.ON_COMPLETE));
+		}
+		finally {
+			subscription.dispose();
+			gateway.close();
+		}
+	}
+
 	private static WebSocketGraphQlClient client(String gatewayUrl) {
 		return WebSocketGraphQlClient.builder(gatewayUrl.replace("http://", "ws://") + "/graphql",
 				new ReactorNettyWebSocketClient())
@@ -181,18 +197,6 @@ class SubscriptionSystemTests {
 			.path("sendMessage.id")
 			.entity(String.class)
 			.get();
-	}
-
-	private static HttpGraphQlTester graphQl() {
-		return HttpGraphQlTester.create(WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl() + "/graphql")
-			.responseTimeout(Duration.ofSeconds(20))
-			.build());
-	}
-
-	@SuppressWarnings("unchecked")
-	private static KafkaTemplate<String, byte[]> template() {
-		return stack.gateway().getBean(KafkaTemplate.class);
 	}
 
 }

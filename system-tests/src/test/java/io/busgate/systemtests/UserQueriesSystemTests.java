@@ -9,12 +9,8 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.BusCodec;
@@ -32,19 +28,11 @@ import static org.awaitility.Awaitility.await;
  * GIVEN a broker, the user service, the HTTP bridge and a gateway; WHEN clients query users;
  * THEN every answer travels gateway -> Kafka -> bridge -> HTTP -> user service and back.
  */
-@ExtendWith(RunningBusgate.class)
-class UserQueriesSystemTests {
+class UserQueriesSystemTests extends SystemTestSupport {
 
 	private static final String USER_REQUESTS = BusTopics.requests("user");
 
-	private static BusgateStack stack;
-
 	private final BusCodec codec = new BusCodec();
-
-	@BeforeAll
-	static void useStack(BusgateStack running) {
-		stack = running;
-	}
 
 	@Test
 	void userWithFriendsComesFromTheUserService() {
@@ -134,13 +122,6 @@ class UserQueriesSystemTests {
 		}
 	}
 
-	private HttpGraphQlTester graphQl() {
-		return HttpGraphQlTester.create(WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl() + "/graphql")
-			.responseTimeout(Duration.ofSeconds(20))
-			.build());
-	}
-
 	private WebTestClient gateway() {
 		return WebTestClient.bindToServer().baseUrl(stack.gatewayUrl()).build();
 	}
@@ -148,12 +129,5 @@ class UserQueriesSystemTests {
 	private WebTestClient userService() {
 		return WebTestClient.bindToServer().baseUrl(stack.userServiceUrl()).build();
 	}
-
-	@SuppressWarnings("unchecked")
-	private KafkaTemplate<String, byte[]> template() {
-		return stack.gateway().getBean(KafkaTemplate.class);
-	}
-
-
 
 }

@@ -11,6 +11,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.graphql.execution.BatchLoaderRegistry;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.graphql.server.webflux.GraphQlHttpHandler;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -52,6 +54,13 @@ public class GraphQlConfiguration {
 	@Bean
 	MaxQueryComplexityInstrumentation maxQueryComplexityInstrumentation(GatewayProperties properties) {
 		return new MaxQueryComplexityInstrumentation(properties.maxQueryComplexity());
+	}
+
+	@Bean
+	ClosingWebSocketHandler graphQlWebSocketHandler(WebGraphQlHandler webGraphQlHandler, GraphQlProperties properties,
+			ServerCodecConfigurer codecs) {
+		return new ClosingWebSocketHandler(webGraphQlHandler, codecs,
+				properties.getWebsocket().getConnectionInitTimeout(), properties.getWebsocket().getKeepAlive());
 	}
 
 	/** Ahead of Boot's GraphQL routes, which answer GET on the endpoint with 405. */

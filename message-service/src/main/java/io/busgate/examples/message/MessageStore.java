@@ -219,18 +219,13 @@ final class MessageStore {
 	 * user-service: {@code "7"} is, {@code "07"} and {@code "+7"} are not.
 	 */
 	int indexOf(String id) {
-		if (id == null || id.isEmpty() || id.length() > 10 || id.charAt(0) == '0') {
+		try {
+			int value = Integer.parseInt(id);
+			return (value >= 1 && value <= this.userCount && idOf(value - 1).equals(id)) ? value - 1 : -1;
+		}
+		catch (NumberFormatException ex) {
 			return -1;
 		}
-		long value = 0;
-		for (int k = 0; k < id.length(); k++) {
-			char c = id.charAt(k);
-			if (c < '0' || c > '9') {
-				return -1;
-			}
-			value = value * 10 + (c - '0');
-		}
-		return (value <= this.userCount) ? (int) value - 1 : -1;
 	}
 
 	static String idOf(int index) {

@@ -120,18 +120,13 @@ final class PostStore {
 	 * {@code "7"} is a user, {@code "07"} and {@code "+7"} are not.
 	 */
 	boolean isUser(String id) {
-		if (id == null || id.isEmpty() || id.length() > 10 || id.charAt(0) == '0') {
+		try {
+			int value = Integer.parseInt(id);
+			return value >= 1 && value <= this.userCount && Integer.toString(value).equals(id);
+		}
+		catch (NumberFormatException ex) {
 			return false;
 		}
-		long value = 0;
-		for (int k = 0; k < id.length(); k++) {
-			char c = id.charAt(k);
-			if (c < '0' || c > '9') {
-				return false;
-			}
-			value = value * 10 + (c - '0');
-		}
-		return value <= this.userCount;
 	}
 
 	/** Number of posts. */
