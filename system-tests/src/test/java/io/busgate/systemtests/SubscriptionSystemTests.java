@@ -15,8 +15,12 @@ import reactor.core.Disposables;
 import reactor.core.publisher.SignalType;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import io.busgate.bus.BusCodec;
@@ -47,15 +51,18 @@ class SubscriptionSystemTests extends SystemTestSupport {
 		List<Map<String, Object>> onFirst = new CopyOnWriteArrayList<>();
 		List<Map<String, Object>> onSecond = new CopyOnWriteArrayList<>();
 		List<Map<String, Object>> forSomeoneElse = new CopyOnWriteArrayList<>();
+		List<String> overSse = new CopyOnWriteArrayList<>();
 		Disposable subscriptions = Disposables.composite(subscribe(first, MESSAGE_RECEIVED, "2", onFirst),
-				subscribe(second, MESSAGE_RECEIVED, "2", onSecond), subscribe(first, MESSAGE_RECEIVED, "3", forSomeoneElse));
+				subscribe(second, MESSAGE_RECEIVED, "2", onSecond), subscribe(first, MESSAGE_RECEIVED, "3", forSomeoneElse),
+				subscribeOverSse(MESSAGE_RECEIVED, "2", overSse));
 		try {
-			awaitSubscribed(3);
+			awaitSubscribed(4);
 			String name = sender("11");
 
 			long sent = System.nanoTime();
 			String id = sendMessage("11", "2", "over Thrift, then Kafka, then WebSocket");
-			await().atMost(Duration.ofSeconds(1)).until(() -> onFirst.size() == 1 && onSecond.size() == 1);
+			await().atMost(Duration.ofSeconds(1))
+				.until(() -> onFirst.size() == 1 && onSecond.size() == 1 && overSse.size() == 1);
 			Duration latency = Duration.ofNanos(System.nanoTime() - sent);
 
 			Map<String, Object> expected = Map.of("id", id, "body", "over Thrift, then Kafka, then WebSocket", "from",
@@ -63,6 +70,10 @@ class SubscriptionSystemTests extends SystemTestSupport {
 			assertThat(onFirst).containsExactly(expected);
 			assertThat(onSecond).containsExactly(expected);
 			assertThat(forSomeoneElse).isEmpty();
+			assertThat(overSse).singleElement()
+				.isEqualTo("{\"data\":{\"messageReceived\":{\"id\":\"" + id
+						+ "\",\"body\":\"over Thrift, then Kafka, then WebSocket\",\"from\":{\"name\":\"" + name
+						+ "\"}}}}");
 			assertThat(latency).isLessThan(Duration.ofSeconds(1));
 		}
 		finally {
@@ -157,6 +168,21 @@ class SubscriptionSystemTests extends SystemTestSupport {
 			.executeSubscription()
 			.map((response) -> response.field("messageReceived").<Map<String, Object>>getValue())
 			.subscribe(received::add);
+	}
+
+	/** A subscription over GraphQL over SSE, read as plain server-sent events. */
+	private static Disposable subscribeOverSse(String document, String to, List<String> received) {
+		return WebClient.create(stack.gatewayUrl())
+			.post()
+			.uri("/graphql")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.bodyValue(Map.of("query", document, "variables", Map.of("to", to)))
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.filter((event) -> "next".equals(event.event()))
+			.subscribe((event) -> received.add(event.data()));
 	}
 
 	/** Waits until the gateways report that many open subscriptions in their readiness details. */
