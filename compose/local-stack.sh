@@ -2,9 +2,12 @@
 #
 # Runs the whole Busgate stack on this machine, without Docker: a single-node Kafka broker
 # (KRaft) from Kafka's own jars, then the example services (user, post, message), their bridges
-# (HTTP, gRPC, Thrift) and the gateway, each as its own java process. Stays in the foreground; Ctrl-C stops everything (apps first, broker last).
+# (HTTP, gRPC, Thrift) and the gateway, each as its own java process; bridges and gateways can be
+# scaled out (several processes each, gateways behind HAProxy). Stays in the foreground; Ctrl-C
+# stops everything (HAProxy, gateways and bridges first, then the services, the broker last).
 #
-# Usage: ./compose/local-stack.sh [--no-build] [--help]   (see usage() below)
+# Usage: ./compose/local-stack.sh [--no-build] [--bridges user=N,post=N,message=N] [--gateways N]
+#        [--help]   (see usage() below)
 
 set -euo pipefail
 
@@ -18,7 +21,16 @@ readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
 
 readonly BOOTSTRAP="127.0.0.1:9092"
-readonly GATEWAY_INSTANCE="local-1"
+readonly HAPROXY_TEMPLATE="${SCRIPT_DIR}/haproxy/haproxy.cfg.template"
+readonly HAPROXY_CFG="${STACK_DIR}/haproxy.cfg"
+# The public GraphQL port: the gateway's own with one gateway, HAProxy's with several.
+readonly FRONT_PORT=8080
+readonly STATS_PORT=8404
+# Behind HAProxy, gateway k listens on GATEWAY_BASE_PORT + k (8181, 8182, ...).
+readonly GATEWAY_BASE_PORT=8180
+# Instance k of a bridge listens on its first instance's port + 100 * (k - 1) (8091, 8191, ...).
+readonly INSTANCE_PORT_STEP=100
+readonly MAX_INSTANCES=9
 readonly REQUEST_PARTITIONS="${BUSGATE_REQUEST_PARTITIONS:-6}"
 readonly STARTUP_TIMEOUT="${BUSGATE_STARTUP_TIMEOUT:-120}"
 readonly STOP_TIMEOUT=15
@@ -26,61 +38,86 @@ readonly APP_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC)
 readonly KAFKA_JVM_OPTS=(-Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true)
 readonly TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
-# Apps: name|module directory|artifactId|HTTP port (actuator)|extra arguments (space-separated).
-# The example services start first; the bridges and the gateway once the services are ready.
-# Each bridge's profile (user, post, message) loads its routes to its service; the bridges are
-# told the partition count too, or they would grow the topics to their own default.
+# App instances: name|group|module directory|artifactId|HTTP port (actuator)|extra arguments
+# (space-separated). The group is the app the instance is one process of; an instance's name is
+# its group's, with -2, -3, ... for the second, third, ... instance (also its log file name).
+# The example services start first; the bridges and the gateways once the services are ready.
 readonly SERVICES=(
-	"user-service|user-service|user-service|8081|"
-	"post-service|post-service|post-service|8082|"
-	"message-service|message-service|message-service|8083|"
+	"user-service|user-service|user-service|user-service|8081|"
+	"post-service|post-service|post-service|post-service|8082|"
+	"message-service|message-service|message-service|message-service|8083|"
 )
-readonly BUS_APPS=(
-	"http-bridge|bus-adapters/http-bridge|http-bridge|8091|--spring.profiles.active=user --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
-	"grpc-bridge|bus-adapters/grpc-bridge|grpc-bridge|8092|--spring.profiles.active=post --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
-	"thrift-bridge|bus-adapters/thrift-bridge|thrift-bridge|8093|--spring.profiles.active=message --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
-	"gateway|gateway|gateway|8080|--busgate.gateway.instance-id=${GATEWAY_INSTANCE} --spring.kafka.bootstrap-servers=${BOOTSTRAP}"
-)
-readonly APPS=("${SERVICES[@]}" "${BUS_APPS[@]}")
-# Every port the stack listens on: Kafka, the apps' HTTP ports, gRPC (post) and Thrift (message).
-readonly ALL_PORTS=(9092 9093 8080 8081 8082 8083 8091 8092 8093 9090 9095)
 readonly SERVICE_NAMES=(user post message)
+# Bridges: service|name|module directory|artifactId|HTTP port of the first instance. Each runs
+# with its service's profile (user, post, message), which loads its routes to that service; every
+# instance of a service's bridge joins the consumer group <service>-bridge. They are told the
+# partition count too, or they would grow the topics to their own default.
+readonly BRIDGES=(
+	"user|http-bridge|bus-adapters/http-bridge|http-bridge|8091"
+	"post|grpc-bridge|bus-adapters/grpc-bridge|grpc-bridge|8092"
+	"message|thrift-bridge|bus-adapters/thrift-bridge|thrift-bridge|8093"
+)
 
 JAVA="java"
 BUILD=true
+# Instances per service's bridge (--bridges) and gateways (--gateways).
+declare -A BRIDGE_COUNT=([user]=1 [post]=1 [message]=1)
+GATEWAYS=1
+# Filled in by plan_instances from the counts above.
+BUS_APPS=()
+GATEWAY_IDS=()
+GATEWAY_PORTS=()
+ALL_PORTS=()
 KAFKA_PID=""
+HAPROXY_PID=""
+# One entry per started app instance. Tier: "service" (stopped after the others) or "bus".
 APP_NAMES=()
+APP_GROUPS=()
+APP_TIERS=()
 APP_PIDS=()
 APP_PORTS=()
+APP_DEAD=()
 CLEANED_UP=false
 
 usage() {
 	cat <<EOF
-Usage: ./compose/local-stack.sh [--no-build] [--help]
+Usage: ./compose/local-stack.sh [--no-build] [--bridges user=N,post=N,message=N] [--gateways N] [--help]
 
 Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
   2. starts a single-node Kafka broker (KRaft) on ${BOOTSTRAP} from compose/target/kafka-lib,
      with fresh data under target/local-stack/kafka-data,
   3. creates <service>.requests and <service>.requests-dlt for user, post and message (same
-     partition count) and gateway.replies.${GATEWAY_INSTANCE} (1 partition),
+     partition count) and gateway.replies.local-<k> for each gateway (1 partition),
   4. starts user-service (:8081), post-service (gRPC :9090, :8082) and message-service
      (Thrift :9095, :8083), waits until they are ready,
-  5. starts http-bridge (:8091), grpc-bridge (:8092), thrift-bridge (:8093) and gateway (:8080),
-  6. waits until all report ready, prints the URLs, and stays in the foreground.
-Ctrl-C (or SIGTERM) stops the apps, then the broker.
+  5. starts the bridges: http-bridge (:8091), grpc-bridge (:8092), thrift-bridge (:8093), and
+     their extra instances on the first one's port + 100, + 200, ... (http-bridge-2 on :8191),
+  6. starts the gateways: one gateway (instance local-1) on :${FRONT_PORT}; or, with --gateways N
+     (N > 1), gateways local-1 ... local-N on :$((GATEWAY_BASE_PORT + 1)) ... and HAProxy on :${FRONT_PORT} in
+     front of them (round robin, readiness checks; stats on http://127.0.0.1:${STATS_PORT}/),
+  7. waits until all report ready, prints the URLs, and stays in the foreground.
+Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, then the broker.
 
 Options:
-  --no-build   skip the Maven build and use the jars already in */target
-  -h, --help   show this help
+  --no-build             skip the Maven build and use the jars already in */target
+  --bridges SPEC         bridge processes per service, e.g. user=2,post=2 (services: user, post,
+                         message; 1 to ${MAX_INSTANCES} each; unnamed services keep 1). The instances of a
+                         service's bridge share the consumer group <service>-bridge
+  --gateways N           gateway processes, 1 to ${MAX_INSTANCES} (default 1); more than one puts HAProxy
+                         on :${FRONT_PORT} (installed with apt-get when missing and run as root)
+  -h, --help             show this help
 
 Environment:
-  BUSGATE_REQUEST_PARTITIONS   partitions of each request topic and its -dlt (default 6)
+  BUSGATE_REQUEST_PARTITIONS   partitions of each request topic and its -dlt (default 6); also the
+                               most bridges of one service that get work (the others stand by)
   BUSGATE_STARTUP_TIMEOUT      seconds to wait for the broker, and for the apps (default 120)
   JAVA_HOME                    the JDK to use (default: java on the PATH); Java 17 or newer
 
-Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, and one per app)
-Requires: bash, curl, java 17+. Ports ${ALL_PORTS[*]} must be free.
+Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, haproxy, one per app instance:
+      gateway.log, gateway-2.log, http-bridge.log, http-bridge-2.log, ...)
+Requires: bash, curl, java 17+, and haproxy 2.6+ for --gateways N > 1. Ports 9092, 9093, 9090,
+9095, 8081-8083 and every bridge's, gateway's (and HAProxy's ${FRONT_PORT}, ${STATS_PORT}) port must be free.
 EOF
 }
 
@@ -93,10 +130,42 @@ fail() {
 	exit 1
 }
 
+# valid_count <text>: an instance count, 1 to MAX_INSTANCES.
+valid_count() {
+	[[ "$1" =~ ^[0-9]{1,3}$ ]] && ((10#$1 >= 1 && 10#$1 <= MAX_INSTANCES))
+}
+
+# parse_bridges <spec>: service=count[,service=count...]
+parse_bridges() {
+	local spec="$1" items=() item service count
+	IFS=',' read -r -a items <<<"${spec}"
+	((${#items[@]} > 0)) || fail "--bridges needs service=count[,service=count...], e.g. user=2,post=2"
+	for item in "${items[@]}"; do
+		[[ "${item}" =~ ^([a-z]+)=([0-9]+)$ ]] ||
+			fail "--bridges expects service=count[,service=count...] (services: ${SERVICE_NAMES[*]}), got '${item}'"
+		service="${BASH_REMATCH[1]}"
+		count="${BASH_REMATCH[2]}"
+		[[ -v "BRIDGE_COUNT[${service}]" ]] ||
+			fail "unknown service '${service}' in --bridges (known: ${SERVICE_NAMES[*]})"
+		valid_count "${count}" || fail "--bridges ${service}=${count}: the count must be 1 to ${MAX_INSTANCES}"
+		BRIDGE_COUNT["${service}"]=$((10#${count}))
+	done
+}
+
 parse_args() {
 	while (($# > 0)); do
 		case "$1" in
 			--no-build) BUILD=false ;;
+			--bridges | --gateways)
+				(($# >= 2)) || fail "$1 needs a value (see --help)"
+				set -- "$1=$2" "${@:3}"
+				continue
+				;;
+			--bridges=*) parse_bridges "${1#*=}" ;;
+			--gateways=*)
+				valid_count "${1#*=}" || fail "--gateways must be 1 to ${MAX_INSTANCES}, was '${1#*=}'"
+				GATEWAYS=$((10#${1#*=}))
+				;;
 			-h | --help)
 				usage
 				exit 0
@@ -114,6 +183,44 @@ parse_args() {
 		fail "BUSGATE_STARTUP_TIMEOUT must be a positive number of seconds, was '${STARTUP_TIMEOUT}'"
 }
 
+# instance_name <group> <k>: the group's name for the first instance, <group>-<k> for the others.
+instance_name() {
+	if (($2 == 1)); then printf '%s' "$1"; else printf '%s-%s' "$1" "$2"; fi
+}
+
+# Turns the counts into app instances (BUS_APPS), gateway ids and the list of ports to check.
+plan_instances() {
+	local bridge service name module artifact port k
+	for bridge in "${BRIDGES[@]}"; do
+		IFS='|' read -r service name module artifact port <<<"${bridge}"
+		for ((k = 1; k <= BRIDGE_COUNT[${service}]; k++)); do
+			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+		done
+		if ((BRIDGE_COUNT[${service}] > REQUEST_PARTITIONS)); then
+			info "Note: ${BRIDGE_COUNT[${service}]} ${name} instances but ${service}.requests has ${REQUEST_PARTITIONS} partitions;" \
+				"$((BRIDGE_COUNT[${service}] - REQUEST_PARTITIONS)) will get no partition and stand by (BUSGATE_REQUEST_PARTITIONS)"
+		fi
+	done
+	for ((k = 1; k <= GATEWAYS; k++)); do
+		if ((GATEWAYS == 1)); then port="${FRONT_PORT}"; else port=$((GATEWAY_BASE_PORT + k)); fi
+		GATEWAY_IDS+=("local-${k}")
+		GATEWAY_PORTS+=("${port}")
+		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+	done
+	# Every port the stack listens on: Kafka, gRPC (post), Thrift (message), the apps' HTTP
+	# ports and, with several gateways, HAProxy's.
+	ALL_PORTS=(9092 9093 9090 9095)
+	local app
+	for app in "${SERVICES[@]}" "${BUS_APPS[@]}"; do
+		IFS='|' read -r _ _ _ _ port _ <<<"${app}"
+		ALL_PORTS+=("${port}")
+	done
+	if ((GATEWAYS > 1)); then
+		ALL_PORTS+=("${FRONT_PORT}" "${STATS_PORT}")
+	fi
+	readonly BUS_APPS GATEWAY_IDS GATEWAY_PORTS ALL_PORTS GATEWAYS
+}
+
 # --- checks -------------------------------------------------------------------------------
 
 check_requirements() {
@@ -127,12 +234,30 @@ check_requirements() {
 	if ((${#missing[@]} > 0)); then
 		fail "missing required tools: ${missing[*]}"
 	fi
+	if ((GATEWAYS > 1)); then
+		ensure_haproxy
+	fi
 	local version major
 	version="$("${JAVA}" -version 2>&1 | awk -F '"' '/version/ { print $2; exit }')"
 	major="${version%%.*}"
 	[[ "${major}" == "1" ]] && major="$(echo "${version}" | cut -d. -f2)"
 	if ! [[ "${major}" =~ ^[0-9]+$ ]] || ((major < 17)); then
 		fail "Java 17 or newer is required, but '${JAVA}' is version '${version:-unknown}'"
+	fi
+}
+
+# Several gateways need HAProxy in front; install it where missing (Debian/Ubuntu, as root).
+ensure_haproxy() {
+	command -v haproxy >/dev/null 2>&1 && return 0
+	if ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
+		info "--gateways ${GATEWAYS} needs HAProxy, which is not installed; running: apt-get update && apt-get install -y haproxy"
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; } ||
+			fail "installing HAProxy failed (see the apt-get output above)"
+		command -v haproxy >/dev/null 2>&1 || fail "HAProxy was installed but 'haproxy' is still not on the PATH"
+	else
+		fail "--gateways ${GATEWAYS} needs HAProxy (2.6 or newer) in front of the gateways, and 'haproxy' is not on" \
+			"the PATH. Install it (Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y haproxy)" \
+			"or run with --gateways 1"
 	fi
 }
 
@@ -183,10 +308,11 @@ check_artifacts() {
 	((${#brokers[@]} > 0)) || fail "no Kafka jars in ${KAFKA_LIB}; build first (run without --no-build)"
 	((${#brokers[@]} == 1)) ||
 		fail "${KAFKA_LIB} holds several Kafka versions (${brokers[*]##*/}); run without --no-build to rebuild it"
-	local app name module artifact port args missing=()
-	for app in "${APPS[@]}"; do
-		IFS='|' read -r name module artifact port args <<<"${app}"
+	local app module artifact missing=()
+	for app in "${SERVICES[@]}" "${BUS_APPS[@]}"; do
+		IFS='|' read -r _ _ module artifact _ _ <<<"${app}"
 		compgen -G "${REPO_ROOT}/${module}/target/${artifact}-*-exec.jar" >/dev/null ||
+			[[ " ${missing[*]} " == *" ${module}/target/${artifact}-*-exec.jar "* ]] ||
 			missing+=("${module}/target/${artifact}-*-exec.jar")
 	done
 	if ((${#missing[@]} > 0)); then
@@ -245,10 +371,26 @@ cleanup() {
 	[[ "${CLEANED_UP}" == true ]] && return
 	CLEANED_UP=true
 	trap '' INT TERM HUP
-	if ((${#APP_PIDS[@]} > 0)); then
-		info "Stopping ${APP_NAMES[*]} ..."
-		stop_pids "${STOP_TIMEOUT}" "${APP_PIDS[@]}"
-	fi
+	# First whatever clients reach (HAProxy, gateways) and the bridges, then the services.
+	local tier i names pids
+	for tier in bus service; do
+		names=()
+		pids=()
+		if [[ "${tier}" == bus && -n "${HAPROXY_PID}" ]]; then
+			names+=(haproxy)
+			pids+=("${HAPROXY_PID}")
+		fi
+		for i in "${!APP_PIDS[@]}"; do
+			if [[ "${APP_TIERS[i]}" == "${tier}" && "${APP_DEAD[i]}" == false ]]; then
+				names+=("${APP_NAMES[i]}")
+				pids+=("${APP_PIDS[i]}")
+			fi
+		done
+		if ((${#pids[@]} > 0)); then
+			info "Stopping ${names[*]} ..."
+			stop_pids "${STOP_TIMEOUT}" "${pids[@]}"
+		fi
+	done
 	if [[ -n "${KAFKA_PID}" ]]; then
 		info "Stopping the Kafka broker ..."
 		stop_pids 30 "${KAFKA_PID}"
@@ -265,7 +407,7 @@ kafka_tool() {
 }
 
 prepare_dirs() {
-	rm -rf "${DATA_DIR}" "${LOG_DIR}"
+	rm -rf "${DATA_DIR}" "${LOG_DIR}" "${HAPROXY_CFG}"
 	mkdir -p "${DATA_DIR}" "${LOG_DIR}"
 	{
 		cat "${CONFIG_DIR}/kafka-server.properties"
@@ -336,15 +478,20 @@ create_topics() {
 	for service in "${SERVICE_NAMES[@]}"; do
 		topics+=("${service}.requests:${REQUEST_PARTITIONS}" "${service}.requests-dlt:${REQUEST_PARTITIONS}")
 	done
-	local pids=() failed=() topic
-	info "Creating topics ${topics[*]} gateway.replies.${GATEWAY_INSTANCE}:1 (name:partitions) ..."
+	local pids=() failed=() topic id replies=()
+	for id in "${GATEWAY_IDS[@]}"; do
+		replies+=("gateway.replies.${id}:1")
+	done
+	info "Creating topics ${topics[*]} ${replies[*]} (name:partitions) ..."
 	for topic in "${topics[@]}"; do
 		create_topic "${topic%%:*}" "${topic##*:}" &
 		pids+=($!)
 	done
-	create_topic "gateway.replies.${GATEWAY_INSTANCE}" 1 --config retention.ms=86400000 &
-	pids+=($!)
-	topics+=("gateway.replies.${GATEWAY_INSTANCE}:1")
+	for topic in "${replies[@]}"; do
+		create_topic "${topic%%:*}" 1 --config retention.ms=86400000 &
+		pids+=($!)
+	done
+	topics+=("${replies[@]}")
 	local i
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" || failed+=("${topics[i]%%:*}")
@@ -356,7 +503,7 @@ create_topics() {
 }
 
 start_app() {
-	local name="$1" module="$2" artifact="$3" port="$4" extra="$5" jar
+	local name="$1" group="$2" module="$3" artifact="$4" port="$5" extra="$6" tier="$7" jar
 	jar="$(app_jar "${module}" "${artifact}")"
 	local args=()
 	read -r -a args <<<"${extra}"
@@ -364,16 +511,20 @@ start_app() {
 	(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -jar "${jar}" --server.port="${port}" "${args[@]}") \
 		>"${LOG_DIR}/${name}.log" 2>&1 &
 	APP_NAMES+=("${name}")
+	APP_GROUPS+=("${group}")
+	APP_TIERS+=("${tier}")
 	APP_PIDS+=($!)
 	APP_PORTS+=("${port}")
+	APP_DEAD+=(false)
 }
 
-# start_apps <app spec>...
+# start_apps <tier> <app spec>...
 start_apps() {
-	local app name module artifact port args
+	local tier="$1" app name group module artifact port args
+	shift
 	for app in "$@"; do
-		IFS='|' read -r name module artifact port args <<<"${app}"
-		start_app "${name}" "${module}" "${artifact}" "${port}" "${args}"
+		IFS='|' read -r name group module artifact port args <<<"${app}"
+		start_app "${name}" "${group}" "${module}" "${artifact}" "${port}" "${args}" "${tier}"
 	done
 }
 
@@ -420,7 +571,81 @@ wait_for_apps() {
 	done
 }
 
+# Writes the HAProxy config from the template and the gateway list.
+write_haproxy_config() {
+	local i line servers=()
+	for i in "${!GATEWAY_IDS[@]}"; do
+		servers+=("$(printf '\tserver %s 127.0.0.1:%s check' "${GATEWAY_IDS[i]}" "${GATEWAY_PORTS[i]}")")
+	done
+	{
+		printf '# Generated by compose/local-stack.sh from compose/haproxy/%s; edit that instead.\n' "${HAPROXY_TEMPLATE##*/}"
+		while IFS= read -r line || [[ -n "${line}" ]]; do
+			if [[ "${line}" == "@GATEWAY_SERVERS@" ]]; then
+				printf '%s\n' "${servers[@]}"
+			else
+				line="${line//@FRONTEND_PORT@/${FRONT_PORT}}"
+				printf '%s\n' "${line//@STATS_PORT@/${STATS_PORT}}"
+			fi
+		done <"${HAPROXY_TEMPLATE}"
+	} >"${HAPROXY_CFG}"
+}
+
+# Starts HAProxy in the foreground (-db) as a child, once the gateways are ready, and waits until
+# it serves the gateways' readiness through the public port.
+start_haproxy() {
+	[[ -f "${HAPROXY_TEMPLATE}" ]] || fail "missing ${HAPROXY_TEMPLATE}"
+	write_haproxy_config
+	haproxy -c -f "${HAPROXY_CFG}" >>"${LOG_DIR}/haproxy.log" 2>&1 ||
+		{ show_log_tail haproxy; fail "HAProxy rejected ${HAPROXY_CFG}"; }
+	local ports
+	ports="$(IFS=','; printf '%s' "${GATEWAY_PORTS[*]}")"
+	info "Starting HAProxy on :${FRONT_PORT} -> gateways on :${ports} (config ${HAPROXY_CFG#"${REPO_ROOT}"/})"
+	haproxy -db -f "${HAPROXY_CFG}" >>"${LOG_DIR}/haproxy.log" 2>&1 &
+	HAPROXY_PID=$!
+	local deadline=$((SECONDS + 30))
+	until is_ready "${FRONT_PORT}"; do
+		if ! is_running "${HAPROXY_PID}"; then
+			show_log_tail haproxy
+			fail "HAProxy exited during startup (log: ${LOG_DIR}/haproxy.log)"
+		fi
+		if ((SECONDS >= deadline)); then
+			show_log_tail haproxy
+			fail "HAProxy did not serve the gateways' readiness on :${FRONT_PORT} within 30s"
+		fi
+		sleep 0.5
+	done
+	info "HAProxy is ready (pid ${HAPROXY_PID}, http://127.0.0.1:${FRONT_PORT}, stats http://127.0.0.1:${STATS_PORT}/)"
+}
+
+print_instances() {
+	local i gateway=0 extra
+	printf ' Processes:\n'
+	printf '   %-16s %-8s %-24s %s\n' kafka "${KAFKA_PID}" "${BOOTSTRAP}" "kafka.log"
+	if [[ -n "${HAPROXY_PID}" ]]; then
+		printf '   %-16s %-8s %-24s %s\n' haproxy "${HAPROXY_PID}" "http://127.0.0.1:${FRONT_PORT}" \
+			"haproxy.log  (stats http://127.0.0.1:${STATS_PORT}/)"
+	fi
+	for i in "${!APP_PIDS[@]}"; do
+		extra=""
+		if [[ "${APP_GROUPS[i]}" == gateway ]]; then
+			extra="  (instance ${GATEWAY_IDS[gateway]})"
+			gateway=$((gateway + 1))
+		fi
+		printf '   %-16s %-8s %-24s %s\n' "${APP_NAMES[i]}" "${APP_PIDS[i]}" "http://127.0.0.1:${APP_PORTS[i]}" \
+			"${APP_NAMES[i]}.log${extra}"
+	done
+}
+
 print_banner() {
+	local front replies
+	replies="$(IFS=','; printf '%s' "${GATEWAY_IDS[*]}")"
+	((GATEWAYS > 1)) && replies="{${replies}}"
+	if ((GATEWAYS > 1)); then
+		front="HAProxy :${FRONT_PORT}, round robin over ${GATEWAYS} gateways; stats http://127.0.0.1:${STATS_PORT}/"
+	else
+		front="one gateway (local-1) on :${FRONT_PORT}; --gateways N puts HAProxy in front of N"
+	fi
+
 	cat <<EOF
 
 ==========================================================================================
@@ -428,9 +653,12 @@ print_banner() {
 
    GraphiQL          http://localhost:8080/graphiql
    GraphQL endpoint  http://localhost:8080/graphql
+   Front             ${front}
    user-service      http://localhost:8081/user/1  (post-service gRPC :9090, message-service Thrift :9095)
-   Kafka             ${BOOTSTRAP} (topics {user,post,message}.requests[-dlt], gateway.replies.${GATEWAY_INSTANCE})
+   Kafka             ${BOOTSTRAP} (topics {user,post,message}.requests[-dlt], gateway.replies.${replies})
    Logs              ${LOG_DIR}/
+
+$(print_instances)
 
  Paste into GraphiQL:
    { getUser(id:"1") { id name friends(pageSize: 3) { id name } } }
@@ -445,19 +673,38 @@ print_banner() {
 EOF
 }
 
-# Stays in the foreground until a signal arrives or a process dies.
+# Stays in the foreground until a signal arrives or a process dies. A dead bridge or gateway
+# instance is only reported while another instance of it is still running: its consumer group
+# rebalances (bridges), HAProxy takes it out of rotation (gateways). Anything else is fatal.
 supervise() {
-	local i
+	local i j code left
 	while true; do
 		if ! is_running "${KAFKA_PID}"; then
 			show_log_tail kafka
 			fail "the Kafka broker exited unexpectedly"
 		fi
+		if [[ -n "${HAPROXY_PID}" ]] && ! is_running "${HAPROXY_PID}"; then
+			show_log_tail haproxy
+			fail "HAProxy exited unexpectedly (log: ${LOG_DIR}/haproxy.log)"
+		fi
 		for i in "${!APP_PIDS[@]}"; do
-			if ! is_running "${APP_PIDS[i]}"; then
+			[[ "${APP_DEAD[i]}" == true ]] && continue
+			is_running "${APP_PIDS[i]}" && continue
+			APP_DEAD[i]=true
+			code=0
+			wait "${APP_PIDS[i]}" 2>/dev/null || code=$?
+			left=0
+			for j in "${!APP_PIDS[@]}"; do
+				if [[ "${APP_GROUPS[j]}" == "${APP_GROUPS[i]}" && "${APP_DEAD[j]}" == false ]] && is_running "${APP_PIDS[j]}"; then
+					left=$((left + 1))
+				fi
+			done
+			if [[ "${APP_TIERS[i]}" == service ]] || ((left == 0)); then
 				show_log_tail "${APP_NAMES[i]}"
-				fail "${APP_NAMES[i]} exited unexpectedly (log: ${LOG_DIR}/${APP_NAMES[i]}.log)"
+				fail "${APP_NAMES[i]} exited unexpectedly (exit status ${code}; log: ${LOG_DIR}/${APP_NAMES[i]}.log)"
 			fi
+			info "WARNING: ${APP_NAMES[i]} (pid ${APP_PIDS[i]}) exited unexpectedly (exit status ${code};" \
+				"log: ${LOG_DIR}/${APP_NAMES[i]}.log); carrying on with ${left} other ${APP_GROUPS[i]} instance(s)"
 		done
 		sleep 1
 	done
@@ -465,6 +712,7 @@ supervise() {
 
 main() {
 	parse_args "$@"
+	plan_instances
 	check_requirements
 	check_ports_free
 	trap cleanup EXIT
@@ -478,10 +726,13 @@ main() {
 	info "Logs: ${LOG_DIR}/"
 	start_kafka
 	create_topics
-	start_apps "${SERVICES[@]}"
+	start_apps service "${SERVICES[@]}"
 	wait_for_apps
-	start_apps "${BUS_APPS[@]}"
+	start_apps bus "${BUS_APPS[@]}"
 	wait_for_apps
+	if ((GATEWAYS > 1)); then
+		start_haproxy
+	fi
 	print_banner
 	supervise
 }

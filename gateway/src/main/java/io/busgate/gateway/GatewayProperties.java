@@ -19,9 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * minus this margin, so that a bridge gives up while its error reply can still arrive in time
  * @param replyPartitions partitions of the reply topic when the gateway creates it
  * @param replyRetention how long the reply topic keeps replies, for replaying traffic
- * @param maxQueryDepth deepest field nesting a document may have; deeper ones are refused
- * before anything is sent to the bus
- * @param maxQueryComplexity most fields a document may select, counted over all levels
+ * @param limits what a document may ask for; a document over any limit is refused before
+ * anything is sent to the bus
  * @param subscriptionBuffer events a subscription may fall behind its client; one more ends the
  * subscription with an error, so a slow client costs bounded memory and never slows the others
  * @param eventPartitions partitions of an event topic when the gateway creates it (the bridges
@@ -30,18 +29,43 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("5s") Duration replyTimeout,
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
-		@DefaultValue("24h") Duration replyRetention, @DefaultValue("10") int maxQueryDepth,
-		@DefaultValue("500") int maxQueryComplexity, @DefaultValue("256") int subscriptionBuffer,
-		@DefaultValue("6") int eventPartitions) {
+		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
+		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions) {
 
 	public GatewayProperties {
 		if (instanceId == null || instanceId.isBlank()) {
 			instanceId = "gw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
 		}
+		if (limits.requestTimeout().compareTo(replyTimeout) <= 0) {
+			throw new IllegalArgumentException("busgate.gateway.limits.request-timeout (" + limits.requestTimeout()
+					+ ") must be longer than busgate.gateway.reply-timeout (" + replyTimeout + ")");
+		}
 		if (deadlineMargin.compareTo(replyTimeout) >= 0) {
 			throw new IllegalArgumentException("busgate.gateway.deadline-margin (" + deadlineMargin
 					+ ") must be shorter than busgate.gateway.reply-timeout (" + replyTimeout + ")");
 		}
+	}
+
+	/**
+	 * Limits on documents and requests. The defaults fit the example schema with room to spare;
+	 * they bound what one request can cost the bus and the backends.
+	 *
+	 * @param maxDepth deepest field nesting
+	 * @param maxCost most a document may cost: each field costs 1, each {@code @bus} field (a
+	 * round trip over the bus) {@code busFieldCost}, summed over the whole document
+	 * @param busFieldCost the cost of one {@code @bus} field
+	 * @param maxAliases most aliased fields in a document (aliases multiply work: twenty aliases
+	 * of one field are twenty fetches)
+	 * @param maxRootFields most fields an operation may select at its root
+	 * @param maxDocumentCharacters longest document, in characters
+	 * @param maxDocumentTokens most tokens in a document, checked while parsing
+	 * @param requestTimeout longest a whole request may take; must exceed the reply timeout, so
+	 * that a field times out on its own first
+	 */
+	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("1000") int maxCost,
+			@DefaultValue("10") int busFieldCost, @DefaultValue("50") int maxAliases,
+			@DefaultValue("50") int maxRootFields, @DefaultValue("20000") int maxDocumentCharacters,
+			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("15s") Duration requestTimeout) {
 	}
 
 	/** How long a bridge may work on a request. */

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -47,6 +48,9 @@ class BusGraphQlTests {
 	private WebTestClient web;
 
 	@Autowired
+	private KafkaListenerEndpointRegistry listeners;
+
+	@Autowired
 	private FakeBridges bridge;
 
 	@Autowired
@@ -55,6 +59,7 @@ class BusGraphQlTests {
 	@BeforeEach
 	void reset() {
 		this.bridge.reset();
+		FakeBridges.awaitAssigned(this.listeners);
 	}
 
 	@Test
@@ -243,7 +248,7 @@ class BusGraphQlTests {
 			.execute()
 			.errors()
 			.satisfy((errors) -> assertThat(errors).singleElement()
-				.satisfies((error) -> assertThat(error.getMessage()).contains("maximum query depth exceeded")));
+				.satisfies((error) -> assertThat(error.getExtensions()).containsEntry("code", "QUERY_TOO_DEEP")));
 		assertThat(this.bridge.requests).isEmpty();
 	}
 

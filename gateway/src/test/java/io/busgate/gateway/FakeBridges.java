@@ -1,5 +1,6 @@
 package io.busgate.gateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,12 +8,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
@@ -27,16 +33,28 @@ import io.busgate.bus.BusStatus;
  */
 public class FakeBridges {
 
+	/** user.requests and post.requests, as @EmbeddedKafka creates them: 2 partitions each. */
+	private static final int PARTITIONS = 4;
+
 	static final int USERS = 50;
 
 	private final KafkaTemplate<String, byte[]> template;
 
 	private final BusCodec codec = new BusCodec();
 
-	final List<BusRequest> requests = new CopyOnWriteArrayList<>();
+	private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "fake-bridges-timer");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	public final List<BusRequest> requests = new CopyOnWriteArrayList<>();
 
 	/** Operations that get no reply at all. */
-	final Set<String> silent = ConcurrentHashMap.newKeySet();
+	public final Set<String> silent = ConcurrentHashMap.newKeySet();
+
+	/** Operations answered only after the given delay. */
+	public final Map<String, Duration> delayed = new ConcurrentHashMap<>();
 
 	/** Operations answered with an error reply of the given status. */
 	final Map<String, BusStatus> failing = new ConcurrentHashMap<>();
@@ -45,9 +63,16 @@ public class FakeBridges {
 		this.template = template;
 	}
 
-	void reset() {
+	/** Waits until the fake bridges hold their partitions, so no request waits for a rebalance. */
+	public static void awaitAssigned(KafkaListenerEndpointRegistry registry) {
+		registry.getListenerContainers()
+			.forEach((container) -> ContainerTestUtils.waitForAssignment(container, PARTITIONS));
+	}
+
+	public void reset() {
 		this.requests.clear();
 		this.silent.clear();
+		this.delayed.clear();
 		this.failing.clear();
 	}
 
@@ -68,7 +93,10 @@ public class FakeBridges {
 		BusStatus failure = this.failing.get(operation);
 		BusReply reply = (failure != null) ? BusReply.error(correlationId, failure, operation + " failed on purpose")
 				: BusReply.ok(correlationId, answer(request));
-		this.template.send(this.codec.replyRecord(request.headers(), reply));
+		Duration delay = this.delayed.getOrDefault(operation, Duration.ZERO);
+		// Delayed on a timer, not by sleeping, so other requests are answered meanwhile.
+		this.timer.schedule(() -> this.template.send(this.codec.replyRecord(request.headers(), reply)), delay.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -1,7 +1,5 @@
 package io.busgate.gateway.graphql;
 
-import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,12 +16,11 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.busgate.gateway.GatewayProperties;
 import io.busgate.gateway.bus.BusClient;
 
 /**
  * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
- * errors with codes, document limits, and GET next to POST on {@code /graphql}.
+ * errors with codes, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
@@ -44,16 +41,6 @@ public class GraphQlConfiguration {
 	@Bean
 	BusErrorResolver busErrorResolver() {
 		return new BusErrorResolver();
-	}
-
-	@Bean
-	MaxQueryDepthInstrumentation maxQueryDepthInstrumentation(GatewayProperties properties) {
-		return new MaxQueryDepthInstrumentation(properties.maxQueryDepth());
-	}
-
-	@Bean
-	MaxQueryComplexityInstrumentation maxQueryComplexityInstrumentation(GatewayProperties properties) {
-		return new MaxQueryComplexityInstrumentation(properties.maxQueryComplexity());
 	}
 
 	@Bean

@@ -1,0 +1,185 @@
+package io.busgate.gateway.limits;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.busgate.bus.test.TopicTail;
+import io.busgate.gateway.FakeBridges;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile and broken requests are refused with a clear error before anything reaches the bus:
+ * every test checks that no request record was produced.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=limits-tests",
+				"busgate.gateway.reply-timeout=2s", "busgate.gateway.limits.request-timeout=3s",
+				"busgate.gateway.limits.max-cost=50", "busgate.gateway.limits.max-aliases=5",
+				"busgate.gateway.limits.max-root-fields=8", "busgate.gateway.limits.max-document-characters=2000",
+				"busgate.gateway.limits.max-document-tokens=300", "spring.graphql.schema.introspection.enabled=false" })
+@AutoConfigureWebTestClient
+@EmbeddedKafka(topics = { "user.requests", "post.requests" })
+class DocumentLimitsTests {
+
+	@Autowired
+	private WebTestClient web;
+
+	@Autowired
+	private KafkaListenerEndpointRegistry listeners;
+
+	@Autowired
+	private EmbeddedKafkaBroker broker;
+
+	@Autowired
+	private FakeBridges bridges;
+
+	private TopicTail userRequests;
+
+	@BeforeEach
+	void tail() {
+		this.bridges.reset();
+		FakeBridges.awaitAssigned(this.listeners);
+		this.userRequests = TopicTail.atEnd(this.broker.getBrokersAsString(), "user.requests");
+	}
+
+	@AfterEach
+	void nothingReachedTheBus() {
+		try {
+			assertThat(this.userRequests.drain(Duration.ofMillis(300))).isEmpty();
+		}
+		finally {
+			this.userRequests.close();
+		}
+	}
+
+	@Test
+	void tooCostly() {
+		assertRefused("{ getUser(id: \"1\") { friends { friends { friends { friends { friends { id } } } } } } }",
+				"QUERY_TOO_COSTLY", "costs 61; at most 50");
+	}
+
+	@Test
+	void tooDeep() {
+		assertRefused("{ getUser(id: \"1\") { friends { friends { friends { friends { friends { friends { friends {"
+				+ " friends { friends { friends { id } } } } } } } } } } } }", "QUERY_TOO_DEEP", "at most 10 are allowed");
+	}
+
+	@Test
+	void tooManyAliases() {
+		assertRefused("{ a: getUser(id: \"1\") { b: name c: id } d: getUser(id: \"2\") { e: name f: id } }",
+				"TOO_MANY_ALIASES", "6 aliased fields; at most 5");
+	}
+
+	@Test
+	void tooManyRootFields() {
+		assertRefused("{ " + "__typename ".repeat(9) + "}", "TOO_MANY_ROOT_FIELDS", "9 root fields; at most 8");
+	}
+
+	@Test
+	void documentTooLongOrWithTooManyTokens() {
+		assertRefused("{ getUser(id: \"1\") { name } } # " + "x".repeat(2000), null, "2,000 characters");
+		assertRefused("{ getUser(id: \"1\") { " + "id ".repeat(400) + "} }", null, "300 'grammar' tokens");
+	}
+
+	@Test
+	void introspectionWhenDisabled() {
+		assertRefused("{ __schema { types { name } } }", null, "ntrospection");
+	}
+
+	@Test
+	void unknownOperationNameAndWrongVariableTypes() {
+		post(Map.of("query", "query a { getUser(id: \"1\") { name } }", "operationName", "b")).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.errors[0].message")
+			.value((String message) -> assertThat(message).contains("Unknown operation named 'b'"));
+		post(Map.of("query", "query($n: Int!) { getUsers(pageSize: $n) { name } }", "variables", Map.of("n", "many")))
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.errors[0].message")
+			.value((String message) -> assertThat(message).contains("Variable 'n'"));
+	}
+
+	@Test
+	void malformedBodiesGetHttpErrors() {
+		this.web.post().uri("/graphql").contentType(MediaType.APPLICATION_JSON).bodyValue("{ not json")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.web.post().uri("/graphql").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("[{\"query\":\"{ getUser(id: \\\"1\\\") { name } }\"}]")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.web.post().uri("/graphql").contentType(MediaType.TEXT_PLAIN).bodyValue("{ getUser(id: \"1\") { name } }")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+	}
+
+	@Test
+	void requestOverItsTimeIsCutOffWithGatewayTimeout() {
+		this.bridges.delayed.put("user.getUsers", Duration.ofMillis(1500));
+		this.bridges.delayed.put("user.getFriends", Duration.ofMillis(1500));
+
+		// Three levels answered within the 2 s reply timeout each, 4.5 s in all: over the 3 s budget.
+		post(Map.of("query", "{ getUser(id: \"1\") { friends { friends { name } } } }")).expectStatus()
+			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+		this.userRequests.drain(Duration.ofSeconds(2));
+	}
+
+	private void assertRefused(String document, String code, String messagePart) {
+		WebTestClient.BodyContentSpec body = post(Map.of("query", document)).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].message")
+			.value((String message) -> assertThat(message).contains(messagePart));
+		if (code != null) {
+			body.jsonPath("$.errors[0].extensions.code").isEqualTo(code);
+		}
+	}
+
+	private WebTestClient.ResponseSpec post(Map<String, Object> body) {
+		return this.web.mutate()
+			.responseTimeout(Duration.ofSeconds(10))
+			.build()
+			.post()
+			.uri("/graphql")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	@TestConfiguration
+	static class Bridges {
+
+		@Bean
+		FakeBridges fakeBridges(KafkaTemplate<String, byte[]> template) {
+			return new FakeBridges(template);
+		}
+
+	}
+
+}
