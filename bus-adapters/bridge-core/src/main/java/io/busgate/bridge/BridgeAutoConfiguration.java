@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -57,6 +58,13 @@ public final class BridgeAutoConfiguration {
 				properties.eventKeyField()));
 		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
+		// Fast failover: a dead member is noticed after the session timeout, and the cooperative
+		// protocol moves only its partitions instead of stopping the whole group.
+		consumerProperties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis());
+		consumerProperties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+				(int) properties.sessionTimeout().dividedBy(4).toMillis());
+		consumerProperties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+				CooperativeStickyAssignor.class.getName());
 		containerProperties.setKafkaConsumerProperties(consumerProperties);
 		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, containerProperties);

@@ -28,11 +28,15 @@ import io.busgate.bus.BusTopics;
  * deadline has passed meanwhile
  * @param eventKeyField every served mutation publishes each entity it returned as an event on
  * {@code <service>.events}, keyed by this field of the entity; empty to publish no events
+ * @param sessionTimeout how long the group waits for a bridge that stopped heartbeating (killed,
+ * hung, cut off) before its partitions move to the others; short, because requests on those
+ * partitions wait meanwhile. Heartbeats go out at a quarter of it
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
-		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField) {
+		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField,
+		@DefaultValue("6s") Duration sessionTimeout) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
