@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+#
+# Chaos runner for the local stack: starts ./compose/local-stack.sh --no-build
+# --bridges user=2,post=2 --gateways 2 in the background, injects four faults under bounded load
+# on 127.0.0.1:8080, prints one table per fault and a summary, and stops the stack (SIGTERM)
+# on every exit. Exits 1 when a fault fails its criteria, 2 when the stack does not come up.
+#
+#   1. kill -9 one http-bridge with 1,000 getUser queries in flight (concurrency 50, 10 s
+#      client timeout): every query answered, >= 99% with data; after the rebalance, 100 new
+#      queries all with data.
+#   2. kill -9 one grpc-bridge with 200 createPost mutations in flight, each with its own
+#      idempotencyKey; once the group has recovered, retry every one that got no data once
+#      with the same key; read the posts back: no key stored twice, no acknowledged post missing.
+#   3. kill -9 one gateway behind HAProxy under 300 queries (concurrency 20); a client that
+#      retries once gets data for every request.
+#   4. SIGSTOP the Kafka broker for ~15 s (then SIGCONT; not a real stop/restart): queries
+#      during the outage are answered with an error within the gateway's 10 s reply timeout + 2 s
+#      margin; within 60 s after SIGCONT queries succeed again.
+#
+# Usage: ./compose/chaos/run.sh        (needs the jars built: ./mvnw -B -q -DskipTests install)
+# Output and per-fault JSON results: target/chaos/<run id>/
+
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+RUN_ID="$(date +%Y%m%d%H%M%S)"
+OUT_DIR="${REPO_ROOT}/target/chaos/${RUN_ID}"
+STACK_LOG="${OUT_DIR}/local-stack.out"
+readonly SCRIPT_DIR REPO_ROOT RUN_ID OUT_DIR STACK_LOG
+readonly FRONT="http://127.0.0.1:8080"
+readonly STARTUP_LIMIT=420     # seconds for the whole stack to come up (2-CPU machines are slow)
+readonly RECOVERY_LIMIT=90     # seconds to wait for a bridge group to recover after a kill
+readonly BROKER_PAUSE=15       # seconds the broker stays SIGSTOPped
+readonly BROKER_RECOVERY=60    # seconds after SIGCONT within which queries must succeed again
+readonly FAIL_FAST_MS=12000    # the gateway's 10 s reply timeout + 2 s margin
+
+STACK_PID=""
+KAFKA_PID=""
+BROKER_STOPPED=false
+FAILED=()
+SUMMARY=()
+
+log() {
+	printf '[chaos %s] %s\n' "$(date +%H:%M:%S)" "$*"
+}
+
+# Always: wake the broker if it is paused, then SIGTERM the stack and wait for it to stop.
+stop_stack() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [[ "${BROKER_STOPPED}" == true && -n "${KAFKA_PID}" ]]; then
+		kill -CONT "${KAFKA_PID}" 2>/dev/null || true
+	fi
+	if [[ -n "${STACK_PID}" ]] && kill -0 "${STACK_PID}" 2>/dev/null; then
+		log "Stopping the local stack (SIGTERM to pid ${STACK_PID}) ..."
+		kill -TERM "${STACK_PID}" 2>/dev/null || true
+		local waited=0
+		while kill -0 "${STACK_PID}" 2>/dev/null && ((waited < 120)); do
+			sleep 1
+			waited=$((waited + 1))
+		done
+		if kill -0 "${STACK_PID}" 2>/dev/null; then
+			# setsid made the stack a session and process-group leader: its group is ours alone.
+			log "the stack did not stop within 120 s; SIGKILL to its process group ${STACK_PID}"
+			kill -KILL -- "-${STACK_PID}" 2>/dev/null || true
+		fi
+		log "Stack stopped ($(tail -n 1 "${STACK_LOG}" 2>/dev/null || true))"
+	fi
+	exit "${rc}"
+}
+
+trap stop_stack EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# banner_pid <name>: the pid the stack's banner prints for a process (kafka, haproxy, http-bridge, ...).
+banner_pid() {
+	awk -v name="$1" '$1 == name && $2 ~ /^[0-9]+$/ { pid = $2 } END { print pid }' "${STACK_LOG}"
+}
+
+start_stack() {
+	mkdir -p "${OUT_DIR}"
+	log "Starting ./compose/local-stack.sh --no-build --bridges user=2,post=2 --gateways 2 (output: ${STACK_LOG})"
+	BUSGATE_STARTUP_TIMEOUT=240 setsid "${REPO_ROOT}/compose/local-stack.sh" --no-build --bridges user=2,post=2 \
+		--gateways 2 >"${STACK_LOG}" 2>&1 </dev/null &
+	STACK_PID=$!
+	local deadline=$((SECONDS + STARTUP_LIMIT))
+	until grep -q 'Busgate local stack is running' "${STACK_LOG}"; do
+		if ! kill -0 "${STACK_PID}" 2>/dev/null; then
+			tail -n 30 "${STACK_LOG}"
+			log "the local stack exited during startup"
+			exit 2
+		fi
+		if ((SECONDS >= deadline)); then
+			tail -n 30 "${STACK_LOG}"
+			log "the local stack was not up within ${STARTUP_LIMIT} s"
+			exit 2
+		fi
+		sleep 2
+	done
+	grep -q 'Everything is up' "${STACK_LOG}" || { log "no 'Everything is up' line in the stack output"; exit 2; }
+	until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "${FRONT}/actuator/health/readiness" || true)" == 200 ]]; do
+		((SECONDS < deadline)) || { log "HAProxy on :8080 never reported ready"; exit 2; }
+		sleep 1
+	done
+	KAFKA_PID="$(banner_pid kafka)"
+	log "Stack is up after ${SECONDS} s; HAProxy :8080 ready; processes:"
+	sed -n '/Processes:/,/^$/p' "${STACK_LOG}"
+}
+
+# load <name> <plan kind> key=value...: plans and runs one load, result in OUT_DIR/<name>.json.
+load() {
+	local name="$1" kind="$2"
+	shift 2
+	node "${SCRIPT_DIR}/faults.mjs" plan "${kind}" "${OUT_DIR}/${name}.spec.json" "$@"
+	node "${SCRIPT_DIR}/load.mjs" "${OUT_DIR}/${name}.spec.json" "${OUT_DIR}/${name}.json"
+}
+
+# row <fault> <label> <name> criteria...: prints a table row, records a failure.
+row() {
+	local fault="$1" label="$2" name="$3"
+	shift 3
+	if ! node "${SCRIPT_DIR}/faults.mjs" row "${label}" "${OUT_DIR}/${name}.json" "$@"; then
+		FAILED+=("${fault}: ${label}")
+	fi
+}
+
+table_header() {
+	printf '\n### %s\n\n' "$1"
+	printf '| phase | sent | data | error | unanswered | duplicates | retried | latency p50/p99/max ms | slowest error ms | error codes | verdict |\n'
+	printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+}
+
+# wait_recovered <label> [plan kind]: probes with batches of 12 queries (getUser, or post reads
+# for the post group) until one batch is all data.
+wait_recovered() {
+	local label="$1" kind="${2:-queries}" start=${SECONDS} i=0 spec="${OUT_DIR}/probe.spec.json"
+	while ((SECONDS - start < RECOVERY_LIMIT)); do
+		i=$((i + 1))
+		node "${SCRIPT_DIR}/faults.mjs" plan "${kind}" "${spec}" count=12 concurrency=12 timeoutMs=15000 offset=$((5000 + i * 12))
+		node "${SCRIPT_DIR}/load.mjs" "${spec}" "${OUT_DIR}/probe.json"
+		if node -e 'const r=require(process.argv[1]).requests; process.exit(r.every((x)=>x.outcome==="data")?0:1)' \
+			"${OUT_DIR}/probe.json"; then
+			log "${label}: a 12-query ${kind} probe got data for all 12 after $((SECONDS - start)) s (${i} probe(s))"
+			return 0
+		fi
+		sleep 2
+	done
+	log "${label}: not recovered within ${RECOVERY_LIMIT} s"
+	return 1
+}
+
+fault_bridge_kill() {
+	local pid
+	pid="$(banner_pid http-bridge)"
+	[[ -n "${pid}" ]] || pid="$(pgrep -f 'http-bridge.*--server.port=8091' | head -n 1)"
+	log "Fault 1: kill -9 http-bridge (pid ${pid}) after 200 of 1,000 queries have started (concurrency 50)"
+	load f1-during queries count=1000 concurrency=50 timeoutMs=15000 signalPid="${pid}" signalAfter=200
+	kill -0 "${pid}" 2>/dev/null && { log "http-bridge ${pid} is still alive?"; FAILED+=("fault 1: bridge not killed"); }
+	local recovered=true
+	wait_recovered "fault 1" || recovered=false
+	load f1-after queries count=100 concurrency=20 timeoutMs=15000 offset=2000
+	table_header "Fault 1: kill -9 http-bridge (pid ${pid}) with 1,000 queries in flight"
+	row "fault 1" "1,000 queries, bridge killed after 200 started" f1-during minDataPct=99
+	row "fault 1" "100 queries after the rebalance" f1-after minDataPct=100
+	[[ "${recovered}" == true ]] || FAILED+=("fault 1: no recovery within ${RECOVERY_LIMIT} s")
+	SUMMARY+=("fault 1: see table; signalled at $(node -p 'require(process.argv[1]).signalledAtMs' "${OUT_DIR}/f1-during.json") ms into the load")
+}
+
+fault_mutation_kill() {
+	local pid
+	pid="$(banner_pid grpc-bridge)"
+	[[ -n "${pid}" ]] || pid="$(pgrep -f 'grpc-bridge.*--server.port=8092' | head -n 1)"
+	log "Fault 2: kill -9 grpc-bridge (pid ${pid}) after 40 of 200 createPost mutations have started (run ${RUN_ID})"
+	load f2-mutations mutations run="${RUN_ID}" count=200 concurrency=20 timeoutMs=15000 signalPid="${pid}" signalAfter=40
+	local recovered=true
+	# Retry only once the post group answers on every partition again (the killed member's
+	# partitions stay unserved until its session times out).
+	wait_recovered "fault 2" post-reads || recovered=false
+	load f2-retries retry-failed run="${RUN_ID}" from="${OUT_DIR}/f2-mutations.json" concurrency=20 timeoutMs=15000
+	load f2-readback authors timeoutMs=15000
+	local verdict dup="?"
+	if verdict="$(node "${SCRIPT_DIR}/faults.mjs" posts "${OUT_DIR}/f2-mutations.json" "${OUT_DIR}/f2-retries.json" \
+		"${OUT_DIR}/f2-readback.json" "${RUN_ID}")"; then
+		:
+	else
+		FAILED+=("fault 2: duplicate, lost or mismatched posts: ${verdict}")
+	fi
+	dup="$(node -p 'try { JSON.parse(process.argv[1]).duplicates } catch { "?" }' "${verdict}")"
+	table_header "Fault 2: kill -9 grpc-bridge (pid ${pid}) with 200 createPost mutations in flight"
+	row "fault 2" "200 createPost, bridge killed after 40 started" f2-mutations duplicates="${dup}" minDataPct=0
+	row "fault 2" "retry once (same key) of each that got no data" f2-retries duplicates="${dup}" minDataPct=0
+	printf '\nposts read back per key: %s\n' "${verdict}"
+	[[ "${recovered}" == true ]] || FAILED+=("fault 2: no recovery within ${RECOVERY_LIMIT} s")
+	SUMMARY+=("fault 2: ${verdict}")
+}
+
+fault_gateway_kill() {
+	local pid
+	pid="$(banner_pid gateway)"
+	log "Fault 3: kill -9 gateway local-1 (pid ${pid}) after 60 of 300 queries have started (concurrency 20, 1 retry)"
+	load f3-gateway queries count=300 concurrency=20 timeoutMs=15000 retries=1 retryDelayMs=200 offset=3000 \
+		signalPid="${pid}" signalAfter=60
+	table_header "Fault 3: kill -9 gateway local-1 (pid ${pid}) behind HAProxy under 300 queries"
+	row "fault 3" "300 queries, client retries once" f3-gateway minDataPct=100
+	local first_try
+	first_try="$(node -p 'const a=require(process.argv[1]).attempts.filter((x)=>x.n===0&&x.outcome!=="data"); a.length+" first attempts without data ("+[...new Set(a.map((x)=>x.code))].join(",")+")"' \
+		"${OUT_DIR}/f3-gateway.json")"
+	printf '\n%s\n' "${first_try}"
+	SUMMARY+=("fault 3: ${first_try}")
+}
+
+fault_broker_pause() {
+	log "Fault 4: kill -STOP the Kafka broker (pid ${KAFKA_PID}) for ${BROKER_PAUSE} s; 30 queries paced 400 ms apart meanwhile"
+	kill -STOP "${KAFKA_PID}"
+	BROKER_STOPPED=true
+	local paused_at=${SECONDS}
+	# 30 queries, one started every 400 ms (12 s of starts), each must be answered within 12 s.
+	load f4-paused queries count=30 concurrency=30 spacingMs=400 timeoutMs=15000 offset=4000
+	local left=$((BROKER_PAUSE - (SECONDS - paused_at)))
+	((left > 0)) && sleep "${left}"
+	kill -CONT "${KAFKA_PID}"
+	BROKER_STOPPED=false
+	log "Fault 4: kill -CONT the broker after $((SECONDS - paused_at)) s; waiting up to ${BROKER_RECOVERY} s for queries to succeed"
+	local resumed=${SECONDS} recovered=false i=0
+	while ((SECONDS - resumed < BROKER_RECOVERY)); do
+		i=$((i + 1))
+		load f4-probe queries count=10 concurrency=10 timeoutMs=15000 offset=$((4100 + i * 10))
+		if node -e 'process.exit(require(process.argv[1]).requests.every((x)=>x.outcome==="data")?0:1)' "${OUT_DIR}/f4-probe.json"; then
+			recovered=true
+			break
+		fi
+		sleep 1
+	done
+	local took=$((SECONDS - resumed))
+	load f4-after queries count=100 concurrency=20 timeoutMs=15000 offset=4500
+	table_header "Fault 4: broker SIGSTOP for ${BROKER_PAUSE} s, then SIGCONT (pid ${KAFKA_PID})"
+	row "fault 4" "30 queries while the broker is stopped" f4-paused errorsOnly=true maxLatencyMs="${FAIL_FAST_MS}"
+	row "fault 4" "100 queries after recovery" f4-after minDataPct=100
+	if [[ "${recovered}" == true ]]; then
+		printf '\nqueries succeeded again %s s after SIGCONT (%s probe batch(es) of 10)\n' "${took}" "${i}"
+		SUMMARY+=("fault 4: broker paused ${BROKER_PAUSE} s; all-data again ${took} s after SIGCONT")
+	else
+		printf '\nqueries did NOT all succeed within %s s after SIGCONT\n' "${BROKER_RECOVERY}"
+		FAILED+=("fault 4: no recovery within ${BROKER_RECOVERY} s of SIGCONT")
+		SUMMARY+=("fault 4: no recovery within ${BROKER_RECOVERY} s")
+	fi
+}
+
+main() {
+	command -v node >/dev/null || { log "node (20+) is required"; exit 2; }
+	command -v curl >/dev/null || { log "curl is required"; exit 2; }
+	start_stack
+	local begin=${SECONDS}
+	# JIT warm-up on a cold stack, so that fault 1 measures the fault rather than the first requests.
+	log "Warm-up: 300 queries (concurrency 20) and 20 createPost mutations (not part of the faults)"
+	load warmup-queries queries count=300 concurrency=20 timeoutMs=15000 offset=7000
+	load warmup-mutations mutations run="${RUN_ID}w" count=20 concurrency=10 timeoutMs=15000
+	table_header "Warm-up (not a fault; no criteria)"
+	node "${SCRIPT_DIR}/faults.mjs" row "warm-up queries" "${OUT_DIR}/warmup-queries.json" || true
+	node "${SCRIPT_DIR}/faults.mjs" row "warm-up mutations" "${OUT_DIR}/warmup-mutations.json" || true
+	fault_bridge_kill
+	fault_mutation_kill
+	fault_gateway_kill
+	fault_broker_pause
+	printf '\n### Summary (faults took %s s; results in %s)\n\n' "$((SECONDS - begin))" "${OUT_DIR#"${REPO_ROOT}"/}"
+	local line
+	for line in "${SUMMARY[@]}"; do printf -- '- %s\n' "${line}"; done
+	if ((${#FAILED[@]} > 0)); then
+		printf '\nFAILED criteria:\n'
+		for line in "${FAILED[@]}"; do printf -- '- %s\n' "${line}"; done
+		exit 1
+	fi
+	printf '\nAll faults met their criteria.\n'
+}
+
+main "$@"
