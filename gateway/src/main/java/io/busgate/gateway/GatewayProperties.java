@@ -14,7 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * unique per running gateway and stable across its restarts (e.g. the host name). Defaults to
  * a random id, which leaves a new reply topic behind on every start
  * @param replyTimeout how long a bus-bound field waits for its reply before it fails with
- * {@code UPSTREAM_TIMEOUT}; the other fields of the response are unaffected
+ * {@code UPSTREAM_TIMEOUT}; the other fields of the response are unaffected. Longer than the
+ * bridges' session timeout (6 s), so that a request taken by a bridge that dies is redelivered
+ * to another and still answered in time
  * @param deadlineMargin the {@code bus-deadline} stamped on a request is the reply timeout
  * minus this margin, so that a bridge gives up while its error reply can still arrive in time
  * @param replyPartitions partitions of the reply topic when the gateway creates it
@@ -27,7 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * create theirs with the same default)
  */
 @ConfigurationProperties("busgate.gateway")
-public record GatewayProperties(String instanceId, @DefaultValue("5s") Duration replyTimeout,
+public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration replyTimeout,
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
 		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions) {
@@ -65,7 +67,7 @@ public record GatewayProperties(String instanceId, @DefaultValue("5s") Duration 
 	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("1000") int maxCost,
 			@DefaultValue("10") int busFieldCost, @DefaultValue("50") int maxAliases,
 			@DefaultValue("50") int maxRootFields, @DefaultValue("20000") int maxDocumentCharacters,
-			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("15s") Duration requestTimeout) {
+			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("30s") Duration requestTimeout) {
 	}
 
 	/** How long a bridge may work on a request. */
