@@ -14,7 +14,7 @@
 #   3. kill -9 one gateway behind HAProxy under 300 queries (concurrency 20); a client that
 #      retries once gets data for every request.
 #   4. SIGSTOP the Kafka broker for ~15 s (then SIGCONT; not a real stop/restart): queries
-#      during the outage are answered with an error within the gateway's 10 s reply timeout + 2 s
+#      during the outage are answered with an error within the gateway's 2 s send timeout + 3 s
 #      margin; within 60 s after SIGCONT queries succeed again.
 #
 # Usage: ./compose/chaos/run.sh        (needs the jars built: ./mvnw -B -q -DskipTests install)
@@ -33,7 +33,7 @@ readonly STARTUP_LIMIT=420     # seconds for the whole stack to come up (2-CPU m
 readonly RECOVERY_LIMIT=90     # seconds to wait for a bridge group to recover after a kill
 readonly BROKER_PAUSE=15       # seconds the broker stays SIGSTOPped
 readonly BROKER_RECOVERY=60    # seconds after SIGCONT within which queries must succeed again
-readonly FAIL_FAST_MS=12000    # the gateway's 10 s reply timeout + 2 s margin
+readonly FAIL_FAST_MS=5000     # the gateway's 2 s send timeout (unacknowledged request: UNAVAILABLE) + 3 s margin
 
 STACK_PID=""
 KAFKA_PID=""
@@ -216,7 +216,7 @@ fault_broker_pause() {
 	kill -STOP "${KAFKA_PID}"
 	BROKER_STOPPED=true
 	local paused_at=${SECONDS}
-	# 30 queries, one started every 400 ms (12 s of starts), each must be answered within 12 s.
+	# 30 queries, one started every 400 ms (12 s of starts), each must be answered within 5 s.
 	load f4-paused queries count=30 concurrency=30 spacingMs=400 timeoutMs=15000 offset=4000
 	local left=$((BROKER_PAUSE - (SECONDS - paused_at)))
 	((left > 0)) && sleep "${left}"

@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code UPSTREAM_TIMEOUT}; the other fields of the response are unaffected. Longer than the
  * bridges' session timeout (6 s), so that a request taken by a bridge that dies is redelivered
  * to another and still answered in time
+ * @param sendTimeout how long the broker may take to acknowledge a request record; without
+ * an acknowledgement by then the field fails at once with {@code UNAVAILABLE} (the broker is
+ * unreachable or overloaded) instead of waiting out the reply timeout
  * @param deadlineMargin the {@code bus-deadline} stamped on a request is the reply timeout
  * minus this margin, so that a bridge gives up while its error reply can still arrive in time
  * @param replyPartitions partitions of the reply topic when the gateway creates it
@@ -30,6 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration replyTimeout,
+		@DefaultValue("2s") Duration sendTimeout,
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
 		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions) {
@@ -41,6 +45,10 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 		if (limits.requestTimeout().compareTo(replyTimeout) <= 0) {
 			throw new IllegalArgumentException("busgate.gateway.limits.request-timeout (" + limits.requestTimeout()
 					+ ") must be longer than busgate.gateway.reply-timeout (" + replyTimeout + ")");
+		}
+		if (sendTimeout.compareTo(replyTimeout) >= 0) {
+			throw new IllegalArgumentException("busgate.gateway.send-timeout (" + sendTimeout
+					+ ") must be shorter than busgate.gateway.reply-timeout (" + replyTimeout + ")");
 		}
 		if (deadlineMargin.compareTo(replyTimeout) >= 0) {
 			throw new IllegalArgumentException("busgate.gateway.deadline-margin (" + deadlineMargin

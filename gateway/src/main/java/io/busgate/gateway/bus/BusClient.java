@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -35,6 +36,8 @@ public class BusClient {
 
 	private final Duration replyTimeout;
 
+	private final Duration sendTimeout;
+
 	private final Duration requestBudget;
 
 	private final Executor executor;
@@ -42,12 +45,13 @@ public class BusClient {
 	private final Clock clock;
 
 	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies pending, String replyTopic,
-			Duration replyTimeout, Duration requestBudget, Executor executor, Clock clock) {
+			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor executor, Clock clock) {
 		this.template = template;
 		this.codec = codec;
 		this.pending = pending;
 		this.replyTopic = replyTopic;
 		this.replyTimeout = replyTimeout;
+		this.sendTimeout = sendTimeout;
 		this.requestBudget = requestBudget;
 		this.executor = executor;
 		this.clock = clock;
@@ -101,11 +105,15 @@ public class BusClient {
 		String correlationId = request.headers().correlationId();
 		String operation = request.headers().operation();
 		try {
-			this.template.send(this.codec.requestRecord(request)).whenComplete((result, failure) -> {
-				if (failure != null) {
-					this.pending.fail(correlationId, BusFieldException.unavailable(operation, failure));
-				}
-			});
+			// An unacknowledged request may still be delivered and answered later; its reply is
+			// then dropped like any late one.
+			this.template.send(this.codec.requestRecord(request))
+				.orTimeout(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
+				.whenComplete((result, failure) -> {
+					if (failure != null) {
+						this.pending.fail(correlationId, BusFieldException.unavailable(operation, failure));
+					}
+				});
 		}
 		catch (RuntimeException ex) {
 			this.pending.fail(correlationId, BusFieldException.unavailable(operation, ex));

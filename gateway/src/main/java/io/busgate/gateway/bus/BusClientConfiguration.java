@@ -87,7 +87,8 @@ public class BusClientConfiguration {
 	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
 			PendingReplies pending, ThreadPoolTaskExecutor busExecutor) {
 		return new BusClient(template, codec, pending, BusTopics.replies(properties.instanceId()),
-				properties.replyTimeout(), properties.requestBudget(), busExecutor, Clock.systemUTC());
+				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busExecutor,
+				Clock.systemUTC());
 	}
 
 	/** Ready only once the reply partitions are held, so no reply can be missed. */

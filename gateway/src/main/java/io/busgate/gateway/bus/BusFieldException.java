@@ -33,7 +33,7 @@ public class BusFieldException extends RuntimeException {
 
 	static BusFieldException unavailable(String operation, Throwable cause) {
 		return new BusFieldException(BusStatus.UNAVAILABLE.code(),
-				"the request for " + operation + " could not be sent to the bus", cause);
+				"the request for " + operation + " could not be sent to the bus (is the broker reachable?)", cause);
 	}
 
 	public String code() {
