@@ -35,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.reply-timeout=2s",
+				"busgate.gateway.send-timeout=1s",
 				"busgate.gateway.instance-id=gateway-tests" })
 @AutoConfigureHttpGraphQlTester
 @AutoConfigureWebTestClient

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=limits-tests",
-				"busgate.gateway.reply-timeout=2s", "busgate.gateway.limits.request-timeout=3s",
+				"busgate.gateway.reply-timeout=2s", "busgate.gateway.send-timeout=1s",
+				"busgate.gateway.limits.request-timeout=3s",
 				"busgate.gateway.limits.max-cost=50", "busgate.gateway.limits.max-aliases=5",
 				"busgate.gateway.limits.max-root-fields=8", "busgate.gateway.limits.max-document-characters=2000",
 				"busgate.gateway.limits.max-document-tokens=300", "spring.graphql.schema.introspection.enabled=false" })
