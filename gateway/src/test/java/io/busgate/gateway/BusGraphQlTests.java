@@ -11,14 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -40,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 @AutoConfigureHttpGraphQlTester
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
+@Import(FakeBridges.class)
 class BusGraphQlTests {
 
 	@Autowired
@@ -263,16 +262,6 @@ class BusGraphQlTests {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo("UP");
-	}
-
-	@TestConfiguration
-	static class Bridge {
-
-		@Bean
-		FakeBridges fakeBridges(KafkaTemplate<String, byte[]> template) {
-			return new FakeBridges(template);
-		}
-
 	}
 
 }

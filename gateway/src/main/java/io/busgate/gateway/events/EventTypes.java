@@ -2,23 +2,25 @@ package io.busgate.gateway.events;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import io.busgate.bus.BusTopics;
 
-/** The event types the schema subscribes to, collected while the schema is wired. */
+/** The services whose events the schema subscribes to, collected while the schema is wired. */
 final class EventTypes {
 
-	private final Set<String> types = ConcurrentHashMap.newKeySet();
+	private final Set<String> services = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * Notes a subscribed event type.
+	 * @throws IllegalArgumentException if the type is not of the form {@code <service>.<name>}
+	 */
 	void add(String type) {
-		BusTopics.serviceOf(type);
-		this.types.add(type);
+		this.services.add(BusTopics.serviceOf(type));
 	}
 
 	/** The services whose event topics must be read. */
 	Set<String> services() {
-		return this.types.stream().map(BusTopics::serviceOf).collect(Collectors.toSet());
+		return Set.copyOf(this.services);
 	}
 
 }

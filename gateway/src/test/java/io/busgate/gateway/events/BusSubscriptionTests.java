@@ -17,9 +17,8 @@ import reactor.core.Disposable;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.http.MediaType;
@@ -45,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=subscription-tests",
 				"busgate.gateway.subscription-buffer=16" })
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
+@Import(FakeBridges.class)
 class BusSubscriptionTests {
 
 	private static final String MESSAGE_RECEIVED = """
@@ -201,16 +201,6 @@ class BusSubscriptionTests {
 
 		void abort() {
 			this.socket.abort();
-		}
-
-	}
-
-	@TestConfiguration
-	static class Bridges {
-
-		@Bean
-		FakeBridges fakeBridges(KafkaTemplate<String, byte[]> template) {
-			return new FakeBridges(template);
 		}
 
 	}

@@ -9,13 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -38,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"busgate.gateway.limits.max-document-tokens=300", "spring.graphql.schema.introspection.enabled=false" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
+@Import(FakeBridges.class)
 class DocumentLimitsTests {
 
 	@Autowired
@@ -171,16 +170,6 @@ class DocumentLimitsTests {
 			.accept(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.exchange();
-	}
-
-	@TestConfiguration
-	static class Bridges {
-
-		@Bean
-		FakeBridges fakeBridges(KafkaTemplate<String, byte[]> template) {
-			return new FakeBridges(template);
-		}
-
 	}
 
 }
