@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Gateway settings.
@@ -30,13 +31,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * subscription with an error, so a slow client costs bounded memory and never slows the others
  * @param eventPartitions partitions of an event topic when the gateway creates it (the bridges
  * create theirs with the same default)
+ * @param topicRetryInterval how often the gateway tries again to create its reply and event
+ * topics while the broker is unreachable; it is not ready until they exist, so it can start
+ * before its broker
  */
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration replyTimeout,
 		@DefaultValue("2s") Duration sendTimeout,
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
-		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions) {
+		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions,
+		@DefaultValue("1s") Duration topicRetryInterval) {
 
 	public GatewayProperties {
 		if (instanceId == null || instanceId.isBlank()) {
@@ -71,11 +76,15 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 * @param maxDocumentTokens most tokens in a document, checked while parsing
 	 * @param requestTimeout longest a whole request may take; must exceed the reply timeout, so
 	 * that a field times out on its own first
+	 * @param maxRequestBody largest request body; a larger one is refused with 413 before it is
+	 * read into memory (a document and its variables; the document alone is also bounded by
+	 * {@code maxDocumentCharacters})
 	 */
 	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("1000") int maxCost,
 			@DefaultValue("10") int busFieldCost, @DefaultValue("50") int maxAliases,
 			@DefaultValue("50") int maxRootFields, @DefaultValue("20000") int maxDocumentCharacters,
-			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("30s") Duration requestTimeout) {
+			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("30s") Duration requestTimeout,
+			@DefaultValue("256KB") DataSize maxRequestBody) {
 	}
 
 	/** How long a bridge may work on a request. */

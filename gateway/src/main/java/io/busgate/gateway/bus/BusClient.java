@@ -89,34 +89,43 @@ public class BusClient {
 				this.clock.instant().plus(this.requestBudget), idempotencyKey);
 		BusRequest request = new BusRequest(headers, keys, args);
 		CompletableFuture<BusReply> reply = this.pending.register(correlationId, this.replyTimeout);
+		// The send timeout runs from here: the producer may block (no metadata while the broker is
+		// unreachable, or a full buffer) and the request may wait for a bus thread meanwhile.
+		CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+		acknowledged.orTimeout(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+			if (failure != null) {
+				// An unacknowledged request may still be delivered and answered later; its reply is
+				// then dropped like any late one.
+				this.pending.fail(correlationId, BusFieldException.unavailable(operation, failure));
+			}
+		});
 		try {
-			// The producer blocks while it has no metadata for the topic or its buffer is full
-			// (broker gone): keep that off the caller's thread, which may be a network thread.
-			this.executor.execute(() -> send(request));
+			// Off the caller's thread, which may be a network thread.
+			this.executor.execute(() -> send(request, acknowledged));
 		}
 		catch (RejectedExecutionException ex) {
-			this.pending.fail(correlationId, BusFieldException.unavailable(operation, ex));
+			acknowledged.completeExceptionally(ex);
 		}
 		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
 		return reply.handleAsync((result, failure) -> itemsOf(request, result, failure), this.executor);
 	}
 
-	private void send(BusRequest request) {
-		String correlationId = request.headers().correlationId();
-		String operation = request.headers().operation();
+	private void send(BusRequest request, CompletableFuture<Void> acknowledged) {
+		if (acknowledged.isDone()) {
+			return;
+		}
 		try {
-			// An unacknowledged request may still be delivered and answered later; its reply is
-			// then dropped like any late one.
-			this.template.send(this.codec.requestRecord(request))
-				.orTimeout(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
-				.whenComplete((result, failure) -> {
-					if (failure != null) {
-						this.pending.fail(correlationId, BusFieldException.unavailable(operation, failure));
-					}
-				});
+			this.template.send(this.codec.requestRecord(request)).whenComplete((result, failure) -> {
+				if (failure != null) {
+					acknowledged.completeExceptionally(failure);
+				}
+				else {
+					acknowledged.complete(null);
+				}
+			});
 		}
 		catch (RuntimeException ex) {
-			this.pending.fail(correlationId, BusFieldException.unavailable(operation, ex));
+			acknowledged.completeExceptionally(ex);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.busgate.gateway.bus;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -47,14 +48,21 @@ public class BusClientConfiguration {
 	}
 
 	@Bean
-	KafkaAdmin.NewTopics replyTopics(GatewayProperties properties) {
+	GatewayTopics gatewayTopics(KafkaAdmin admin, GatewayProperties properties) {
+		return new GatewayTopics(admin, properties.topicRetryInterval());
+	}
+
+	/** Creates the reply topics, then starts reading them. */
+	@Bean
+	ReplyConsumer replyConsumer(GatewayTopics topics, GatewayProperties properties,
+			ConcurrentMessageListenerContainer<String, byte[]> replyListenerContainer) {
 		String replies = BusTopics.replies(properties.instanceId());
-		return new KafkaAdmin.NewTopics(
+		return new ReplyConsumer(topics, List.of(
 				TopicBuilder.name(replies)
 					.partitions(properties.replyPartitions())
 					.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(properties.replyRetention().toMillis()))
 					.build(),
-				TopicBuilder.name(BusTopics.deadLetter(replies)).partitions(1).build());
+				TopicBuilder.name(BusTopics.deadLetter(replies)).partitions(1).build()), replyListenerContainer);
 	}
 
 	@Bean
@@ -80,6 +88,9 @@ public class BusClientConfiguration {
 		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, containerProperties);
 		container.setBeanName("busgate-replies");
+		// Started by the ReplyConsumer once the reply topics exist, and stopped with it.
+		container.setAutoStartup(false);
+		container.setPhase(ReplyConsumer.PHASE);
 		return container;
 	}
 

@@ -8,10 +8,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.gateway.GatewayProperties;
+import io.busgate.gateway.bus.GatewayTopics;
 
 /**
  * Subscriptions: {@code @busEvent} fields stream events from {@code <service>.events}, read
@@ -36,9 +36,9 @@ public class EventConfiguration {
 	}
 
 	@Bean
-	EventConsumers eventConsumers(EventTypes eventTypes, EventHub hub, KafkaAdmin admin,
+	EventConsumers eventConsumers(EventTypes eventTypes, EventHub hub, GatewayTopics topics,
 			ConsumerFactory<String, byte[]> consumerFactory, GatewayProperties properties) {
-		return new EventConsumers(eventTypes, hub, admin, consumerFactory, properties.eventPartitions());
+		return new EventConsumers(eventTypes, hub, topics, consumerFactory, properties.eventPartitions());
 	}
 
 	/** Ready only once every event topic is held, so a new subscription misses nothing. */

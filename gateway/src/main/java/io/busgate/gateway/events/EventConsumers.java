@@ -1,27 +1,21 @@
 package io.busgate.gateway.events;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.NestedExceptionUtils;
-import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerSeekAware;
@@ -30,6 +24,7 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.TopicPartitionOffset.SeekPosition;
 
 import io.busgate.bus.BusTopics;
+import io.busgate.gateway.bus.GatewayTopics;
 
 /**
  * One consumer per event topic the schema subscribes to, reading every partition from its end
@@ -39,82 +34,63 @@ import io.busgate.bus.BusTopics;
  */
 final class EventConsumers implements SmartLifecycle {
 
-	private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final Duration DESCRIBE_RETRY = Duration.ofMillis(100);
-
 	private final EventTypes eventTypes;
 
 	private final EventHub hub;
 
-	private final KafkaAdmin admin;
+	private final GatewayTopics topics;
 
 	private final ConsumerFactory<String, byte[]> consumerFactory;
 
 	private final int partitions;
 
-	private final List<ConcurrentMessageListenerContainer<String, byte[]>> containers = new ArrayList<>();
+	private final List<ConcurrentMessageListenerContainer<String, byte[]>> containers = new CopyOnWriteArrayList<>();
 
 	private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
 
-	private volatile boolean running;
+	private volatile CompletableFuture<Void> started;
 
-	EventConsumers(EventTypes eventTypes, EventHub hub, KafkaAdmin admin, ConsumerFactory<String, byte[]> consumerFactory,
-			int partitions) {
+	EventConsumers(EventTypes eventTypes, EventHub hub, GatewayTopics topics,
+			ConsumerFactory<String, byte[]> consumerFactory, int partitions) {
 		this.eventTypes = eventTypes;
 		this.hub = hub;
-		this.admin = admin;
+		this.topics = topics;
 		this.consumerFactory = consumerFactory;
 		this.partitions = partitions;
 	}
 
 	@Override
 	public void start() {
-		List<String> topics = this.eventTypes.services().stream().map(BusTopics::events).sorted().toList();
-		if (!topics.isEmpty()) {
-			// Creates only missing topics; the bridges create theirs with the same default.
-			this.admin.createOrModifyTopics(topics.stream()
-				.map((topic) -> TopicBuilder.name(topic).partitions(this.partitions).build())
-				.toArray(NewTopic[]::new));
-			describe(topics).values().forEach(this::startConsumer);
-		}
-		this.running = true;
+		// Creates only missing topics; the bridges create theirs with the same default.
+		List<NewTopic> topics = this.eventTypes.services()
+			.stream()
+			.map(BusTopics::events)
+			.sorted()
+			.map((topic) -> TopicBuilder.name(topic).partitions(this.partitions).build())
+			.toList();
+		this.started = topics.isEmpty() ? CompletableFuture.completedFuture(null)
+				: this.topics.create(topics).thenAccept((created) -> created.values().forEach(this::startConsumer));
 	}
 
 	@Override
 	public void stop() {
+		this.started.cancel(false);
 		this.hub.completeAll();
 		this.containers.forEach(ConcurrentMessageListenerContainer::stop);
 		this.containers.clear();
 		this.assignedTopics.clear();
-		this.running = false;
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.started != null && !this.started.isCancelled();
 	}
 
 	/** Whether every event topic is assigned and positioned, so no new event can be missed. */
 	boolean isAssigned() {
-		return this.assignedTopics.size() == this.containers.size();
-	}
-
-	/** Describes the topics, waiting a little for ones just created to become known. */
-	private Map<String, TopicDescription> describe(List<String> topics) {
-		long deadline = System.nanoTime() + DESCRIBE_TIMEOUT.toNanos();
-		while (true) {
-			try {
-				return this.admin.describeTopics(topics.toArray(String[]::new));
-			}
-			catch (KafkaException ex) {
-				if (!(NestedExceptionUtils.getMostSpecificCause(ex) instanceof UnknownTopicOrPartitionException)
-						|| System.nanoTime() > deadline) {
-					throw ex;
-				}
-				LockSupport.parkNanos(DESCRIBE_RETRY.toNanos());
-			}
-		}
+		CompletableFuture<Void> started = this.started;
+		return started != null && started.isDone() && !started.isCompletedExceptionally()
+				&& this.assignedTopics.size() == this.containers.size();
 	}
 
 	private void startConsumer(TopicDescription topic) {

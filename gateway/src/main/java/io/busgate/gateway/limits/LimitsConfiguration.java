@@ -1,5 +1,6 @@
 package io.busgate.gateway.limits;
 
+import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,6 +23,18 @@ public class LimitsConfiguration {
 	@Bean
 	AliasLimit aliasLimit(GatewayProperties properties) {
 		return new AliasLimit(properties.limits().maxAliases(), properties.limits().maxRootFields());
+	}
+
+	@Bean
+	RequestBodyLimit requestBodyLimit(GatewayProperties properties) {
+		return new RequestBodyLimit(properties.limits().maxRequestBody());
+	}
+
+	/** Lets the JSON decoder hold a body as large as the limit (its own default is 256 KB). */
+	@Bean
+	CodecCustomizer requestBodyCodecLimit(GatewayProperties properties) {
+		return (codecs) -> codecs.defaultCodecs()
+			.maxInMemorySize(Math.toIntExact(properties.limits().maxRequestBody().toBytes()));
 	}
 
 	@Bean

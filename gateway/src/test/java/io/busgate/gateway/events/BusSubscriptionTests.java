@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
@@ -59,7 +60,16 @@ class BusSubscriptionTests {
 	@Autowired
 	private EventHub hub;
 
+	@Autowired
+	private EventConsumers eventConsumers;
+
 	private final BusCodec codec = new BusCodec();
+
+	/** The event topics are created after start-up; the gateway reads them once they exist. */
+	@BeforeEach
+	void eventTopicsAreRead() {
+		await().atMost(Duration.ofSeconds(30)).until(this.eventConsumers::isAssigned);
+	}
 
 	@Test
 	void webSocketSubscriberGetsItsMessagesWithNestedFieldsResolved() {

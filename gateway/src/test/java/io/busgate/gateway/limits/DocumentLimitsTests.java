@@ -6,11 +6,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -29,11 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=limits-tests",
-				"busgate.gateway.reply-timeout=2s", "busgate.gateway.send-timeout=1s",
+				"busgate.gateway.reply-timeout=2500ms", "busgate.gateway.send-timeout=1s",
 				"busgate.gateway.limits.request-timeout=3s",
 				"busgate.gateway.limits.max-cost=50", "busgate.gateway.limits.max-aliases=5",
 				"busgate.gateway.limits.max-root-fields=8", "busgate.gateway.limits.max-document-characters=2000",
-				"busgate.gateway.limits.max-document-tokens=300", "spring.graphql.schema.introspection.enabled=false" })
+				"busgate.gateway.limits.max-document-tokens=300", "busgate.gateway.limits.max-request-body=8KB",
+				"spring.graphql.schema.introspection.enabled=false" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
 @Import(FakeBridges.class)
@@ -137,14 +141,43 @@ class DocumentLimitsTests {
 	}
 
 	@Test
-	void requestOverItsTimeIsCutOffWithGatewayTimeout() {
-		this.bridges.delayed.put("user.getUsers", Duration.ofMillis(1500));
-		this.bridges.delayed.put("user.getFriends", Duration.ofMillis(1500));
+	void bodyOverTheLimitIsRefusedWith413() {
+		Map<String, Object> body = Map.of("query", "query($pad: String) { getUser(id: \"1\") { name } }", "variables",
+				Map.of("pad", "x".repeat(9000)));
+		this.web.post()
+			.uri("/graphql")
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("over 8192 bytes"));
+		// Without a Content-Length (chunked), refused once the limit is read.
+		Flux<DataBuffer> chunked = Flux.range(0, 12)
+			.map((i) -> DefaultDataBufferFactory.sharedInstance.wrap(("{\"query\":\"" + "x".repeat(1000)).getBytes()));
+		this.web.post()
+			.uri("/graphql")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(chunked, DataBuffer.class)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+	}
 
-		// Three levels answered within the 2 s reply timeout each, 4.5 s in all: over the 3 s budget.
-		post(Map.of("query", "{ getUser(id: \"1\") { friends { friends { name } } } }")).expectStatus()
+	@Test
+	void requestOverItsTimeIsCutOffWithGatewayTimeoutAndSendsNothingMore() {
+		// Warm: the timing below leaves each level 1.4 s to spare, not a cold start's worth.
+		post(Map.of("query", "{ getUser(id: \"1\") { friends { name } } }")).expectStatus().isOk();
+		assertThat(this.userRequests.drain(Duration.ofMillis(500))).hasSize(2);
+		this.bridges.delayed.put("user.getUsers", Duration.ofMillis(1100));
+		this.bridges.delayed.put("user.getFriends", Duration.ofMillis(1100));
+
+		// Levels answered well within the 2.5 s reply timeout, 1.1 s apiece: the third is still
+		// waiting when the 3 s budget runs out, and the fourth is never asked for.
+		post(Map.of("query", "{ getUser(id: \"1\") { friends { friends { friends { name } } } } }")).expectStatus()
 			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
-		this.userRequests.drain(Duration.ofSeconds(2));
+		assertThat(this.userRequests.drain(Duration.ofSeconds(3))).hasSize(3);
 	}
 
 	private void assertRefused(String document, String code, String messagePart) {
