@@ -78,6 +78,7 @@ APP_PIDS=()
 APP_PORTS=()
 APP_DEAD=()
 CLEANED_UP=false
+BROKER_HELD=false # true while the broker is stopped on request (SIGUSR1)
 
 usage() {
 	cat <<EOF
@@ -98,6 +99,8 @@ Runs the whole Busgate stack locally, no Docker needed:
      front of them (round robin, readiness checks; stats on http://127.0.0.1:${STATS_PORT}/),
   7. waits until all report ready, prints the URLs, and stays in the foreground.
 Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, then the broker.
+For fault drills, SIGUSR1 stops the broker (cleanly, keeping its data) and SIGUSR2 starts it again;
+everything else stays up and reconnects on its own (compose/chaos/run.sh uses this).
 
 Options:
   --no-build             skip the Maven build and use the jars already in */target
@@ -428,6 +431,11 @@ format_storage() {
 start_kafka() {
 	info "Starting Kafka broker on ${BOOTSTRAP} (data: ${DATA_DIR}) ..."
 	format_storage
+	launch_kafka
+	wait_for_kafka
+}
+
+launch_kafka() {
 	# log4j2 and the JVM's own output share kafka.log (both append).
 	"${JAVA}" "${KAFKA_JVM_OPTS[@]}" \
 		-Dlog4j2.configurationFile="${CONFIG_DIR}/log4j2.properties" \
@@ -435,7 +443,24 @@ start_kafka() {
 		-cp "${KAFKA_LIB}/*" kafka.Kafka "${STACK_DIR}/kafka-server.properties" \
 		>>"${LOG_DIR}/kafka.log" 2>&1 &
 	KAFKA_PID=$!
+}
+
+# SIGUSR1: stops the broker and keeps its data; the supervisor leaves it stopped.
+stop_broker_on_request() {
+	[[ "${BROKER_HELD}" == false ]] || return 0
+	BROKER_HELD=true
+	info "SIGUSR1: stopping the Kafka broker (pid ${KAFKA_PID}); SIGUSR2 starts it again"
+	stop_pids 30 "${KAFKA_PID}"
+	info "Kafka broker stopped"
+}
+
+# SIGUSR2: starts the broker stopped by SIGUSR1 again, on the same data.
+start_broker_on_request() {
+	[[ "${BROKER_HELD}" == true ]] || return 0
+	info "SIGUSR2: starting the Kafka broker again"
+	launch_kafka
 	wait_for_kafka
+	BROKER_HELD=false
 }
 
 wait_for_kafka() {
@@ -679,7 +704,7 @@ EOF
 supervise() {
 	local i j code left
 	while true; do
-		if ! is_running "${KAFKA_PID}"; then
+		if [[ "${BROKER_HELD}" == false ]] && ! is_running "${KAFKA_PID}"; then
 			show_log_tail kafka
 			fail "the Kafka broker exited unexpectedly"
 		fi
@@ -734,6 +759,8 @@ main() {
 		start_haproxy
 	fi
 	print_banner
+	trap stop_broker_on_request USR1
+	trap start_broker_on_request USR2
 	supervise
 }
 

@@ -39,6 +39,11 @@ class UserServiceApplicationTests {
 	}
 
 	@Test
+	void faultDrillsAreOffByDefault() {
+		this.client.put().uri("/drill/slowdown?ms=3000").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void servesUsersOverHttp() {
 		this.client.get().uri("/user/10000").exchange().expectStatus().isOk()
 			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
