@@ -43,7 +43,8 @@ readonly TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 # its group's, with -2, -3, ... for the second, third, ... instance (also its log file name).
 # The example services start first; the bridges and the gateways once the services are ready.
 readonly SERVICES=(
-	"user-service|user-service|user-service|user-service|8081|"
+	# Drills: PUT http://localhost:8081/drill/slowdown?ms=3000 slows the user API down (chaos fault 5).
+	"user-service|user-service|user-service|user-service|8081|--busgate.user-service.drills=true"
 	"post-service|post-service|post-service|post-service|8082|"
 	"message-service|message-service|message-service|message-service|8083|"
 )

@@ -6,7 +6,8 @@
 //
 // Criteria passed to `row`: minDataPct=<n> (share of requests answered with data),
 // maxUnanswered=<n>, maxLatencyMs=<n> (every answer, data or error, within it),
-// errorsOnly=true (every request must be answered with an error: the broker-down phase).
+// errorsOnly=true (every request must be answered with an error: the broker-down phase),
+// errorCodes=<A,B> (every error has one of these codes), minErrors=<n> (the fault must show).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const URL_FRONT = 'http://127.0.0.1:8080/graphql';
@@ -52,6 +53,14 @@ function plan(kind, file, o) {
 		// post.getPosts requests are keyed by correlation id, so they reach every post.requests partition.
 		for (let i = 0; i < count; i++) {
 			spec.requests.push({ id: `p${offset + i}`, query: `{ post(id:"${1 + ((offset + i) % 1000)}") { id title } }` });
+		}
+	} else if (kind === 'all-services') {
+		// One user over HTTP, their posts over gRPC and their inbox over Thrift.
+		for (let i = 0; i < count; i++) {
+			spec.requests.push({
+				id: `a${offset + i}`,
+				query: `{ getUser(id:"${1 + ((offset + i) % 1000)}") { name posts(first: 1) { title } inbox(first: 1) { body } } }`,
+			});
 		}
 	} else if (kind === 'mutations') {
 		for (let i = 0; i < count; i++) spec.requests.push(createPost(o.run, i));
@@ -108,6 +117,12 @@ function row(label, file, o) {
 		if (slow > 0) failures.push(`${slow} answered after ${o.maxLatencyMs} ms`);
 	}
 	if (o.errorsOnly === 'true' && data.length > 0) failures.push(`${data.length} got data while the fault held`);
+	if (o.errorCodes) {
+		const allowed = new Set(o.errorCodes.split(','));
+		const other = errors.filter((r) => !allowed.has(r.code)).length;
+		if (other > 0) failures.push(`${other} errors not ${o.errorCodes}`);
+	}
+	if (o.minErrors && errors.length < Number(o.minErrors)) failures.push(`${errors.length} errors < ${o.minErrors}`);
 	const cells = [
 		label,
 		rs.length,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # Chaos runner for the local stack: starts ./compose/local-stack.sh --no-build
-# --bridges user=2,post=2 --gateways 2 in the background, injects four faults under bounded load
+# --bridges user=2,post=2 --gateways 2 in the background, injects six faults under bounded load
 # on 127.0.0.1:8080, prints one table per fault and a summary, and stops the stack (SIGTERM)
 # on every exit. Exits 1 when a fault fails its criteria, 2 when the stack does not come up.
 #
@@ -13,9 +13,17 @@
 #      with the same key; read the posts back: no key stored twice, no acknowledged post missing.
 #   3. kill -9 one gateway behind HAProxy under 300 queries (concurrency 20); a client that
 #      retries once gets data for every request.
-#   4. SIGSTOP the Kafka broker for ~15 s (then SIGCONT; not a real stop/restart): queries
-#      during the outage are answered with an error within the gateway's 2 s send timeout + 3 s
-#      margin; within 60 s after SIGCONT queries succeed again.
+#   4. The broker hung, then gone: (a) SIGSTOP for ~15 s, then SIGCONT; (b) stopped (SIGUSR1 to
+#      the stack: a clean broker shutdown), started again on the same data (SIGUSR2). Queries
+#      during each outage are answered with an error within the gateway's 2 s send timeout + 3 s
+#      margin; within 60 s after the broker is back, queries succeed again.
+#   5. The user service slowed to 3 s per call (its slowdown drill) under 600 concurrent queries:
+#      every query answered, with data or UPSTREAM_TIMEOUT only, some of them timing out; the
+#      backend is called fewer times than there were requests (the bridge drops requests whose
+#      deadline passed); after the slowdown ends, queries succeed again.
+#   6. Poison records on each request topic (undecodable, with and without reply headers): each
+#      lands in <topic>-dlt, those with reply headers get an INVALID_ARGUMENT reply, and queries
+#      over all three services succeed afterwards.
 #
 # Usage: ./compose/chaos/run.sh        (needs the jars built: ./mvnw -B -q -DskipTests install)
 # Output and per-fault JSON results: target/chaos/<run id>/
@@ -34,6 +42,9 @@ readonly RECOVERY_LIMIT=90     # seconds to wait for a bridge group to recover a
 readonly BROKER_PAUSE=15       # seconds the broker stays SIGSTOPped
 readonly BROKER_RECOVERY=60    # seconds after SIGCONT within which queries must succeed again
 readonly FAIL_FAST_MS=5000     # the gateway's 2 s send timeout (unacknowledged request: UNAVAILABLE) + 3 s margin
+readonly USER_SERVICE="http://127.0.0.1:8081"
+readonly SLOWDOWN_MS=3000
+readonly KAFKA_LIB="${REPO_ROOT}/compose/target/kafka-lib"
 
 STACK_PID=""
 KAFKA_PID=""
@@ -52,6 +63,7 @@ stop_stack() {
 	if [[ "${BROKER_STOPPED}" == true && -n "${KAFKA_PID}" ]]; then
 		kill -CONT "${KAFKA_PID}" 2>/dev/null || true
 	fi
+	curl -s -o /dev/null --max-time 2 -X PUT "${USER_SERVICE}/drill/slowdown?ms=0" || true
 	if [[ -n "${STACK_PID}" ]] && kill -0 "${STACK_PID}" 2>/dev/null; then
 		log "Stopping the local stack (SIGTERM to pid ${STACK_PID}) ..."
 		kill -TERM "${STACK_PID}" 2>/dev/null || true
@@ -212,7 +224,7 @@ fault_gateway_kill() {
 }
 
 fault_broker_pause() {
-	log "Fault 4: kill -STOP the Kafka broker (pid ${KAFKA_PID}) for ${BROKER_PAUSE} s; 30 queries paced 400 ms apart meanwhile"
+	log "Fault 4a: kill -STOP the Kafka broker (pid ${KAFKA_PID}) for ${BROKER_PAUSE} s; 30 queries paced 400 ms apart meanwhile"
 	kill -STOP "${KAFKA_PID}"
 	BROKER_STOPPED=true
 	local paused_at=${SECONDS}
@@ -222,7 +234,7 @@ fault_broker_pause() {
 	((left > 0)) && sleep "${left}"
 	kill -CONT "${KAFKA_PID}"
 	BROKER_STOPPED=false
-	log "Fault 4: kill -CONT the broker after $((SECONDS - paused_at)) s; waiting up to ${BROKER_RECOVERY} s for queries to succeed"
+	log "Fault 4a: kill -CONT the broker after $((SECONDS - paused_at)) s; waiting up to ${BROKER_RECOVERY} s for queries to succeed"
 	local resumed=${SECONDS} recovered=false i=0
 	while ((SECONDS - resumed < BROKER_RECOVERY)); do
 		i=$((i + 1))
@@ -235,17 +247,150 @@ fault_broker_pause() {
 	done
 	local took=$((SECONDS - resumed))
 	load f4-after queries count=100 concurrency=20 timeoutMs=15000 offset=4500
-	table_header "Fault 4: broker SIGSTOP for ${BROKER_PAUSE} s, then SIGCONT (pid ${KAFKA_PID})"
-	row "fault 4" "30 queries while the broker is stopped" f4-paused errorsOnly=true maxLatencyMs="${FAIL_FAST_MS}"
-	row "fault 4" "100 queries after recovery" f4-after minDataPct=100
+	table_header "Fault 4a: broker SIGSTOP for ${BROKER_PAUSE} s, then SIGCONT (pid ${KAFKA_PID})"
+	row "fault 4a" "30 queries while the broker is stopped" f4-paused errorsOnly=true maxLatencyMs="${FAIL_FAST_MS}"
+	row "fault 4a" "100 queries after recovery" f4-after minDataPct=100
 	if [[ "${recovered}" == true ]]; then
 		printf '\nqueries succeeded again %s s after SIGCONT (%s probe batch(es) of 10)\n' "${took}" "${i}"
-		SUMMARY+=("fault 4: broker paused ${BROKER_PAUSE} s; all-data again ${took} s after SIGCONT")
+		SUMMARY+=("fault 4a: broker paused ${BROKER_PAUSE} s; all-data again ${took} s after SIGCONT")
 	else
 		printf '\nqueries did NOT all succeed within %s s after SIGCONT\n' "${BROKER_RECOVERY}"
-		FAILED+=("fault 4: no recovery within ${BROKER_RECOVERY} s of SIGCONT")
-		SUMMARY+=("fault 4: no recovery within ${BROKER_RECOVERY} s")
+		FAILED+=("fault 4a: no recovery within ${BROKER_RECOVERY} s of SIGCONT")
+		SUMMARY+=("fault 4a: no recovery within ${BROKER_RECOVERY} s")
 	fi
+}
+
+# wait_for_stack_line <text> <count> <seconds>: until the stack's output has <count> lines with <text>.
+wait_for_stack_line() {
+	local text="$1" count="$2" limit="$3" start=${SECONDS}
+	until (($(grep -c -F -- "${text}" "${STACK_LOG}" || true) >= count)); do
+		((SECONDS - start < limit)) || return 1
+		sleep 0.5
+	done
+}
+
+# probe_until_data <name> <seconds>: batches of 10 queries until one is all data; prints the seconds taken.
+probe_until_data() {
+	local name="$1" limit="$2" start=${SECONDS} i=0
+	while ((SECONDS - start < limit)); do
+		i=$((i + 1))
+		load "${name}" queries count=10 concurrency=10 timeoutMs=15000 offset=$((8000 + i * 10)) >/dev/null
+		if node -e 'process.exit(require(process.argv[1]).requests.every((x)=>x.outcome==="data")?0:1)' \
+			"${OUT_DIR}/${name}.json"; then
+			echo $((SECONDS - start))
+			return 0
+		fi
+		sleep 1
+	done
+	return 1
+}
+
+fault_broker_restart() {
+	local stopped_lines up_lines took
+	stopped_lines=$(($(grep -c -F 'Kafka broker stopped' "${STACK_LOG}" || true) + 1))
+	up_lines=$(($(grep -c -F 'Kafka broker is up' "${STACK_LOG}" || true) + 1))
+	log "Fault 4b: stop the Kafka broker (SIGUSR1 to the stack: clean shutdown, data kept); 30 queries paced 300 ms apart meanwhile"
+	kill -USR1 "${STACK_PID}"
+	if ! wait_for_stack_line 'Kafka broker stopped' "${stopped_lines}" 60; then
+		FAILED+=("fault 4b: the broker did not stop within 60 s")
+		return
+	fi
+	load f4b-down queries count=30 concurrency=30 spacingMs=300 timeoutMs=15000 offset=4700
+	log "Fault 4b: starting the broker again (SIGUSR2 to the stack)"
+	kill -USR2 "${STACK_PID}"
+	if ! wait_for_stack_line 'Kafka broker is up' "${up_lines}" 120; then
+		FAILED+=("fault 4b: the broker did not come back within 120 s")
+		return
+	fi
+	KAFKA_PID="$(grep -o 'Kafka broker is up (pid [0-9]*' "${STACK_LOG}" | tail -n 1 | grep -o '[0-9]*$')"
+	log "Fault 4b: broker up again (pid ${KAFKA_PID}); waiting up to ${BROKER_RECOVERY} s for queries to succeed"
+	local recovered=true
+	took="$(probe_until_data f4b-probe "${BROKER_RECOVERY}")" || recovered=false
+	load f4b-after queries count=100 concurrency=20 timeoutMs=15000 offset=4800
+	table_header "Fault 4b: broker stopped (clean shutdown), then started again on the same data"
+	row "fault 4b" "30 queries while the broker is down" f4b-down errorsOnly=true maxLatencyMs="${FAIL_FAST_MS}"
+	row "fault 4b" "100 queries after the restart" f4b-after minDataPct=100
+	if [[ "${recovered}" == true ]]; then
+		printf '\nqueries succeeded again %s s after the broker was up\n' "${took}"
+		SUMMARY+=("fault 4b: broker stopped and restarted; all-data again ${took} s after it was up")
+	else
+		FAILED+=("fault 4b: no recovery within ${BROKER_RECOVERY} s of the restart")
+		SUMMARY+=("fault 4b: no recovery within ${BROKER_RECOVERY} s")
+	fi
+}
+
+backend_calls() {
+	curl -sf --max-time 5 "${USER_SERVICE}/drill/slowdown" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).calls'
+}
+
+fault_slow_backend() {
+	local before after calls took recovered=true
+	log "Fault 5: user-service slowed to ${SLOWDOWN_MS} ms per call; 600 queries at once (client timeout 20 s)"
+	curl -sf --max-time 5 -o /dev/null -X PUT "${USER_SERVICE}/drill/slowdown?ms=${SLOWDOWN_MS}"
+	before="$(backend_calls)"
+	load f5-slow queries count=600 concurrency=600 timeoutMs=20000 offset=5000
+	# Requests still queued have passed their deadline by now: give the bridge time to skip them.
+	sleep 5
+	after="$(backend_calls)"
+	calls=$((after - before))
+	curl -sf --max-time 5 -o /dev/null -X PUT "${USER_SERVICE}/drill/slowdown?ms=0"
+	log "Fault 5: slowdown ended; the user API was called ${calls} times for 600 queries"
+	took="$(probe_until_data f5-probe 60)" || recovered=false
+	load f5-after queries count=100 concurrency=20 timeoutMs=15000 offset=5700
+	table_header "Fault 5: user-service slowed to ${SLOWDOWN_MS} ms per call"
+	row "fault 5" "600 queries at once, backend slowed" f5-slow errorCodes=UPSTREAM_TIMEOUT minErrors=1 minDataPct=0
+	row "fault 5" "100 queries after the slowdown" f5-after minDataPct=100
+	printf '\nuser API calls during the slowdown: %s for 600 queries (requests past their deadline are dropped, not called)\n' "${calls}"
+	((calls < 600)) || FAILED+=("fault 5: the backend was called ${calls} times for 600 queries: expired requests were not dropped")
+	if [[ "${recovered}" == true ]]; then
+		SUMMARY+=("fault 5: ${calls} backend calls for 600 queries; all-data again ${took} s after the slowdown ended")
+	else
+		FAILED+=("fault 5: no recovery within 60 s after the slowdown ended")
+	fi
+}
+
+# kafka_tool <class> args...: a Kafka command-line tool from the stack's Kafka jars.
+kafka_tool() {
+	java -cp "${KAFKA_LIB}/*" -Dlog4j2.level=warn "$@" 2>>"${OUT_DIR}/kafka-tools.log"
+}
+
+# dump_topic <topic>: every record of the topic (headers, key, value; one per line) into OUT_DIR/<topic>.records.
+dump_topic() {
+	kafka_tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 --topic "$1" \
+		--from-beginning --timeout-ms 10000 --property print.headers=true --property print.key=true \
+		>"${OUT_DIR}/$1.records" || true
+}
+
+fault_poison() {
+	local service dlt status replies=0 failed=false
+	log "Fault 6: two poison records on each request topic (one with reply headers, one without)"
+	for service in user post message; do
+		printf '%s\t%s\t%s\n' \
+			"bus-correlation-id:poison-${RUN_ID}-${service},bus-reply-to:gateway.replies.local-2,bus-operation:${service}.poison" \
+			"poison-${RUN_ID}-${service}" "not json at all" \
+			"content-type:text/plain" "poison-${RUN_ID}-${service}-bare" "no bus headers either" |
+			kafka_tool org.apache.kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 \
+				--topic "${service}.requests" --property parse.headers=true --property parse.key=true
+	done
+	load f6-after all-services count=30 concurrency=10 timeoutMs=15000 offset=600
+	table_header "Fault 6: poison records on user.requests, post.requests, message.requests"
+	row "fault 6" "30 queries over all three services after the poison" f6-after minDataPct=100
+	printf '\n| topic | poison records in its -dlt | error reply on gateway.replies.local-2 |\n|---|---|---|\n'
+	dump_topic gateway.replies.local-2
+	for service in user post message; do
+		dump_topic "${service}.requests-dlt"
+		dlt="$(grep -c -F "poison-${RUN_ID}-${service}" "${OUT_DIR}/${service}.requests-dlt.records" || true)"
+		status="$(grep -F "poison-${RUN_ID}-${service}" "${OUT_DIR}/gateway.replies.local-2.records" |
+			grep -o 'bus-status:[A-Z_]*' | head -n 1 || true)"
+		printf '| %s.requests | %s of 2 | %s |\n' "${service}" "${dlt}" "${status:-none}"
+		((dlt == 2)) || failed=true
+		[[ "${status}" == bus-status:INVALID_ARGUMENT ]] && replies=$((replies + 1))
+	done
+	((replies == 3)) || failed=true
+	if [[ "${failed}" == true ]]; then
+		FAILED+=("fault 6: a poison record missing from its dead-letter topic, or an error reply missing")
+	fi
+	SUMMARY+=("fault 6: 6 poison records; ${replies} of 3 error replies; consumption continued (see table)")
 }
 
 main() {
@@ -264,6 +409,9 @@ main() {
 	fault_mutation_kill
 	fault_gateway_kill
 	fault_broker_pause
+	fault_broker_restart
+	fault_slow_backend
+	fault_poison
 	printf '\n### Summary (faults took %s s; results in %s)\n\n' "$((SECONDS - begin))" "${OUT_DIR#"${REPO_ROOT}"/}"
 	local line
 	for line in "${SUMMARY[@]}"; do printf -- '- %s\n' "${line}"; done
