@@ -123,6 +123,15 @@ final class BusgateStack implements AutoCloseable {
 		return this.gateway;
 	}
 
+	/** Starts one more http-bridge, a second member of the user bridges' group; the caller closes it. */
+	ConfigurableApplicationContext startExtraHttpBridge() {
+		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, kafka(), "--busgate.bridge.http.base-url=" + userServiceUrl());
+		return HttpBridgeApplication.application()
+			.profiles("user")
+			.initializers(OWN_NETTY_RESOURCES)
+			.run(args.toArray(String[]::new));
+	}
+
 	void stopHttpBridge() {
 		stop(this.httpBridge);
 	}

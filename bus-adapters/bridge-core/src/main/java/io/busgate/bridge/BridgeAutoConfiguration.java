@@ -58,11 +58,12 @@ public final class BridgeAutoConfiguration {
 				properties.eventKeyField()));
 		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
-		// Fast failover: a dead member is noticed after the session timeout, and the cooperative
-		// protocol moves only its partitions instead of stopping the whole group.
+		// Fast failover: a dead member is noticed after the session timeout, a leaving one at the
+		// others' next heartbeat, and the cooperative protocol moves only its partitions instead
+		// of stopping the whole group.
 		consumerProperties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis());
 		consumerProperties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-				(int) properties.sessionTimeout().dividedBy(4).toMillis());
+				(int) properties.heartbeatInterval().toMillis());
 		consumerProperties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
 				CooperativeStickyAssignor.class.getName());
 		containerProperties.setKafkaConsumerProperties(consumerProperties);

@@ -30,13 +30,16 @@ import io.busgate.bus.BusTopics;
  * {@code <service>.events}, keyed by this field of the entity; empty to publish no events
  * @param sessionTimeout how long the group waits for a bridge that stopped heartbeating (killed,
  * hung, cut off) before its partitions move to the others; short, because requests on those
- * partitions wait meanwhile. Heartbeats go out at a quarter of it
+ * partitions wait meanwhile
+ * @param heartbeatInterval how often a bridge tells the group it is alive; it is also how soon
+ * the members notice a rebalance (a bridge joining or leaving), during which requests on the
+ * partitions that move wait. Short, and at most a third of the session timeout
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
 		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField,
-		@DefaultValue("6s") Duration sessionTimeout) {
+		@DefaultValue("6s") Duration sessionTimeout, @DefaultValue("500ms") Duration heartbeatInterval) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
@@ -45,6 +48,10 @@ public record BridgeProperties(String service, String requestTopic, String group
 		requestTopic = (requestTopic != null) ? requestTopic : BusTopics.requests(service);
 		groupId = (groupId != null) ? groupId : BusTopics.bridgeGroup(service);
 		eventKeyField = (eventKeyField == null || eventKeyField.isBlank()) ? null : eventKeyField;
+		if (heartbeatInterval.multipliedBy(3).compareTo(sessionTimeout) > 0) {
+			throw new IllegalArgumentException("busgate.bridge.heartbeat-interval (" + heartbeatInterval
+					+ ") must be at most a third of busgate.bridge.session-timeout (" + sessionTimeout + ")");
+		}
 	}
 
 }

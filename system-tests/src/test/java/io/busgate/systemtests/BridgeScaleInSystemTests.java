@@ -1,0 +1,97 @@
+package io.busgate.systemtests;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.busgate.bus.BusTopics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * GIVEN two http-bridges sharing the user group; WHEN one of them stops while 300 queries are
+ * in flight; THEN it finishes what it took, its partitions move to the other, and every query
+ * is answered with data. (The crash variants, kill -9 under load, are in compose/chaos/run.sh.)
+ * The queries go through a gateway of their own with the default reply timeout (10 s), as in a
+ * deployment; the shared stack's gateways wait only 3 s.
+ */
+class BridgeScaleInSystemTests extends SystemTestSupport {
+
+	private static final String USER_GROUP = BusTopics.bridgeGroup("user");
+
+	private static final int QUERIES = 300;
+
+	@Test
+	void aBridgeStoppedUnderLoadLosesNoQuery() throws Exception {
+		ConfigurableApplicationContext extraBridge = stack.startExtraHttpBridge();
+		ConfigurableApplicationContext gatewayApp = stack.startGateway("scale-in-tests");
+		try {
+			WebClient gateway = WebClient.create(BusgateStack.url(gatewayApp));
+			await().atMost(Duration.ofSeconds(30)).until(() -> membersWithPartitions() == 2 && isReady(gateway));
+
+			AtomicInteger answered = new AtomicInteger();
+			Flux<Map<String, Object>> responses = Flux.range(0, QUERIES)
+				.flatMap((i) -> gateway.post()
+					.uri("/graphql")
+					.bodyValue(Map.of("query", "{ getUser(id: \"" + (1 + i) + "\") { id name } }"))
+					.retrieve()
+					.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
+					})
+					.doOnNext((response) -> {
+						if (answered.incrementAndGet() == QUERIES / 3) {
+							// Closing blocks until the bridge has finished its work: off the event loop.
+							new Thread(extraBridge::close, "stop-extra-bridge").start();
+						}
+					}), 30);
+			List<Map<String, Object>> all = responses.collectList().block(Duration.ofSeconds(120));
+
+			assertThat(all).hasSize(QUERIES).allSatisfy((response) -> {
+				assertThat(response).doesNotContainKey("errors");
+				assertThat(response).extractingByKey("data").isNotNull();
+			});
+			await().atMost(Duration.ofSeconds(30)).until(() -> !extraBridge.isActive());
+			assertThat(membersWithPartitions()).isEqualTo(1);
+		}
+		finally {
+			extraBridge.close();
+			gatewayApp.close();
+		}
+	}
+
+	private static boolean isReady(WebClient gateway) {
+		return gateway.get()
+			.uri("/actuator/health/readiness")
+			.exchangeToMono((response) -> Mono.just(response.statusCode().is2xxSuccessful()))
+			.block(Duration.ofSeconds(5));
+	}
+
+	private long membersWithPartitions() throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.brokers()))) {
+			ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(USER_GROUP))
+				.describedGroups()
+				.get(USER_GROUP)
+				.get(10, TimeUnit.SECONDS);
+			return group.members()
+				.stream()
+				.map(MemberDescription::assignment)
+				.filter((assignment) -> !assignment.topicPartitions().isEmpty())
+				.count();
+		}
+	}
+
+}
