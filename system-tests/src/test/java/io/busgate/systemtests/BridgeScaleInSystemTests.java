@@ -12,7 +12,6 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
@@ -71,13 +70,6 @@ class BridgeScaleInSystemTests extends SystemTestSupport {
 			extraBridge.close();
 			gatewayApp.close();
 		}
-	}
-
-	private static boolean isReady(WebClient gateway) {
-		return gateway.get()
-			.uri("/actuator/health/readiness")
-			.exchangeToMono((response) -> Mono.just(response.statusCode().is2xxSuccessful()))
-			.block(Duration.ofSeconds(5));
 	}
 
 	private long membersWithPartitions() throws Exception {

@@ -78,7 +78,7 @@ final class BusgateStack implements AutoCloseable {
 
 	BusgateStack(String brokers) {
 		this.brokers = brokers;
-		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL);
+		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL, "--busgate.user-service.drills=true");
 		this.postService = startPostService();
 		this.messageService = startMessageService();
 		this.httpBridge = startHttpBridge();

@@ -4,10 +4,12 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** What every system test class uses: the running stack and clients for it. */
 @ExtendWith(RunningBusgate.class)
@@ -32,6 +34,14 @@ abstract class SystemTestSupport {
 	@SuppressWarnings("unchecked")
 	static KafkaTemplate<String, byte[]> template() {
 		return stack.gateway().getBean(KafkaTemplate.class);
+	}
+
+	/** Whether a gateway (or any app) reports ready. */
+	static boolean isReady(WebClient app) {
+		return app.get()
+			.uri("/actuator/health/readiness")
+			.exchangeToMono((response) -> Mono.just(response.statusCode().is2xxSuccessful()))
+			.block(Duration.ofSeconds(5));
 	}
 
 }
