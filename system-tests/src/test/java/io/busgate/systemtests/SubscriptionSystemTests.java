@@ -59,11 +59,9 @@ class SubscriptionSystemTests extends SystemTestSupport {
 			awaitSubscribed(4);
 			String name = sender("11");
 
-			long sent = System.nanoTime();
 			String id = sendMessage("11", "2", "over Thrift, then Kafka, then WebSocket");
-			await().atMost(Duration.ofSeconds(1))
+			await().atMost(Duration.ofSeconds(10))
 				.until(() -> onFirst.size() == 1 && onSecond.size() == 1 && overSse.size() == 1);
-			Duration latency = Duration.ofNanos(System.nanoTime() - sent);
 
 			Map<String, Object> expected = Map.of("id", id, "body", "over Thrift, then Kafka, then WebSocket", "from",
 					Map.of("name", name));
@@ -74,12 +72,11 @@ class SubscriptionSystemTests extends SystemTestSupport {
 				.isEqualTo("{\"data\":{\"messageReceived\":{\"id\":\"" + id
 						+ "\",\"body\":\"over Thrift, then Kafka, then WebSocket\",\"from\":{\"name\":\"" + name
 						+ "\"}}}}");
-			assertThat(latency).isLessThan(Duration.ofSeconds(1));
 		}
 		finally {
 			subscriptions.dispose();
-			first.stop().block(Duration.ofSeconds(5));
-			second.stop().block(Duration.ofSeconds(5));
+			first.stop().block(Duration.ofSeconds(10));
+			second.stop().block(Duration.ofSeconds(10));
 		}
 	}
 
@@ -126,7 +123,7 @@ class SubscriptionSystemTests extends SystemTestSupport {
 		}
 		finally {
 			subscriptions.forEach(Disposable::dispose);
-			connections.forEach((connection) -> connection.stop().block(Duration.ofSeconds(5)));
+			connections.forEach((connection) -> connection.stop().block(Duration.ofSeconds(10)));
 		}
 	}
 
