@@ -31,12 +31,15 @@ import io.busgate.bus.BusTopics;
  * @param sessionTimeout how long the group waits for a bridge that stopped heartbeating (killed,
  * hung, cut off) before its partitions move to the others; short, because requests on those
  * partitions wait meanwhile. Heartbeats go out at a quarter of it
+ * @param requestRetention how long the request topic keeps requests when this bridge creates it,
+ * so that recorded traffic can be replayed; match the gateways' {@code busgate.gateway.reply-retention},
+ * or replays find requests whose original replies are gone
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
 		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField,
-		@DefaultValue("6s") Duration sessionTimeout) {
+		@DefaultValue("6s") Duration sessionTimeout, @DefaultValue("24h") Duration requestRetention) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
