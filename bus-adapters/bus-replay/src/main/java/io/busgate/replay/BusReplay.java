@@ -47,7 +47,7 @@ public final class BusReplay {
 				return UNUSABLE;
 			}
 			if (ex instanceof KafkaException) {
-				command.getErr().println("bus-replay: Kafka failed (is a broker at --bootstrap-servers?): " + ex.getMessage());
+				command.getErr().println("bus-replay: Kafka (--bootstrap-servers) failed: " + ex.getMessage());
 				return UNUSABLE;
 			}
 			throw ex;

@@ -209,6 +209,8 @@ final class RecordedTraffic implements AutoCloseable {
 			if (partitions.isEmpty()) {
 				throw new SelectionException(topic + " has no partition " + partition);
 			}
+			// Assigned before asking for offsets: the client warns about offsets of partitions it does not hold.
+			consumer.assign(partitions);
 			Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
 			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
 			Map<TopicPartition, OffsetAndTimestamp> atTime = (since != null) ? consumer.offsetsForTimes(
@@ -237,7 +239,7 @@ final class RecordedTraffic implements AutoCloseable {
 				}
 			}
 			Map<TopicPartition, Instant> earliest = new HashMap<>();
-			consumer.assign(start.keySet());
+			consumer.pause(partitions.stream().filter((tp) -> !start.containsKey(tp)).toList());
 			start.forEach(consumer::seek);
 			Set<TopicPartition> reading = new LinkedHashSet<>(start.keySet());
 			while (!reading.isEmpty()) {
@@ -301,7 +303,7 @@ final class RecordedTraffic implements AutoCloseable {
 			throw new SelectionException("interrupted");
 		}
 		catch (ExecutionException ex) {
-			throw new SelectionException("Kafka refused the request: " + ex.getCause().getMessage());
+			throw new SelectionException("Kafka (--bootstrap-servers) failed: " + ex.getCause().getMessage());
 		}
 	}
 

@@ -53,6 +53,8 @@ final class Replayer {
 
 	private final PrintWriter progress;
 
+	private String lastProgress;
+
 	/**
 	 * @param timeout how long a replayed request may take; also its {@code bus-deadline}
 	 * @param ratePerSecond most requests sent per second
@@ -172,8 +174,12 @@ final class Replayer {
 
 	private void report(Map<String, Pending> pending, int total) {
 		long answered = pending.values().stream().filter((sent) -> !sent.waiting()).count();
-		this.progress.printf("[replay] sent %d/%d, answered %d%n", pending.size(), total, answered);
-		this.progress.flush();
+		String line = "[replay] sent " + pending.size() + "/" + total + ", answered " + answered;
+		if (!line.equals(this.lastProgress)) {
+			this.progress.println(line);
+			this.progress.flush();
+			this.lastProgress = line;
+		}
 	}
 
 	private KafkaProducer<String, byte[]> newProducer() {

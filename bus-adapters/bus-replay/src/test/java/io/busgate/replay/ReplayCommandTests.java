@@ -47,10 +47,10 @@ class ReplayCommandTests {
 	}
 
 	@Test
-	void unansweredReplaysAreNoReplyAndTheExitStatusSaysSo() throws Exception {
+	void replaysGoOutAtTheRateAndUnansweredOnesAreNoReply() throws Exception {
 		long before = endOffset(RecordedBus.REQUESTS);
 
-		RecordedBus.Result replayed = bus.run("replay", "--timeout", "500ms", "--json");
+		RecordedBus.Result replayed = bus.run("replay", "--timeout", "500ms", "--rate", "1", "--json");
 
 		assertThat(replayed.status()).isEqualTo(BusReplay.DIFFERENT);
 		assertThat(replayed.elements("/results")).hasSize(2).allSatisfy((result) -> {
@@ -58,6 +58,9 @@ class ReplayCommandTests {
 			assertThat(result.get("detail").asString()).isEqualTo("no reply from user.requests in time");
 		});
 		assertThat(replayed.json().at("/summary/no_reply").asInt()).isEqualTo(2);
+		// One per second: the second goes out a second after the first, then its timeout runs.
+		assertThat(replayed.json().at("/summary/tookMs").asLong()).isGreaterThanOrEqualTo(1500);
+		assertThat(replayed.err()).contains("[replay] sent 2/2, answered 0");
 		// Sent with bus-replay-of, so they are not taken for recorded traffic; the recorded
 		// reply topic got nothing, and the run's own reply topic is gone.
 		assertThat(endOffset(RecordedBus.REQUESTS)).isEqualTo(before + 2);
