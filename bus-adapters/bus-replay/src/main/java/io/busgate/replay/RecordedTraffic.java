@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -112,11 +113,12 @@ final class RecordedTraffic implements AutoCloseable {
 	}
 
 	private void readRequests(String topic, Selection selection, List<RecordedRequest> found, List<String> notes) {
-		int[] skipped = new int[2];
+		AtomicInteger replays = new AtomicInteger();
+		AtomicInteger undecodable = new AtomicInteger();
 		Map<TopicPartition, Instant> earliest = scan(topic, selection.partition, selection.since, selection.fromOffset,
 				selection.toOffset, notes, (record) -> {
 					if (this.codec.readReplayOf(record) != null) {
-						skipped[0]++;
+						replays.incrementAndGet();
 						return;
 					}
 					try {
@@ -129,7 +131,7 @@ final class RecordedTraffic implements AutoCloseable {
 						}
 					}
 					catch (BusContractException ex) {
-						skipped[1]++;
+						undecodable.incrementAndGet();
 					}
 				});
 		Instant agedOutBefore = earliest.values().stream().max(Comparator.naturalOrder()).orElse(null);
@@ -138,11 +140,11 @@ final class RecordedTraffic implements AutoCloseable {
 					+ retentionOf(Set.of(topic)) + ")" + ((selection.since != null)
 							? "; the selection starts at " + selection.since : ""));
 		}
-		if (skipped[0] > 0) {
-			notes.add(skipped[0] + " replayed requests on " + topic + " skipped (they carry bus-replay-of)");
+		if (replays.get() > 0) {
+			notes.add(replays.get() + " replayed requests on " + topic + " skipped (they carry bus-replay-of)");
 		}
-		if (skipped[1] > 0) {
-			notes.add(skipped[1] + " undecodable records on " + topic + " skipped (see " + topic + "-dlt)");
+		if (undecodable.get() > 0) {
+			notes.add(undecodable.get() + " undecodable records on " + topic + " skipped (see " + topic + "-dlt)");
 		}
 	}
 
