@@ -32,6 +32,8 @@ readonly GATEWAY_BASE_PORT=8180
 readonly INSTANCE_PORT_STEP=100
 readonly MAX_INSTANCES=9
 readonly REQUEST_PARTITIONS="${BUSGATE_REQUEST_PARTITIONS:-6}"
+# How long request and reply topics keep records, so recorded traffic can be replayed (bus-replay).
+readonly RETENTION_HOURS="${BUSGATE_RETENTION_HOURS:-24}"
 readonly STARTUP_TIMEOUT="${BUSGATE_STARTUP_TIMEOUT:-120}"
 readonly STOP_TIMEOUT=15
 readonly APP_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC)
@@ -113,6 +115,8 @@ Options:
   -h, --help             show this help
 
 Environment:
+  BUSGATE_RETENTION_HOURS      how long request and reply topics keep records, for replaying them
+                               (default 24)
   BUSGATE_REQUEST_PARTITIONS   partitions of each request topic and its -dlt (default 6); also the
                                most bridges of one service that get work (the others stand by)
   BUSGATE_STARTUP_TIMEOUT      seconds to wait for the broker, and for the apps (default 120)
@@ -183,6 +187,8 @@ parse_args() {
 	done
 	[[ "${REQUEST_PARTITIONS}" =~ ^[1-9][0-9]*$ ]] ||
 		fail "BUSGATE_REQUEST_PARTITIONS must be a positive integer, was '${REQUEST_PARTITIONS}'"
+	[[ "${RETENTION_HOURS}" =~ ^[1-9][0-9]*$ ]] ||
+		fail "BUSGATE_RETENTION_HOURS must be a positive number of hours, was '${RETENTION_HOURS}'"
 	[[ "${STARTUP_TIMEOUT}" =~ ^[1-9][0-9]*$ ]] ||
 		fail "BUSGATE_STARTUP_TIMEOUT must be a positive number of seconds, was '${STARTUP_TIMEOUT}'"
 }
@@ -198,7 +204,7 @@ plan_instances() {
 	for bridge in "${BRIDGES[@]}"; do
 		IFS='|' read -r service name module artifact port <<<"${bridge}"
 		for ((k = 1; k <= BRIDGE_COUNT[${service}]; k++)); do
-			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
 		done
 		if ((BRIDGE_COUNT[${service}] > REQUEST_PARTITIONS)); then
 			info "Note: ${BRIDGE_COUNT[${service}]} ${name} instances but ${service}.requests has ${REQUEST_PARTITIONS} partitions;" \
@@ -209,7 +215,7 @@ plan_instances() {
 		if ((GATEWAYS == 1)); then port="${FRONT_PORT}"; else port=$((GATEWAY_BASE_PORT + k)); fi
 		GATEWAY_IDS+=("local-${k}")
 		GATEWAY_PORTS+=("${port}")
-		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
 	done
 	# Every port the stack listens on: Kafka, gRPC (post), Thrift (message), the apps' HTTP
 	# ports and, with several gateways, HAProxy's.
@@ -499,7 +505,8 @@ create_topic() {
 
 create_topics() {
 	# Each service gets <service>.requests and its dead-letter topic with the same partitions
-	# (what its bridge would create). The reply topic keeps replies for 24 h, as the gateway would.
+	# (what its bridge would create). Request and reply topics keep records BUSGATE_RETENTION_HOURS,
+	# as the bridges and gateways would (they are told the same).
 	local topics=() service
 	for service in "${SERVICE_NAMES[@]}"; do
 		topics+=("${service}.requests:${REQUEST_PARTITIONS}" "${service}.requests-dlt:${REQUEST_PARTITIONS}")
@@ -509,12 +516,17 @@ create_topics() {
 		replies+=("gateway.replies.${id}:1")
 	done
 	info "Creating topics ${topics[*]} ${replies[*]} (name:partitions) ..."
+	local retention="retention.ms=$((RETENTION_HOURS * 3600000))"
 	for topic in "${topics[@]}"; do
-		create_topic "${topic%%:*}" "${topic##*:}" &
+		if [[ "${topic}" == *.requests:* ]]; then
+			create_topic "${topic%%:*}" "${topic##*:}" --config "${retention}" &
+		else
+			create_topic "${topic%%:*}" "${topic##*:}" &
+		fi
 		pids+=($!)
 	done
 	for topic in "${replies[@]}"; do
-		create_topic "${topic%%:*}" 1 --config retention.ms=86400000 &
+		create_topic "${topic%%:*}" 1 --config "${retention}" &
 		pids+=($!)
 	done
 	topics+=("${replies[@]}")

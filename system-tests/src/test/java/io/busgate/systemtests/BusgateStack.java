@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -130,6 +131,25 @@ final class BusgateStack implements AutoCloseable {
 			.profiles("user")
 			.initializers(OWN_NETTY_RESOURCES)
 			.run(args.toArray(String[]::new));
+	}
+
+	/**
+	 * Another version of the user service (the given users renamed) behind its own http-bridge,
+	 * which consumes {@code requestTopic} in a group of its own and reads it from the start; closing
+	 * the result stops both.
+	 */
+	AutoCloseable startUserCanary(String requestTopic, Map<String, String> renamed) {
+		List<String> serviceArgs = new ArrayList<>(List.of(NO_GRAPHQL));
+		renamed.forEach((id, name) -> serviceArgs.add("--busgate.user-service.renamed." + id + "=" + name));
+		ConfigurableApplicationContext service = start(UserServiceApplication.application(),
+				serviceArgs.toArray(String[]::new));
+		ConfigurableApplicationContext bridge = start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL,
+				kafka(), "--busgate.bridge.http.base-url=" + url(service), "--busgate.bridge.request-topic=" + requestTopic,
+				"--busgate.bridge.group-id=" + requestTopic + "-bridge", "--spring.kafka.consumer.auto-offset-reset=earliest");
+		return () -> {
+			stop(bridge);
+			stop(service);
+		};
 	}
 
 	void stopHttpBridge() {

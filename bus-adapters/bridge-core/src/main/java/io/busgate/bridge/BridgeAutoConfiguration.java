@@ -6,6 +6,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -37,7 +38,10 @@ public final class BridgeAutoConfiguration {
 
 	@Bean
 	KafkaAdmin.NewTopics bridgeTopics(BridgeProperties properties) {
-		NewTopic requests = TopicBuilder.name(properties.requestTopic()).partitions(properties.partitions()).build();
+		NewTopic requests = TopicBuilder.name(properties.requestTopic())
+			.partitions(properties.partitions())
+			.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(properties.requestRetention().toMillis()))
+			.build();
 		NewTopic deadLetters = TopicBuilder.name(BusTopics.deadLetter(properties.requestTopic()))
 			.partitions(properties.partitions())
 			.build();

@@ -34,12 +34,16 @@ import io.busgate.bus.BusTopics;
  * @param heartbeatInterval how often a bridge tells the group it is alive; it is also how soon
  * the members notice a rebalance (a bridge joining or leaving), during which requests on the
  * partitions that move wait. Short, and at most a third of the session timeout
+ * @param requestRetention how long the request topic keeps requests when this bridge creates it,
+ * so that recorded traffic can be replayed; match the gateways' {@code busgate.gateway.reply-retention},
+ * or replays find requests whose original replies are gone
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
 		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField,
-		@DefaultValue("6s") Duration sessionTimeout, @DefaultValue("500ms") Duration heartbeatInterval) {
+		@DefaultValue("6s") Duration sessionTimeout, @DefaultValue("500ms") Duration heartbeatInterval,
+		@DefaultValue("24h") Duration requestRetention) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {

@@ -35,7 +35,8 @@ import io.busgate.bus.RequestHeaders;
  * an {@code INVALID_ARGUMENT} reply when its headers are readable.</li>
  * <li>A record whose deadline has passed is skipped: nobody waits for its reply.</li>
  * <li>Every other record gets exactly one reply, an error reply when the call fails.</li>
- * <li>A served mutation also publishes an event per entity it returned.</li>
+ * <li>A served mutation also publishes an event per entity it returned, unless it is a replay
+ * ({@code bus-replay-of}).</li>
  * </ul>
  */
 class RequestProcessor implements BatchMessageListener<String, byte[]> {
@@ -97,18 +98,20 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			}
 			return CompletableFuture.completedFuture(null);
 		}
+		boolean replay = this.codec.readReplayOf(record) != null;
 		return call(request).thenCompose((reply) -> CompletableFuture.allOf(reply(headers, reply),
-				publishEvents(request, reply)));
+				publishEvents(request, reply, replay)));
 	}
 
 	/**
 	 * A served mutation becomes an event per returned entity on {@code <service>.events}, keyed by
 	 * the entity. A redelivered mutation publishes again, with the same idempotency key, by which
-	 * consumers drop the repeat.
+	 * consumers drop the repeat. A replayed one publishes nothing: it happened when it was recorded,
+	 * and subscribers must not see it twice.
 	 */
-	private CompletableFuture<?> publishEvents(BusRequest request, BusReply reply) {
+	private CompletableFuture<?> publishEvents(BusRequest request, BusReply reply, boolean replay) {
 		RequestHeaders headers = request.headers();
-		if (this.eventKeyField == null || !headers.isMutation() || !reply.isOk()) {
+		if (this.eventKeyField == null || replay || !headers.isMutation() || !reply.isOk()) {
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<?>[] published = reply.items()

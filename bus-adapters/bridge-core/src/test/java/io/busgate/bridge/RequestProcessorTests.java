@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(properties = { "busgate.bridge.service=echo", "busgate.bridge.partitions=2",
 		"spring.kafka.consumer.auto-offset-reset=earliest" })
-@EmbeddedKafka(partitions = 1, topics = "gateway.replies.test")
+@EmbeddedKafka(partitions = 1, topics = { "gateway.replies.test", "replay.replies.test" })
 class RequestProcessorTests {
 
 	private static final String REPLY_TOPIC = BusTopics.replies("test");
@@ -181,6 +181,30 @@ class RequestProcessorTests {
 				assertThat(event.payload()).isEqualTo(Map.of("id", "m1", "text", "M1"));
 				assertThat(event.idempotencyKey()).isEqualTo("idem-1");
 			});
+		}
+	}
+
+	@Test
+	void replayedMutationIsAnsweredOnTheReplayReplyTopicAndPublishesNoEvent() {
+		String replayReplies = BusTopics.replayReplies("test");
+		try (TopicTail events = TopicTail.atEnd(this.broker.getBrokersAsString(), BusTopics.events("echo"));
+				TopicTail replayed = TopicTail.atEnd(this.broker.getBrokersAsString(), replayReplies)) {
+			RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), "echo.create", replayReplies,
+					Instant.now().plusSeconds(10), "idem-replayed");
+			send(onPartitionZero(this.codec.replayRecord(new BusRequest(headers, List.of("r1"), Map.of()),
+					"echo.requests", "recorded-1")));
+			String recorded = send(onPartitionZero(mutation("echo.create", List.of("m2"), "idem-2")));
+
+			assertThat(awaitReply(recorded).isOk()).isTrue();
+			List<ConsumerRecord<String, byte[]>> replayReplyRecords = new ArrayList<>();
+			await().until(() -> replayReplyRecords.addAll(replayed.poll(Duration.ofMillis(200))));
+			assertThat(replayReplyRecords).singleElement()
+				.satisfies((record) -> assertThat(this.codec.readReply(record).items())
+					.containsExactly(Map.of("id", "r1", "text", "R1")));
+			List<ConsumerRecord<String, byte[]>> published = new ArrayList<>();
+			await().until(() -> published.addAll(events.poll(Duration.ofMillis(200))));
+			published.addAll(events.drain(Duration.ofMillis(500)));
+			assertThat(published).extracting(ConsumerRecord::key).containsExactly("m2");
 		}
 	}
 

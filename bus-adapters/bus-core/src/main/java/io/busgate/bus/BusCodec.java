@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BusCodec {
 
 	private static final int MAX_QUOTED_VALUE = 120;
+
+	private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
+
+	private static final String INVALID_TRACE_ID = "0".repeat(32);
 
 	private final JsonMapper mapper;
 
@@ -62,6 +67,38 @@ public final class BusCodec {
 		}
 		value.put("args", request.args());
 		return new ProducerRecord<>(topic, null, request.recordKey(), this.mapper.writeValueAsBytes(value), headers);
+	}
+
+	/**
+	 * A replay of a recorded request for the given topic: the request (with a new correlation id,
+	 * reply topic and deadline) marked with {@link BusHeaders#REPLAY_OF} naming the original.
+	 */
+	public ProducerRecord<String, byte[]> replayRecord(BusRequest request, String topic, String replayOf) {
+		ProducerRecord<String, byte[]> record = requestRecord(request, topic);
+		put(record.headers(), BusHeaders.REPLAY_OF, replayOf);
+		return record;
+	}
+
+	/**
+	 * The correlation id of the recorded request a replayed request repeats, or {@code null} for
+	 * a request that is not a replay.
+	 */
+	public String readReplayOf(ConsumerRecord<?, ?> record) {
+		return optional(record.headers(), BusHeaders.REPLAY_OF);
+	}
+
+	/**
+	 * The W3C trace id (32 lowercase hex digits) of the record's {@code traceparent} header, or
+	 * {@code null} when the record carries no valid trace context.
+	 */
+	public String readTraceId(ConsumerRecord<?, ?> record) {
+		String traceparent = optional(record.headers(), BusHeaders.TRACEPARENT);
+		if (traceparent == null) {
+			return null;
+		}
+		String[] parts = traceparent.split("-");
+		return (parts.length >= 4 && TRACE_ID.matcher(parts[1]).matches() && !parts[1].equals(INVALID_TRACE_ID))
+				? parts[1] : null;
 	}
 
 	/**

@@ -43,6 +43,13 @@ public final class BusHeaders {
 	 */
 	public static final String EVENT_TYPE = "bus-event-type";
 
+	/**
+	 * On replayed requests: the correlation id of the recorded request this one repeats. Tells
+	 * replays apart from recorded traffic, so they are never replayed themselves, and keeps
+	 * bridges from publishing events for them a second time.
+	 */
+	public static final String REPLAY_OF = "bus-replay-of";
+
 	/** On dead letters: why the record could not be processed. */
 	public static final String DLT_REASON = "bus-dlt-reason";
 

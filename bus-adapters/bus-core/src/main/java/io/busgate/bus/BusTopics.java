@@ -15,12 +15,25 @@ public final class BusTopics {
 
 	private static final String REPLIES_PREFIX = "gateway.replies.";
 
+	private static final String REPLAY_REPLIES_PREFIX = "replay.replies.";
+
+	private static final String REQUESTS_SUFFIX = ".requests";
+
 	private BusTopics() {
 	}
 
 	/** Where requests for a service's operations go: {@code <service>.requests}. */
 	public static String requests(String service) {
-		return checked(requireNamePart("service", service) + ".requests");
+		return checked(requireNamePart("service", service) + REQUESTS_SUFFIX);
+	}
+
+	/**
+	 * Whether a topic is a service's request topic, {@code <service>.requests} (copies such as
+	 * {@code user.requests.canary} are not).
+	 */
+	public static boolean isRequestTopic(String topic) {
+		return topic != null && topic.endsWith(REQUESTS_SUFFIX)
+				&& NAME_PART.matcher(topic.substring(0, topic.length() - REQUESTS_SUFFIX.length())).matches();
 	}
 
 	/** The reply topic of one gateway instance: {@code gateway.replies.<instanceId>}. */
@@ -29,12 +42,25 @@ public final class BusTopics {
 	}
 
 	/**
-	 * Whether a topic is a reply topic. Bridges answer only to reply topics, so that a forged
-	 * {@code bus-reply-to} header cannot make them write into request or event topics.
+	 * The private reply topic of one replay run, {@code replay.replies.<runId>}: replayed
+	 * requests are answered there, never on the reply topics of the recorded traffic.
+	 */
+	public static String replayReplies(String runId) {
+		return checked(REPLAY_REPLIES_PREFIX + requireNamePart("replay run id", runId));
+	}
+
+	/**
+	 * Whether a topic is a reply topic: a gateway's or a replay run's. Bridges answer only to
+	 * reply topics, so that a forged {@code bus-reply-to} header cannot make them write into
+	 * request or event topics.
 	 */
 	public static boolean isReplyTopic(String topic) {
-		return topic != null && topic.startsWith(REPLIES_PREFIX) && topic.length() <= MAX_TOPIC_LENGTH
-				&& NAME_PART.matcher(topic.substring(REPLIES_PREFIX.length())).matches();
+		return hasNamedSuffix(topic, REPLIES_PREFIX) || hasNamedSuffix(topic, REPLAY_REPLIES_PREFIX);
+	}
+
+	private static boolean hasNamedSuffix(String topic, String prefix) {
+		return topic != null && topic.startsWith(prefix) && topic.length() <= MAX_TOPIC_LENGTH
+				&& NAME_PART.matcher(topic.substring(prefix.length())).matches();
 	}
 
 	/** Where a service's events are published: {@code <service>.events}. */

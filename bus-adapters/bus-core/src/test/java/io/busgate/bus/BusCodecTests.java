@@ -59,6 +59,34 @@ class BusCodecTests {
 	}
 
 	@Test
+	void replayNamesItsOriginalAndPlainRequestsDoNot() {
+		BusRequest request = new BusRequest(headers(null), List.of("1"), Map.of());
+
+		ConsumerRecord<String, byte[]> replay = consumed(this.codec.replayRecord(request, "user.requests", "c-0"));
+
+		assertThat(this.codec.readReplayOf(replay)).isEqualTo("c-0");
+		assertThat(this.codec.readRequest(replay)).isEqualTo(request);
+		assertThat(this.codec.readReplayOf(consumed(this.codec.requestRecord(request)))).isNull();
+	}
+
+	@Test
+	void traceIdComesFromAValidTraceparentOnly() {
+		ConsumerRecord<String, byte[]> record = consumed(this.codec.requestRecord(
+				new BusRequest(headers(null), List.of("1"), Map.of())));
+		assertThat(this.codec.readTraceId(record)).isNull();
+
+		record.headers().add(BusHeaders.TRACEPARENT,
+				"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(StandardCharsets.UTF_8));
+		assertThat(this.codec.readTraceId(record)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+
+		record.headers().add(BusHeaders.TRACEPARENT,
+				"00-00000000000000000000000000000000-00f067aa0ba902b7-01".getBytes(StandardCharsets.UTF_8));
+		assertThat(this.codec.readTraceId(record)).isNull();
+		record.headers().add(BusHeaders.TRACEPARENT, "garbage".getBytes(StandardCharsets.UTF_8));
+		assertThat(this.codec.readTraceId(record)).isNull();
+	}
+
+	@Test
 	void missingHeaderIsNamed() {
 		ConsumerRecord<String, byte[]> record = consumed(this.codec.requestRecord(
 				new BusRequest(headers(null), List.of("1"), Map.of())));

@@ -26,6 +26,24 @@ class BusTopicsTests {
 	}
 
 	@Test
+	void replayRunsHaveTheirOwnReplyTopic() {
+		assertThat(BusTopics.replayReplies("r-1")).isEqualTo("replay.replies.r-1");
+		assertThat(BusTopics.isReplyTopic(BusTopics.replayReplies("r-1"))).isTrue();
+		assertThat(BusTopics.isReplyTopic("replay.replies.")).isFalse();
+		assertThat(BusTopics.isReplyTopic("replay.requests.r-1")).isFalse();
+		assertThatIllegalArgumentException().isThrownBy(() -> BusTopics.replayReplies("a.b"));
+	}
+
+	@Test
+	void requestTopicsAreRecognised() {
+		assertThat(BusTopics.isRequestTopic(BusTopics.requests("user"))).isTrue();
+		assertThat(BusTopics.isRequestTopic("user.requests.canary")).isFalse();
+		assertThat(BusTopics.isRequestTopic("user.requests-dlt")).isFalse();
+		assertThat(BusTopics.isRequestTopic(".requests")).isFalse();
+		assertThat(BusTopics.isRequestTopic(null)).isFalse();
+	}
+
+	@Test
 	void serviceIsThePartBeforeTheFirstDot() {
 		assertThat(BusTopics.serviceOf("user.getUsers")).isEqualTo("user");
 		assertThat(BusTopics.serviceOf("post.list.byAuthor")).isEqualTo("post");

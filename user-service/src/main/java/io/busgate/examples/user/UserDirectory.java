@@ -54,7 +54,16 @@ final class UserDirectory {
 			String last = LAST_NAMES.get(random.nextInt(LAST_NAMES.size()));
 			users[i] = new User(idOf(i), first + " " + last);
 		}
-		return new UserDirectory(users, generateFriends(n, properties.minFriends(), properties.maxFriends(), random));
+		UserDirectory directory = new UserDirectory(users,
+				generateFriends(n, properties.minFriends(), properties.maxFriends(), random));
+		properties.renamed().forEach((id, name) -> {
+			int index = directory.indexOf(id);
+			if (index < 0) {
+				throw new IllegalArgumentException("renamed." + id + ": there is no user " + id);
+			}
+			users[index] = new User(id, name);
+		});
+		return directory;
 	}
 
 	/**

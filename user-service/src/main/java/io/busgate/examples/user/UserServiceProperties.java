@@ -1,5 +1,7 @@
 package io.busgate.examples.user;
 
+import java.util.Map;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,13 +16,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Friendship is symmetric; when {@code minFriends == maxFriends} a user may end one short.
  * @param maxFriends most friends a user gets, capped at {@code userCount - 1}; at least
  * {@code minFriends}
+ * @param renamed names that replace the generated ones, by user id, e.g. {@code renamed.7=Grace}:
+ * a changed version of the service to run next to the original and compare on replayed traffic
  */
 @ConfigurationProperties("busgate.user-service")
 public record UserServiceProperties(
 		@DefaultValue("10000") int userCount,
 		@DefaultValue("42") long seed,
 		@DefaultValue("5") int minFriends,
-		@DefaultValue("30") int maxFriends) {
+		@DefaultValue("30") int maxFriends,
+		Map<String, String> renamed) {
 
 	public UserServiceProperties {
 		if (userCount < 1) {
@@ -33,11 +38,12 @@ public record UserServiceProperties(
 			throw new IllegalArgumentException(
 					"maxFriends (" + maxFriends + ") must not be less than minFriends (" + minFriends + ")");
 		}
+		renamed = (renamed != null) ? Map.copyOf(renamed) : Map.of();
 	}
 
 	/** The defaults, as used when nothing is configured. */
 	static UserServiceProperties defaults() {
-		return new UserServiceProperties(10_000, 42L, 5, 30);
+		return new UserServiceProperties(10_000, 42L, 5, 30, Map.of());
 	}
 
 }

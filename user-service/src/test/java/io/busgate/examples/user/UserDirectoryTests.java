@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Pure unit tests of the seeded data: no Spring context.
@@ -32,8 +34,29 @@ class UserDirectoryTests {
 
 	@Test
 	void otherSeedGivesOtherData() {
-		UserDirectory other = UserDirectory.generate(new UserServiceProperties(10_000, 43L, 5, 30));
+		UserDirectory other = UserDirectory.generate(new UserServiceProperties(10_000, 43L, 5, 30, Map.of()));
 		assertThat(other.page(0, 100)).isNotEqualTo(DEFAULTS.page(0, 100));
+	}
+
+	@Test
+	void renamedUsersKeepEverythingButTheirName() {
+		UserDirectory renamed = UserDirectory.generate(new UserServiceProperties(10_000, 42L, 5, 30, Map.of("7", "Grace")));
+
+		assertThat(renamed.find("7")).hasValueSatisfying((user) -> assertThat(user).isEqualTo(new User("7", "Grace")));
+		assertThat(DEFAULTS.find("7")).hasValueSatisfying((user) -> assertThat(user.name()).isNotEqualTo("Grace"));
+		for (int i = 0; i < DEFAULTS.size(); i++) {
+			assertThat(renamed.friendIndexes(i)).containsExactly(DEFAULTS.friendIndexes(i));
+			if (i != 6) {
+				assertThat(renamed.user(i)).isEqualTo(DEFAULTS.user(i));
+			}
+		}
+	}
+
+	@Test
+	void renamingAnUnknownUserIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> UserDirectory.generate(new UserServiceProperties(10, 42L, 1, 3, Map.of("11", "Nobody"))))
+			.withMessage("renamed.11: there is no user 11");
 	}
 
 	@Test
@@ -68,14 +91,14 @@ class UserDirectoryTests {
 	@CsvSource({ "1, 1", "2, 7", "3, 42", "6, 42", "7, 42", "31, 42", "32, 42", "33, 9", "50, 42", "1000, 1",
 			"1000, 2", "25000, 42" })
 	void friendListsHoldTheInvariantsForOtherSizes(int userCount, long seed) {
-		UserDirectory directory = UserDirectory.generate(new UserServiceProperties(userCount, seed, 5, 30));
+		UserDirectory directory = UserDirectory.generate(new UserServiceProperties(userCount, seed, 5, 30, Map.of()));
 		assertFriendInvariants(directory, Math.min(5, userCount - 1), Math.min(30, userCount - 1));
 	}
 
 	@ParameterizedTest
 	@CsvSource({ "500, 2, 3", "500, 0, 0", "500, 0, 1", "40, 20, 25", "1000, 1, 2", "200, 10, 12" })
 	void friendBoundsAreConfigurable(int userCount, int min, int max) {
-		UserDirectory directory = UserDirectory.generate(new UserServiceProperties(userCount, 42L, min, max));
+		UserDirectory directory = UserDirectory.generate(new UserServiceProperties(userCount, 42L, min, max, Map.of()));
 		assertFriendInvariants(directory, min, max);
 	}
 
