@@ -22,8 +22,13 @@ abstract class SystemTestSupport {
 
 	/** A GraphQL client of the (first) gateway; documents come from {@code graphql-test/}. */
 	static HttpGraphQlTester graphQl() {
+		return graphQl(stack);
+	}
+
+	/** A GraphQL client of the given stack's (first) gateway. */
+	static HttpGraphQlTester graphQl(BusgateStack target) {
 		return HttpGraphQlTester.create(WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl() + "/graphql")
+			.baseUrl(target.gatewayUrl() + "/graphql")
 			.responseTimeout(Duration.ofSeconds(20))
 			.build());
 	}
