@@ -57,7 +57,7 @@ trap 'rm -rf "${work}"' EXIT
 mkdir -p "${work}/debs" "${work}/rootfs" "${work}/image"
 
 info "Downloading ${PACKAGES[*]} ..."
-(cd "${work}/debs" && apt-get download -qq "${PACKAGES[@]}" 2>&1 | grep -v 'unsandboxed' || true)
+(cd "${work}/debs" && apt-get download -qq "${PACKAGES[@]}")
 shopt -s nullglob
 debs=("${work}"/debs/*.deb)
 ((${#debs[@]} == ${#PACKAGES[@]})) || { info "expected ${#PACKAGES[@]} packages, got ${#debs[@]}"; exit 1; }
