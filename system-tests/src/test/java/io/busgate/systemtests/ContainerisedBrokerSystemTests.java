@@ -48,16 +48,7 @@ class ContainerisedBrokerSystemTests {
 
 	@Test
 	void queryAcrossThreeProtocolsIsAnswered() {
-		List<Map<?, ?>> users = SystemTestSupport.graphQl(stack)
-			.documentName("usersWithPostsAndInbox")
-			.execute()
-			.path("getUsers")
-			.entityList(Map.class)
-			.hasSize(50)
-			.get()
-			.stream()
-			.<Map<?, ?>>map((user) -> user)
-			.toList();
+		List<Map<String, Object>> users = SystemTestSupport.usersWithPostsAndInbox(SystemTestSupport.graphQl(stack));
 
 		assertThat(users).filteredOn((user) -> !((List<?>) user.get("posts")).isEmpty()).isNotEmpty();
 		assertThat(users).filteredOn((user) -> !((List<?>) user.get("inbox")).isEmpty()).isNotEmpty();

@@ -1,6 +1,8 @@
 package io.busgate.systemtests;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,6 +33,20 @@ abstract class SystemTestSupport {
 			.baseUrl(target.gatewayUrl() + "/graphql")
 			.responseTimeout(Duration.ofSeconds(20))
 			.build());
+	}
+
+	/** The 50 users of {@code usersWithPostsAndInbox}, each with its posts and inbox. */
+	@SuppressWarnings("unchecked")
+	static List<Map<String, Object>> usersWithPostsAndInbox(HttpGraphQlTester graphQl) {
+		return graphQl.documentName("usersWithPostsAndInbox")
+			.execute()
+			.path("getUsers")
+			.entityList(Map.class)
+			.hasSize(50)
+			.get()
+			.stream()
+			.map((user) -> (Map<String, Object>) user)
+			.toList();
 	}
 
 	/** The gateway's producer, for records that tests put on the bus themselves. */
