@@ -45,15 +45,7 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 	void queryAcrossThreeProtocolsIsConsistentAndOneRecordPerOperationAndLevel() {
 		List<TopicTail> tails = REQUEST_TOPICS.stream().map((topic) -> TopicTail.atEnd(stack.brokers(), topic)).toList();
 		try {
-			List<Map<String, Object>> users = graphQl().documentName("usersWithPostsAndInbox")
-				.execute()
-				.path("getUsers")
-				.entityList(Map.class)
-				.hasSize(50)
-				.get()
-				.stream()
-				.map((user) -> (Map<String, Object>) user)
-				.toList();
+			List<Map<String, Object>> users = usersWithPostsAndInbox(graphQl());
 
 			for (Map<String, Object> user : users) {
 				for (Map<String, Object> post : (List<Map<String, Object>>) user.get("posts")) {

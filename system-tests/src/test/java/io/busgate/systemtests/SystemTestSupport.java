@@ -1,6 +1,8 @@
 package io.busgate.systemtests;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,10 +26,29 @@ abstract class SystemTestSupport {
 
 	/** A GraphQL client of the (first) gateway; documents come from {@code graphql-test/}. */
 	static HttpGraphQlTester graphQl() {
+		return graphQl(stack);
+	}
+
+	/** A GraphQL client of the given stack's (first) gateway. */
+	static HttpGraphQlTester graphQl(BusgateStack target) {
 		return HttpGraphQlTester.create(WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl() + "/graphql")
+			.baseUrl(target.gatewayUrl() + "/graphql")
 			.responseTimeout(Duration.ofSeconds(20))
 			.build());
+	}
+
+	/** The 50 users of {@code usersWithPostsAndInbox}, each with its posts and inbox. */
+	@SuppressWarnings("unchecked")
+	static List<Map<String, Object>> usersWithPostsAndInbox(HttpGraphQlTester graphQl) {
+		return graphQl.documentName("usersWithPostsAndInbox")
+			.execute()
+			.path("getUsers")
+			.entityList(Map.class)
+			.hasSize(50)
+			.get()
+			.stream()
+			.map((user) -> (Map<String, Object>) user)
+			.toList();
 	}
 
 	/** The gateway's producer, for records that tests put on the bus themselves. */
