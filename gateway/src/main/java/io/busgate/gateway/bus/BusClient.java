@@ -40,12 +40,15 @@ public class BusClient {
 
 	private final Duration requestBudget;
 
+	private final Executor sender;
+
 	private final Executor executor;
 
 	private final Clock clock;
 
 	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies pending, String replyTopic,
-			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor executor, Clock clock) {
+			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor sender, Executor executor,
+			Clock clock) {
 		this.template = template;
 		this.codec = codec;
 		this.pending = pending;
@@ -53,6 +56,7 @@ public class BusClient {
 		this.replyTimeout = replyTimeout;
 		this.sendTimeout = sendTimeout;
 		this.requestBudget = requestBudget;
+		this.sender = sender;
 		this.executor = executor;
 		this.clock = clock;
 	}
@@ -100,8 +104,9 @@ public class BusClient {
 			}
 		});
 		try {
-			// Off the caller's thread, which may be a network thread.
-			this.executor.execute(() -> send(request, acknowledged));
+			// Off the caller's thread, which may be a network thread, and off the executor that
+			// completes fields: a send may block while the broker is gone, a failure must not wait.
+			this.sender.execute(() -> send(request, acknowledged));
 		}
 		catch (RejectedExecutionException ex) {
 			acknowledged.completeExceptionally(ex);

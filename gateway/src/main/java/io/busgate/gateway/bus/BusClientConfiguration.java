@@ -37,7 +37,21 @@ public class BusClientConfiguration {
 		return new PendingReplies();
 	}
 
-	/** Sends requests and runs what follows a reply, off the network and consumer threads. */
+	/**
+	 * Sends requests, off the network threads. The producer blocks a sending thread (up to its
+	 * {@code max.block.ms}) while it has no metadata or buffer space, which is when the broker is
+	 * gone; requests that wait longer than the send timeout meanwhile are failed and never sent.
+	 */
+	@Bean
+	ThreadPoolTaskExecutor busSendExecutor() {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix("bus-send-");
+		executor.setCorePoolSize(2 * Runtime.getRuntime().availableProcessors());
+		executor.setMaxPoolSize(2 * Runtime.getRuntime().availableProcessors());
+		return executor;
+	}
+
+	/** Runs what follows a reply (or its failure), off the network, consumer and timer threads. */
 	@Bean
 	ThreadPoolTaskExecutor busExecutor() {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
@@ -96,9 +110,9 @@ public class BusClientConfiguration {
 
 	@Bean
 	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
-			PendingReplies pending, ThreadPoolTaskExecutor busExecutor) {
+			PendingReplies pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor) {
 		return new BusClient(template, codec, pending, BusTopics.replies(properties.instanceId()),
-				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busExecutor,
+				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busSendExecutor, busExecutor,
 				Clock.systemUTC());
 	}
 

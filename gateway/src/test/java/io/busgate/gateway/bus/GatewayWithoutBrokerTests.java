@@ -3,6 +3,7 @@ package io.busgate.gateway.bus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +12,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.gateway.GatewayApplication;
 
@@ -54,24 +58,29 @@ class GatewayWithoutBrokerTests {
 			.run("--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
 					"--busgate.gateway.instance-id=no-broker-tests", "--busgate.gateway.reply-timeout=3s",
 					"--busgate.gateway.send-timeout=1s", "--busgate.gateway.limits.request-timeout=5s",
-					"--busgate.gateway.topic-retry-interval=200ms");
+					"--busgate.gateway.topic-retry-interval=200ms",
+					// A producer that blocks sends for longer than the request timeout.
+					"--spring.kafka.producer.properties.max.block.ms=10000");
+		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) this.gateway).getWebServer().getPort();
 		WebTestClient web = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + ((WebServerApplicationContext) this.gateway).getWebServer().getPort())
+			.baseUrl(url)
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
 
 		web.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
-		web.post()
-			.uri("/graphql")
-			.bodyValue(Map.of("query", "{ getUser(id: \"1\") { name } }"))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.data.getUser")
-			.isEmpty()
-			.jsonPath("$.errors[0].extensions.code")
-			.isEqualTo("UNAVAILABLE");
+		// Sends block in the producer while it has no broker; their failures must not queue
+		// behind them (or the 5 s request timeout would answer 504 first).
+		List<String> codes = Flux.range(1, 20)
+			.flatMap((i) -> WebClient.create(url)
+				.post()
+				.uri("/graphql")
+				.bodyValue(Map.of("query", "{ getUser(id: \"" + i + "\") { name } }"))
+				.retrieve()
+				.bodyToMono(JsonNode.class)
+				.map((response) -> response.at("/errors/0/extensions/code").asString()))
+			.collectList()
+			.block(Duration.ofSeconds(30));
+		assertThat(codes).hasSize(20).containsOnly("UNAVAILABLE");
 
 		this.broker = new EmbeddedKafkaKraftBroker(1, 1);
 		this.broker.afterPropertiesSet();
