@@ -18,11 +18,13 @@
 #      during each outage are answered with an error within the gateway's 2 s send timeout + 3 s
 #      margin; within 60 s after the broker is back, queries succeed again.
 #   5. The user service slowed to 3 s per call (its slowdown drill) under 600 concurrent queries:
-#      every query answered, with data or UPSTREAM_TIMEOUT only, some of them timing out; the
+#      every query answered, with data or a timeout only (UPSTREAM_TIMEOUT: no reply in time;
+#      DEADLINE_EXCEEDED: the bridge's call reached the request's deadline), some timing out; the
 #      backend is called fewer times than there were requests (the bridge drops requests whose
 #      deadline passed); after the slowdown ends, queries succeed again.
-#   6. Poison records on each request topic (undecodable, with and without reply headers): each
-#      lands in <topic>-dlt, those with reply headers get an INVALID_ARGUMENT reply, and queries
+#   6. Poison records on each request topic (valid headers with a body that is not JSON, and one
+#      with no bus headers): each lands in <topic>-dlt, the one with readable headers gets an
+#      INVALID_ARGUMENT reply, and queries
 #      over all three services succeed afterwards.
 #
 # Usage: ./compose/chaos/run.sh        (needs the jars built: ./mvnw -B -q -DskipTests install)
@@ -338,7 +340,7 @@ fault_slow_backend() {
 	took="$(probe_until_data f5-probe 60)" || recovered=false
 	load f5-after queries count=100 concurrency=20 timeoutMs=15000 offset=5700
 	table_header "Fault 5: user-service slowed to ${SLOWDOWN_MS} ms per call"
-	row "fault 5" "600 queries at once, backend slowed" f5-slow errorCodes=UPSTREAM_TIMEOUT minErrors=1 minDataPct=0
+	row "fault 5" "600 queries at once, backend slowed" f5-slow errorCodes=UPSTREAM_TIMEOUT,DEADLINE_EXCEEDED minErrors=1 minDataPct=0
 	row "fault 5" "100 queries after the slowdown" f5-after minDataPct=100
 	printf '\nuser API calls during the slowdown: %s for 600 queries (requests past their deadline are dropped, not called)\n' "${calls}"
 	((calls < 600)) || FAILED+=("fault 5: the backend was called ${calls} times for 600 queries: expired requests were not dropped")
@@ -357,20 +359,21 @@ kafka_tool() {
 # dump_topic <topic>: every record of the topic (headers, key, value; one per line) into OUT_DIR/<topic>.records.
 dump_topic() {
 	kafka_tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 --topic "$1" \
-		--from-beginning --timeout-ms 10000 --property print.headers=true --property print.key=true \
+		--from-beginning --timeout-ms 10000 --formatter-property print.headers=true --formatter-property print.key=true \
 		>"${OUT_DIR}/$1.records" || true
 }
 
 fault_poison() {
-	local service dlt status replies=0 failed=false
-	log "Fault 6: two poison records on each request topic (one with reply headers, one without)"
+	local service dlt status replies=0 failed=false deadline
+	log "Fault 6: two poison records on each request topic (valid headers and a body that is not JSON; no bus headers)"
+	deadline=$(($(date +%s) * 1000 + 60000))
 	for service in user post message; do
 		printf '%s\t%s\t%s\n' \
-			"bus-correlation-id:poison-${RUN_ID}-${service},bus-reply-to:gateway.replies.local-2,bus-operation:${service}.poison" \
+			"bus-correlation-id:poison-${RUN_ID}-${service},bus-reply-to:gateway.replies.local-2,bus-operation:${service}.poison,bus-deadline:${deadline},content-type:application/json" \
 			"poison-${RUN_ID}-${service}" "not json at all" \
 			"content-type:text/plain" "poison-${RUN_ID}-${service}-bare" "no bus headers either" |
 			kafka_tool org.apache.kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:9092 \
-				--topic "${service}.requests" --property parse.headers=true --property parse.key=true
+				--topic "${service}.requests" --reader-property parse.headers=true --reader-property parse.key=true
 	done
 	load f6-after all-services count=30 concurrency=10 timeoutMs=15000 offset=600
 	table_header "Fault 6: poison records on user.requests, post.requests, message.requests"
