@@ -10,9 +10,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.MDC;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchMessageListener;
@@ -24,6 +35,8 @@ import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.tracing.RecordTraceContext;
+import io.busgate.observability.ObservabilityDefaults;
 
 /**
  * Serves the records of one poll: all of them at once through the {@link BackendClient}, and
@@ -42,6 +55,17 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 
 	private static final Log logger = LogFactory.getLog(RequestProcessor.class);
 
+	private static final String INSTRUMENTATION = "io.busgate.bridge";
+
+	private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey
+		.stringKey("messaging.destination.name");
+
+	private static final AttributeKey<String> BUS_OPERATION = AttributeKey.stringKey("bus.operation");
+
+	private static final AttributeKey<String> BUS_CORRELATION_ID = AttributeKey.stringKey("bus.correlation_id");
+
+	private static final AttributeKey<String> BUS_STATUS = AttributeKey.stringKey("bus.status");
+
 	private final BackendClient backend;
 
 	private final KafkaTemplate<String, byte[]> template;
@@ -52,17 +76,26 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 
 	private final String eventKeyField;
 
+	private final Tracer tracer;
+
+	private final TextMapPropagator propagator;
+
+	private final BridgeMetrics metrics;
+
 	/**
 	 * @param eventKeyField the field of a mutation's result that keys its event, or {@code null}
 	 * to publish no events
 	 */
 	RequestProcessor(BackendClient backend, KafkaTemplate<String, byte[]> template, BusCodec codec, Clock clock,
-			String eventKeyField) {
+			String eventKeyField, OpenTelemetry openTelemetry, BridgeMetrics metrics) {
 		this.backend = backend;
 		this.template = template;
 		this.codec = codec;
 		this.clock = clock;
 		this.eventKeyField = eventKeyField;
+		this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+		this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -73,7 +106,34 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		CompletableFuture.allOf(answered).join();
 	}
 
+	/**
+	 * Serves a record inside its own span, child of the context the record carries, so that the
+	 * backend call, the reply, events and dead letters belong to the requester's trace.
+	 */
 	private CompletableFuture<?> process(ConsumerRecord<String, byte[]> record) {
+		Context parent = RecordTraceContext.of(record, this.propagator);
+		Span span = this.tracer.spanBuilder("serve " + record.topic())
+			.setParent(parent)
+			.setAttribute(MESSAGING_DESTINATION, record.topic())
+			.startSpan();
+		RequestScope scope = new RequestScope(parent.with(span));
+		CompletableFuture<?> served;
+		try (RequestScope.Opened opened = scope.open()) {
+			served = serve(record, span, scope);
+		}
+		catch (RuntimeException ex) {
+			served = CompletableFuture.failedFuture(ex);
+		}
+		return served.whenComplete((result, failure) -> {
+			if (failure != null) {
+				span.recordException(failure);
+				span.setStatus(StatusCode.ERROR);
+			}
+			span.end();
+		});
+	}
+
+	private CompletableFuture<?> serve(ConsumerRecord<String, byte[]> record, Span span, RequestScope scope) {
 		RequestHeaders headers;
 		try {
 			headers = this.codec.readRequestHeaders(record);
@@ -82,6 +142,10 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			logger.warn("Dead-lettering a record nobody can be answered for: " + ex.getMessage());
 			return deadLetter(record, ex);
 		}
+		span.updateName(headers.operation());
+		span.setAttribute(BUS_OPERATION, headers.operation());
+		span.setAttribute(BUS_CORRELATION_ID, headers.correlationId());
+		scope.correlate(headers.correlationId());
 		BusRequest request;
 		try {
 			request = this.codec.readRequest(record);
@@ -95,10 +159,21 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Skipping expired request " + headers.correlationId() + " (" + headers.operation() + ")");
 			}
+			this.metrics.expired(headers.operation());
+			span.setAttribute(BUS_STATUS, BusStatus.DEADLINE_EXCEEDED.code());
 			return CompletableFuture.completedFuture(null);
 		}
-		return call(request).thenCompose((reply) -> CompletableFuture.allOf(reply(headers, reply),
-				publishEvents(request, reply)));
+		Timer.Sample sample = this.metrics.started();
+		return call(request, scope).thenCompose((reply) -> {
+			try (RequestScope.Opened opened = scope.open()) {
+				span.setAttribute(BUS_STATUS, reply.status().code());
+				if (!reply.isOk()) {
+					span.setStatus(StatusCode.ERROR, reply.status().code());
+				}
+				return CompletableFuture.allOf(reply(headers, reply), publishEvents(request, reply))
+					.whenComplete((sent, failure) -> this.metrics.answered(sample, headers.operation(), reply.status()));
+			}
+		});
 	}
 
 	/**
@@ -132,7 +207,7 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		return new BusEvent(headers.operation(), key.toString(), item, headers.idempotencyKey());
 	}
 
-	private CompletableFuture<BusReply> call(BusRequest request) {
+	private CompletableFuture<BusReply> call(BusRequest request, RequestScope scope) {
 		String correlationId = request.headers().correlationId();
 		Duration remaining = request.headers().remaining(this.clock);
 		CompletableFuture<List<Object>> items;
@@ -142,9 +217,11 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		catch (RuntimeException ex) {
 			items = CompletableFuture.failedFuture(ex);
 		}
-		return items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS)
-			.handle((result, failure) -> (failure == null) ? checked(request, result)
-					: toErrorReply(correlationId, request, failure));
+		return items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS).handle((result, failure) -> {
+			try (RequestScope.Opened opened = scope.open()) {
+				return (failure == null) ? checked(request, result) : toErrorReply(correlationId, request, failure);
+			}
+		});
 	}
 
 	private BusReply checked(BusRequest request, List<Object> items) {
@@ -178,7 +255,50 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 	}
 
 	private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record, BusContractException ex) {
-		return this.template.send(this.codec.deadLetterRecord(record, ex.getMessage()));
+		ProducerRecord<String, byte[]> deadLetter = this.codec.deadLetterRecord(record, ex.getMessage());
+		this.metrics.deadLettered(deadLetter.topic());
+		return this.template.send(deadLetter);
+	}
+
+	/**
+	 * What must be current wherever work for one request runs, including the backend's and the
+	 * producer's threads: its span (so that the backend call, the reply and events are its
+	 * children) and its correlation id in the logging context.
+	 */
+	private static final class RequestScope {
+
+		private final Context context;
+
+		private volatile String correlationId;
+
+		RequestScope(Context context) {
+			this.context = context;
+		}
+
+		void correlate(String correlationId) {
+			this.correlationId = correlationId;
+			MDC.put(ObservabilityDefaults.CORRELATION_ID, correlationId);
+		}
+
+		Opened open() {
+			Scope scope = this.context.makeCurrent();
+			String id = this.correlationId;
+			if (id != null) {
+				MDC.put(ObservabilityDefaults.CORRELATION_ID, id);
+			}
+			return () -> {
+				MDC.remove(ObservabilityDefaults.CORRELATION_ID);
+				scope.close();
+			};
+		}
+
+		interface Opened extends AutoCloseable {
+
+			@Override
+			void close();
+
+		}
+
 	}
 
 }

@@ -11,12 +11,21 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+
 import org.springframework.kafka.core.KafkaTemplate;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 
@@ -25,6 +34,19 @@ import io.busgate.bus.RequestHeaders;
  * a future that the reply listener (or the reply timeout) completes.
  */
 public class BusClient {
+
+	private static final String INSTRUMENTATION = "io.busgate.gateway";
+
+	private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey
+		.stringKey("messaging.destination.name");
+
+	private static final AttributeKey<String> BUS_OPERATION = AttributeKey.stringKey("bus.operation");
+
+	private static final AttributeKey<String> BUS_CORRELATION_ID = AttributeKey.stringKey("bus.correlation_id");
+
+	private static final AttributeKey<Long> BUS_KEYS = AttributeKey.longKey("bus.keys");
+
+	private static final AttributeKey<String> BUS_STATUS = AttributeKey.stringKey("bus.status");
 
 	private final KafkaTemplate<String, byte[]> template;
 
@@ -44,8 +66,13 @@ public class BusClient {
 
 	private final Clock clock;
 
+	private final Tracer tracer;
+
+	private final BusMetrics metrics;
+
 	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies pending, String replyTopic,
-			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor executor, Clock clock) {
+			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor executor, Clock clock,
+			OpenTelemetry openTelemetry, BusMetrics metrics) {
 		this.template = template;
 		this.codec = codec;
 		this.pending = pending;
@@ -55,6 +82,8 @@ public class BusClient {
 		this.requestBudget = requestBudget;
 		this.executor = executor;
 		this.clock = clock;
+		this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+		this.metrics = metrics;
 	}
 
 	/**
@@ -88,17 +117,41 @@ public class BusClient {
 		RequestHeaders headers = new RequestHeaders(correlationId, operation, this.replyTopic,
 				this.clock.instant().plus(this.requestBudget), idempotencyKey);
 		BusRequest request = new BusRequest(headers, keys, args);
+		Span span = this.tracer.spanBuilder("bus " + operation)
+			.setAttribute(BUS_OPERATION, operation)
+			.setAttribute(MESSAGING_DESTINATION, BusTopics.requests(BusTopics.serviceOf(operation)))
+			.setAttribute(BUS_CORRELATION_ID, correlationId)
+			.setAttribute(BUS_KEYS, (keys != null) ? keys.size() : 0)
+			.startSpan();
+		Context traced = Context.current().with(span);
+		Timer.Sample sample = this.metrics.started();
 		CompletableFuture<BusReply> reply = this.pending.register(correlationId, this.replyTimeout);
 		try {
 			// The producer blocks while it has no metadata for the topic or its buffer is full
 			// (broker gone): keep that off the caller's thread, which may be a network thread.
-			this.executor.execute(() -> send(request));
+			// The producer's span and the record's trace context are children of this request's.
+			this.executor.execute(traced.wrap(() -> send(request)));
 		}
 		catch (RejectedExecutionException ex) {
 			this.pending.fail(correlationId, BusFieldException.unavailable(operation, ex));
 		}
 		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
-		return reply.handleAsync((result, failure) -> itemsOf(request, result, failure), this.executor);
+		return reply.handleAsync((result, failure) -> {
+			String status = BusStatus.OK.code();
+			try {
+				return itemsOf(request, result, failure);
+			}
+			catch (BusFieldException ex) {
+				status = ex.code();
+				span.setStatus(StatusCode.ERROR, ex.getMessage());
+				throw ex;
+			}
+			finally {
+				span.setAttribute(BUS_STATUS, status);
+				span.end();
+				this.metrics.finished(sample, operation, status);
+			}
+		}, traced.wrap(this.executor));
 	}
 
 	private void send(BusRequest request) {

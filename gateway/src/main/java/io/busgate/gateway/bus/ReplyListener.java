@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -32,12 +33,15 @@ final class ReplyListener implements BatchMessageListener<String, byte[]>, Consu
 
 	private final KafkaTemplate<String, byte[]> template;
 
+	private final BusMetrics metrics;
+
 	private volatile boolean assigned;
 
-	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template) {
+	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template, BusMetrics metrics) {
 		this.pending = pending;
 		this.codec = codec;
 		this.template = template;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -74,7 +78,9 @@ final class ReplyListener implements BatchMessageListener<String, byte[]>, Consu
 
 	private void undecodable(ConsumerRecord<String, byte[]> record, BusContractException ex) {
 		logger.warn("Dead-lettering an undecodable reply: " + ex.getMessage());
-		this.template.send(this.codec.deadLetterRecord(record, ex.getMessage()));
+		ProducerRecord<String, byte[]> deadLetter = this.codec.deadLetterRecord(record, ex.getMessage());
+		this.metrics.deadLettered(deadLetter.topic());
+		this.template.send(deadLetter);
 		try {
 			this.pending.fail(this.codec.readCorrelationId(record),
 					BusFieldException.of(BusStatus.INTERNAL, "the reply could not be decoded: " + ex.getMessage()));

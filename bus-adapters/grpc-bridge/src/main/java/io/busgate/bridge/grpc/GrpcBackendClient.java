@@ -21,6 +21,8 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -78,7 +80,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 	 * @throws IllegalStateException if a configured descriptor set cannot be read or a route
 	 * does not fit it
 	 */
-	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock) {
+	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock, ObservationRegistry observations) {
 		properties.routes().keySet().forEach((operation) -> {
 			if (!BusTopics.serviceOf(operation).equals(service)) {
 				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
@@ -90,7 +92,8 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			.usePlaintext()
 			.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, properties.maxInboundMessageSize().toBytes()))
-			.intercept(new IdempotencyKeyHeader())
+			// Client spans, whose W3C trace context travels in the call's metadata.
+			.intercept(new IdempotencyKeyHeader(), new ObservationGrpcClientInterceptor(observations))
 			.build();
 		try {
 			DescriptorSource source = (properties.descriptorSet() != null)
