@@ -51,6 +51,11 @@ public final class BridgeAutoConfiguration {
 	}
 
 	@Bean
+	BackendHealthIndicator backendHealthIndicator(BackendClient backend) {
+		return new BackendHealthIndicator(backend);
+	}
+
+	@Bean
 	ConcurrentMessageListenerContainer<String, byte[]> requestListenerContainer(BridgeProperties properties,
 			ConsumerFactory<String, byte[]> consumerFactory, KafkaTemplate<String, byte[]> template, BusCodec codec,
 			BackendClient backend, ObjectProvider<OpenTelemetry> openTelemetry, MeterRegistry meterRegistry) {

@@ -264,6 +264,11 @@ class RequestProcessorTests {
 		}
 
 		@Override
+		public CompletableFuture<Void> probe(Duration timeout) {
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@Override
 		public CompletableFuture<List<Object>> call(BusRequest request) {
 			this.keysSeen.addAll(request.keys());
 			List<Object> upper = request.keys().stream().map((key) -> (Object) key.toString().toUpperCase()).toList();

@@ -18,6 +18,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -127,6 +130,46 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			}
 		});
 		return items;
+	}
+
+	/**
+	 * Asks the backend's standard health service ({@code grpc.health.v1.Health/Check}, overall
+	 * status); a backend without one still answered, with {@code UNIMPLEMENTED}.
+	 */
+	@Override
+	public CompletableFuture<Void> probe(Duration timeout) {
+		CompletableFuture<Void> answered = new CompletableFuture<>();
+		HealthGrpc.newStub(this.channel)
+			.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.check(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
+
+				@Override
+				public void onNext(HealthCheckResponse response) {
+					if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+						answered.complete(null);
+					}
+					else {
+						answered.completeExceptionally(new IllegalStateException("backend is " + response.getStatus()));
+					}
+				}
+
+				@Override
+				public void onError(Throwable failure) {
+					if (Status.fromThrowable(failure).getCode() == Status.Code.UNIMPLEMENTED) {
+						answered.complete(null);
+					}
+					else {
+						answered.completeExceptionally(failure);
+					}
+				}
+
+				@Override
+				public void onCompleted() {
+					// onNext or onError decided.
+				}
+
+			});
+		return answered;
 	}
 
 	private CompletableFuture<List<Object>> invoke(GrpcRoute route, BusRequest request) {

@@ -23,6 +23,7 @@ import org.springframework.util.ClassUtils;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.TcpProbe;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
@@ -56,10 +57,16 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 
 	private final ThriftClientTracing tracing;
 
+	private final String host;
+
+	private final int port;
+
 	ThriftBackendClient(ThriftBridgeProperties properties, String service, ClassLoader classLoader, Clock clock,
 			OpenTelemetry openTelemetry) {
 		this.routes = compile(properties, service, classLoader);
 		this.failures = new ThriftFailures(properties.exceptionStatuses());
+		this.host = properties.host();
+		this.port = properties.port();
 		String serviceName = properties.serviceClass().substring(properties.serviceClass().lastIndexOf('.') + 1);
 		this.tracing = new ThriftClientTracing(openTelemetry, serviceName, properties.host() + ":" + properties.port());
 		this.connections = new ThriftConnectionPool(properties.host(), properties.port(), properties.connectTimeout(),
@@ -72,6 +79,11 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 				workerThreads());
 		this.workers.allowCoreThreadTimeOut(true);
 		this.clock = clock;
+	}
+
+	@Override
+	public CompletableFuture<Void> probe(Duration timeout) {
+		return TcpProbe.connect(this.host, this.port, timeout);
 	}
 
 	@Override
