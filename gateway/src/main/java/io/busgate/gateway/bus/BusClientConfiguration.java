@@ -67,8 +67,9 @@ public class BusClientConfiguration {
 
 	@Bean
 	ReplyListener replyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template,
-			BusMetrics metrics) {
-		return new ReplyListener(pending, codec, template, metrics);
+			BusMetrics metrics, ObjectProvider<OpenTelemetry> openTelemetry) {
+		return new ReplyListener(pending, codec, template, metrics,
+				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 
 	/**
