@@ -30,6 +30,7 @@ import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.test.TopicTail;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,8 +45,6 @@ import static org.awaitility.Awaitility.await;
 class TracingSystemTests extends SystemTestSupport {
 
 	private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-
-	private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
 
 	private static final Map<String, String> BRIDGE_OF = Map.of("user-service", "http-bridge", "post-service",
 			"grpc-bridge", "message-service", "thrift-bridge");
@@ -90,7 +89,7 @@ class TracingSystemTests extends SystemTestSupport {
 				assertThat(serving).as("the bridge's span above its client span").isPositive();
 				SpanData producer = callers.get(serving + 1);
 				assertThat(label(producer)).isEqualTo("gateway PRODUCER");
-				assertThat(producer.getAttributes().get(DESTINATION)).isEqualTo(requests);
+				assertThat(producer.getAttributes().get(BusSpanAttributes.DESTINATION)).isEqualTo(requests);
 				assertThat(callers.subList(serving + 2, callers.size()).stream().map(TracingSystemTests::label))
 					.as("the gateway's bus span, then up to its HTTP server span")
 					.contains("gateway INTERNAL")
@@ -99,13 +98,13 @@ class TracingSystemTests extends SystemTestSupport {
 				// Kafka's consumer span of the request record, under the gateway's producer span.
 				assertThat(trace).anySatisfy((consumer) -> {
 					assertThat(label(consumer)).isEqualTo(bridge + " CONSUMER");
-					assertThat(consumer.getAttributes().get(DESTINATION)).isEqualTo(requests);
+					assertThat(consumer.getAttributes().get(BusSpanAttributes.DESTINATION)).isEqualTo(requests);
 					assertThat(label(byId.get(consumer.getParentSpanId()))).isEqualTo("gateway PRODUCER");
 				});
 				// The reply: produced under the bridge's span, consumed by the gateway under it.
 				assertThat(trace).anySatisfy((consumer) -> {
 					assertThat(label(consumer)).isEqualTo("gateway CONSUMER");
-					assertThat(consumer.getAttributes().get(DESTINATION)).isEqualTo(REPLIES);
+					assertThat(consumer.getAttributes().get(BusSpanAttributes.DESTINATION)).isEqualTo(REPLIES);
 					SpanData replyProducer = byId.get(consumer.getParentSpanId());
 					assertThat(label(replyProducer)).isEqualTo(bridge + " PRODUCER");
 					assertThat(label(byId.get(replyProducer.getParentSpanId()))).isEqualTo(bridge + " INTERNAL");

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -35,6 +34,7 @@ import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.tracing.BusSpanAttributes;
 import io.busgate.bus.tracing.RecordTraceContext;
 import io.busgate.observability.ObservabilityDefaults;
 
@@ -56,15 +56,6 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 	private static final Log logger = LogFactory.getLog(RequestProcessor.class);
 
 	private static final String INSTRUMENTATION = "io.busgate.bridge";
-
-	private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey
-		.stringKey("messaging.destination.name");
-
-	private static final AttributeKey<String> BUS_OPERATION = AttributeKey.stringKey("bus.operation");
-
-	private static final AttributeKey<String> BUS_CORRELATION_ID = AttributeKey.stringKey("bus.correlation_id");
-
-	private static final AttributeKey<String> BUS_STATUS = AttributeKey.stringKey("bus.status");
 
 	private final BackendClient backend;
 
@@ -114,7 +105,7 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		Context parent = RecordTraceContext.of(record, this.propagator);
 		Span span = this.tracer.spanBuilder("serve " + record.topic())
 			.setParent(parent)
-			.setAttribute(MESSAGING_DESTINATION, record.topic())
+			.setAttribute(BusSpanAttributes.DESTINATION, record.topic())
 			.startSpan();
 		RequestScope scope = new RequestScope(parent.with(span));
 		CompletableFuture<?> served;
@@ -143,8 +134,8 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			return deadLetter(record, ex);
 		}
 		span.updateName(headers.operation());
-		span.setAttribute(BUS_OPERATION, headers.operation());
-		span.setAttribute(BUS_CORRELATION_ID, headers.correlationId());
+		span.setAttribute(BusSpanAttributes.OPERATION, headers.operation());
+		span.setAttribute(BusSpanAttributes.CORRELATION_ID, headers.correlationId());
 		scope.correlate(headers.correlationId());
 		BusRequest request;
 		try {
@@ -160,13 +151,13 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 				logger.debug("Skipping expired request " + headers.correlationId() + " (" + headers.operation() + ")");
 			}
 			this.metrics.expired(headers.operation());
-			span.setAttribute(BUS_STATUS, BusStatus.DEADLINE_EXCEEDED.code());
+			span.setAttribute(BusSpanAttributes.STATUS, BusStatus.DEADLINE_EXCEEDED.code());
 			return CompletableFuture.completedFuture(null);
 		}
 		Timer.Sample sample = this.metrics.started();
 		return call(request, scope).thenCompose((reply) -> {
 			try (RequestScope.Opened opened = scope.open()) {
-				span.setAttribute(BUS_STATUS, reply.status().code());
+				span.setAttribute(BusSpanAttributes.STATUS, reply.status().code());
 				if (!reply.isOk()) {
 					span.setStatus(StatusCode.ERROR, reply.status().code());
 				}

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -43,6 +42,7 @@ import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.test.TopicTail;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -126,7 +126,7 @@ class RequestProcessorTests {
 		await().untilAsserted(() -> {
 			SpanData serving = this.spans.getFinishedSpanItems()
 				.stream()
-				.filter((span) -> id.equals(span.getAttributes().get(AttributeKey.stringKey("bus.correlation_id"))))
+				.filter((span) -> id.equals(span.getAttributes().get(BusSpanAttributes.CORRELATION_ID)))
 				.findFirst()
 				.orElseThrow();
 			assertThat(serving.getName()).isEqualTo("echo.upper");

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -28,6 +27,7 @@ import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 /**
  * Sends requests to the bus and completes them with their replies. Nothing blocks: a request is
@@ -36,17 +36,6 @@ import io.busgate.bus.RequestHeaders;
 public class BusClient {
 
 	private static final String INSTRUMENTATION = "io.busgate.gateway";
-
-	private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey
-		.stringKey("messaging.destination.name");
-
-	private static final AttributeKey<String> BUS_OPERATION = AttributeKey.stringKey("bus.operation");
-
-	private static final AttributeKey<String> BUS_CORRELATION_ID = AttributeKey.stringKey("bus.correlation_id");
-
-	private static final AttributeKey<Long> BUS_KEYS = AttributeKey.longKey("bus.keys");
-
-	private static final AttributeKey<String> BUS_STATUS = AttributeKey.stringKey("bus.status");
 
 	private final KafkaTemplate<String, byte[]> template;
 
@@ -118,10 +107,10 @@ public class BusClient {
 				this.clock.instant().plus(this.requestBudget), idempotencyKey);
 		BusRequest request = new BusRequest(headers, keys, args);
 		Span span = this.tracer.spanBuilder("bus " + operation)
-			.setAttribute(BUS_OPERATION, operation)
-			.setAttribute(MESSAGING_DESTINATION, BusTopics.requests(BusTopics.serviceOf(operation)))
-			.setAttribute(BUS_CORRELATION_ID, correlationId)
-			.setAttribute(BUS_KEYS, (keys != null) ? keys.size() : 0)
+			.setAttribute(BusSpanAttributes.OPERATION, operation)
+			.setAttribute(BusSpanAttributes.DESTINATION, BusTopics.requests(BusTopics.serviceOf(operation)))
+			.setAttribute(BusSpanAttributes.CORRELATION_ID, correlationId)
+			.setAttribute(BusSpanAttributes.KEYS, (keys != null) ? keys.size() : 0)
 			.startSpan();
 		Context traced = Context.current().with(span);
 		Timer.Sample sample = this.metrics.started();
@@ -147,7 +136,7 @@ public class BusClient {
 				throw ex;
 			}
 			finally {
-				span.setAttribute(BUS_STATUS, status);
+				span.setAttribute(BusSpanAttributes.STATUS, status);
 				span.end();
 				this.metrics.finished(sample, operation, status);
 			}
