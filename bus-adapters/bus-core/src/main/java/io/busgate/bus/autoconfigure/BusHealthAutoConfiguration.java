@@ -1,5 +1,7 @@
 package io.busgate.bus.autoconfigure;
 
+import java.time.Clock;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,7 +21,7 @@ public final class BusHealthAutoConfiguration {
 
 	@Bean
 	KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
-		return new KafkaHealthIndicator(kafkaAdmin);
+		return new KafkaHealthIndicator(kafkaAdmin, Clock.systemUTC());
 	}
 
 }
