@@ -3,6 +3,8 @@ package io.busgate.gateway.graphql;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import org.reactivestreams.Publisher;
@@ -23,18 +25,29 @@ final class TraceIdInterceptor implements WebGraphQlInterceptor {
 
 	@Override
 	public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-		SpanContext span = Span.current().getSpanContext();
-		if (!span.isValid()) {
-			return chain.next(request);
-		}
-		return chain.next(request).map((response) -> {
+		return chain.next(request).flatMap((response) -> Mono.deferContextual((context) -> {
 			if (response.getExecutionResult().getData() instanceof Publisher) {
-				return response;
+				return Mono.just(response);
+			}
+			// The HTTP server's observation of this request, whose span is the trace's root.
+			Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			SpanContext span = traced(observation);
+			if (!span.isValid()) {
+				return Mono.just(response);
 			}
 			Map<Object, Object> extensions = new LinkedHashMap<>(response.getExtensions());
 			extensions.put(TRACE_ID, span.getTraceId());
-			return response.transform((builder) -> builder.extensions(extensions));
-		});
+			return Mono.just(response.transform((builder) -> builder.extensions(extensions)));
+		}));
+	}
+
+	private static SpanContext traced(Observation observation) {
+		if (observation == null) {
+			return SpanContext.getInvalid();
+		}
+		try (Observation.Scope scope = observation.openScope()) {
+			return Span.current().getSpanContext();
+		}
 	}
 
 }
