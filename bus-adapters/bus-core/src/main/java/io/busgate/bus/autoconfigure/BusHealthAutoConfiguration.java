@@ -5,7 +5,7 @@ import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -15,7 +15,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  * endpoints; readiness groups include it.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
-@ConditionalOnClass({ AbstractHealthIndicator.class, KafkaAdmin.class })
+@ConditionalOnClass({ HealthIndicator.class, KafkaAdmin.class })
 @ConditionalOnBean(KafkaAdmin.class)
 public final class BusHealthAutoConfiguration {
 
