@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 #
 # Runs the whole Busgate stack on this machine, without Docker: a single-node Kafka broker
-# (KRaft) from Kafka's own jars, then the example services (user, post, message), their bridges
+# (KRaft) from Kafka's own jars, a Zipkin server every app sends its spans to, then the example services (user, post, message), their bridges
 # (HTTP, gRPC, Thrift) and the gateway, each as its own java process; bridges and gateways can be
 # scaled out (several processes each, gateways behind HAProxy). Stays in the foreground; Ctrl-C
-# stops everything (HAProxy, gateways and bridges first, then the services, the broker last).
+# stops everything (HAProxy, gateways and bridges first, then the services, Zipkin, the broker last).
 #
 # Usage: ./compose/local-stack.sh [--no-build] [--bridges user=N,post=N,message=N] [--gateways N]
 #        [--help]   (see usage() below)
@@ -16,6 +16,12 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 readonly SCRIPT_DIR REPO_ROOT
 readonly CONFIG_DIR="${SCRIPT_DIR}/local"
 readonly KAFKA_LIB="${SCRIPT_DIR}/target/kafka-lib"
+readonly ZIPKIN_LIB="${SCRIPT_DIR}/target/zipkin"
+readonly ZIPKIN_PORT=9411
+readonly ZIPKIN_URL="http://127.0.0.1:${ZIPKIN_PORT}"
+# Every app exports its spans to Zipkin (Spring Boot's own properties; OTLP instead, e.g. to a
+# collector: OTEL_EXPORTER_OTLP_ENDPOINT, see README.md).
+readonly TRACING_ARGS="--management.tracing.export.zipkin.enabled=true --management.tracing.export.zipkin.endpoint=${ZIPKIN_URL}/api/v2/spans"
 readonly STACK_DIR="${REPO_ROOT}/target/local-stack"
 readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
@@ -72,6 +78,7 @@ GATEWAY_IDS=()
 GATEWAY_PORTS=()
 ALL_PORTS=()
 KAFKA_PID=""
+ZIPKIN_PID=""
 HAPROXY_PID=""
 # One entry per started app instance. Tier: "service" (stopped after the others) or "bus".
 APP_NAMES=()
@@ -91,17 +98,18 @@ Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
   2. starts a single-node Kafka broker (KRaft) on ${BOOTSTRAP} from compose/target/kafka-lib,
      with fresh data under target/local-stack/kafka-data,
-  3. creates <service>.requests and <service>.requests-dlt for user, post and message (same
+  3. starts Zipkin on ${ZIPKIN_URL} (compose/target/zipkin); every app sends its spans there,
+  4. creates <service>.requests and <service>.requests-dlt for user, post and message (same
      partition count) and gateway.replies.local-<k> for each gateway (1 partition),
-  4. starts user-service (:8081), post-service (gRPC :9090, :8082) and message-service
+  5. starts user-service (:8081), post-service (gRPC :9090, :8082) and message-service
      (Thrift :9095, :8083), waits until they are ready,
-  5. starts the bridges: http-bridge (:8091), grpc-bridge (:8092), thrift-bridge (:8093), and
+  6. starts the bridges: http-bridge (:8091), grpc-bridge (:8092), thrift-bridge (:8093), and
      their extra instances on the first one's port + 100, + 200, ... (http-bridge-2 on :8191),
-  6. starts the gateways: one gateway (instance local-1) on :${FRONT_PORT}; or, with --gateways N
+  7. starts the gateways: one gateway (instance local-1) on :${FRONT_PORT}; or, with --gateways N
      (N > 1), gateways local-1 ... local-N on :$((GATEWAY_BASE_PORT + 1)) ... and HAProxy on :${FRONT_PORT} in
      front of them (round robin, readiness checks; stats on http://127.0.0.1:${STATS_PORT}/),
-  7. waits until all report ready, prints the URLs, and stays in the foreground.
-Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, then the broker.
+  8. waits until all report ready, prints the URLs, and stays in the foreground.
+Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, Zipkin, the broker.
 For fault drills, SIGUSR1 stops the broker (cleanly, keeping its data) and SIGUSR2 starts it again;
 everything else stays up and reconnects on its own (compose/chaos/run.sh uses this).
 
@@ -122,10 +130,10 @@ Environment:
   BUSGATE_STARTUP_TIMEOUT      seconds to wait for the broker, and for the apps (default 120)
   JAVA_HOME                    the JDK to use (default: java on the PATH); Java 17 or newer
 
-Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, haproxy, one per app instance:
+Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, zipkin, haproxy, one per app instance:
       gateway.log, gateway-2.log, http-bridge.log, http-bridge-2.log, ...)
 Requires: bash, curl, java 17+, and haproxy 2.6+ for --gateways N > 1. Ports 9092, 9093, 9090,
-9095, 8081-8083 and every bridge's, gateway's (and HAProxy's ${FRONT_PORT}, ${STATS_PORT}) port must be free.
+9095, ${ZIPKIN_PORT}, 8081-8083 and every bridge's, gateway's (and HAProxy's ${FRONT_PORT}, ${STATS_PORT}) port must be free.
 EOF
 }
 
@@ -219,7 +227,7 @@ plan_instances() {
 	done
 	# Every port the stack listens on: Kafka, gRPC (post), Thrift (message), the apps' HTTP
 	# ports and, with several gateways, HAProxy's.
-	ALL_PORTS=(9092 9093 9090 9095)
+	ALL_PORTS=(9092 9093 9090 9095 "${ZIPKIN_PORT}")
 	local app
 	for app in "${SERVICES[@]}" "${BUS_APPS[@]}"; do
 		IFS='|' read -r _ _ _ _ port _ <<<"${app}"
@@ -295,7 +303,7 @@ build() {
 	fi
 	info "Building (./mvnw -B -q -DskipTests package) ..."
 	# copy-dependencies never removes jars of an older Kafka version; start from an empty dir.
-	rm -rf "${KAFKA_LIB}"
+	rm -rf "${KAFKA_LIB}" "${ZIPKIN_LIB}"
 	(cd "${REPO_ROOT}" && ./mvnw -B -q -DskipTests package) || fail "the build failed (see the Maven output above)"
 }
 
@@ -318,6 +326,8 @@ check_artifacts() {
 	((${#brokers[@]} > 0)) || fail "no Kafka jars in ${KAFKA_LIB}; build first (run without --no-build)"
 	((${#brokers[@]} == 1)) ||
 		fail "${KAFKA_LIB} holds several Kafka versions (${brokers[*]##*/}); run without --no-build to rebuild it"
+	compgen -G "${ZIPKIN_LIB}/zipkin-server-*-exec.jar" >/dev/null ||
+		fail "no Zipkin server jar in ${ZIPKIN_LIB}; build first (run without --no-build)"
 	local app module artifact missing=()
 	for app in "${SERVICES[@]}" "${BUS_APPS[@]}"; do
 		IFS='|' read -r _ _ module artifact _ _ <<<"${app}"
@@ -401,6 +411,10 @@ cleanup() {
 			stop_pids "${STOP_TIMEOUT}" "${pids[@]}"
 		fi
 	done
+	if [[ -n "${ZIPKIN_PID}" ]]; then
+		info "Stopping Zipkin ..."
+		stop_pids "${STOP_TIMEOUT}" "${ZIPKIN_PID}"
+	fi
 	if [[ -n "${KAFKA_PID}" ]]; then
 		info "Stopping the Kafka broker ..."
 		stop_pids 30 "${KAFKA_PID}"
@@ -495,6 +509,32 @@ wait_for_kafka() {
 	info "Kafka broker is up (pid ${KAFKA_PID})"
 }
 
+# Zipkin keeps spans in memory (lost on stop) and serves its UI and API on ZIPKIN_URL.
+start_zipkin() {
+	local jar
+	jar="$(compgen -G "${ZIPKIN_LIB}/zipkin-server-*-exec.jar" | head -n 1)"
+	info "Starting Zipkin on ${ZIPKIN_URL} (${jar#"${REPO_ROOT}"/}) ..."
+	"${JAVA}" "${APP_JVM_OPTS[@]}" -jar "${jar}" --server.address=127.0.0.1 --server.port="${ZIPKIN_PORT}" \
+		>"${LOG_DIR}/zipkin.log" 2>&1 &
+	ZIPKIN_PID=$!
+}
+
+wait_for_zipkin() {
+	local deadline=$((SECONDS + STARTUP_TIMEOUT))
+	until curl -sf -o /dev/null --max-time 2 "${ZIPKIN_URL}/health"; do
+		if ! is_running "${ZIPKIN_PID}"; then
+			show_log_tail zipkin
+			fail "Zipkin exited during startup (log: ${LOG_DIR}/zipkin.log)"
+		fi
+		if ((SECONDS >= deadline)); then
+			show_log_tail zipkin
+			fail "Zipkin did not answer on ${ZIPKIN_URL} within ${STARTUP_TIMEOUT}s"
+		fi
+		sleep 0.5
+	done
+	info "Zipkin is up (pid ${ZIPKIN_PID}, ${ZIPKIN_URL})"
+}
+
 # create_topic <name> <partitions> [--config key=value ...]
 create_topic() {
 	local topic="$1" partitions="$2"
@@ -546,7 +586,9 @@ start_app() {
 	local args=()
 	read -r -a args <<<"${extra}"
 	info "Starting ${name} on :${port} (${jar#"${REPO_ROOT}"/})"
-	(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -jar "${jar}" --server.port="${port}" "${args[@]}") \
+	local tracing=()
+	read -r -a tracing <<<"${TRACING_ARGS}"
+	(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -jar "${jar}" --server.port="${port}" "${tracing[@]}" "${args[@]}") \
 		>"${LOG_DIR}/${name}.log" 2>&1 &
 	APP_NAMES+=("${name}")
 	APP_GROUPS+=("${group}")
@@ -693,6 +735,8 @@ print_banner() {
    GraphQL endpoint  http://localhost:8080/graphql
    Front             ${front}
    user-service      http://localhost:8081/user/1  (post-service gRPC :9090, message-service Thrift :9095)
+   Zipkin (traces)   ${ZIPKIN_URL}/zipkin/  (every response's extensions.traceId opens at ${ZIPKIN_URL}/zipkin/traces/<traceId>)
+   Metrics           http://127.0.0.1:<port>/actuator/prometheus of each process below
    Kafka             ${BOOTSTRAP} (topics {user,post,message}.requests[-dlt], gateway.replies.${replies})
    Logs              ${LOG_DIR}/
 
@@ -704,6 +748,7 @@ $(print_instances)
 
  Or with curl:
    curl -s localhost:8080/graphql -H 'content-type: application/json' -d '{"query":"{ getUser(id:\\"1\\") { id name } }"}'
+ and open the trace of its extensions.traceId: ${ZIPKIN_URL}/zipkin/traces/<traceId>
 
  Press Ctrl-C to stop everything.
 ==========================================================================================
@@ -762,8 +807,10 @@ main() {
 	check_ports_free # again: the build may have taken a while
 	prepare_dirs
 	info "Logs: ${LOG_DIR}/"
+	start_zipkin
 	start_kafka
 	create_topics
+	wait_for_zipkin
 	start_apps service "${SERVICES[@]}"
 	wait_for_apps
 	start_apps bus "${BUS_APPS[@]}"

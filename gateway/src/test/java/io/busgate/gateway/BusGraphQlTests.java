@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureH
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -56,6 +59,9 @@ class BusGraphQlTests {
 	@Autowired
 	private BusClient busClient;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@BeforeEach
 	void reset() {
 		this.bridge.reset();
@@ -73,6 +79,32 @@ class BusGraphQlTests {
 			.path("getUser.friends[*].id")
 			.entityList(String.class)
 			.containsExactly("2", "3", "4");
+	}
+
+	@Test
+	void responseNamesItsTraceAndTheRoundTripIsMeasured() {
+		Map<String, Object> response = this.web.post()
+			.uri("/graphql")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("query", "{ getUser(id: \"1\") { name } }"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(response).extractingByKey("extensions")
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.extractingByKey("traceId")
+			.asString()
+			.matches("[0-9a-f]{32}")
+			.isNotEqualTo("0".repeat(32));
+		assertThat(this.meters.get("busgate.bus.requests")
+			.tags("operation", "user.getUsers", "status", "ok")
+			.timer()
+			.count()).isPositive();
 	}
 
 	@Test
@@ -152,6 +184,8 @@ class BusGraphQlTests {
 
 		assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
 		await().until(() -> this.busClient.pendingCount() == 0);
+		assertThat(this.meters.get("busgate.bus.timeouts").tag("operation", "user.listUsers").counter().count())
+			.isPositive();
 	}
 
 	@Test
@@ -261,6 +295,8 @@ class BusGraphQlTests {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.kafka.status")
 			.isEqualTo("UP");
 	}
 

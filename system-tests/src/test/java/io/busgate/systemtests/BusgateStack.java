@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -57,6 +59,14 @@ final class BusgateStack implements AutoCloseable {
 
 			});
 
+	/**
+	 * Every app exports its spans here, a batch at least every 100 ms, so that tests can look at
+	 * a trace across all of them.
+	 */
+	private static final String SPANS_SOON = "--management.opentelemetry.tracing.export.schedule-delay=100ms";
+
+	private final RecordedSpans spans = new RecordedSpans();
+
 	private final String brokers;
 
 	private final int postGrpcPort = freePort();
@@ -97,6 +107,11 @@ final class BusgateStack implements AutoCloseable {
 		return this.brokers;
 	}
 
+	/** The spans all apps exported. */
+	RecordedSpans spans() {
+		return this.spans;
+	}
+
 	String gatewayUrl() {
 		return "http://127.0.0.1:" + port(this.gateway);
 	}
@@ -108,8 +123,10 @@ final class BusgateStack implements AutoCloseable {
 
 	/** Starts one more gateway; the caller stops it by closing it. */
 	ConfigurableApplicationContext startGateway(String instanceId) {
-		List<String> args = List.of(ANY_FREE_PORT, kafka(), "--busgate.gateway.instance-id=" + instanceId);
-		return GatewayApplication.application().initializers(OWN_NETTY_RESOURCES).run(args.toArray(String[]::new));
+		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), "--busgate.gateway.instance-id=" + instanceId);
+		return GatewayApplication.application()
+			.initializers(OWN_NETTY_RESOURCES, exportingTo(this.spans))
+			.run(args.toArray(String[]::new));
 	}
 
 	static String url(ConfigurableApplicationContext app) {
@@ -211,12 +228,17 @@ final class BusgateStack implements AutoCloseable {
 	}
 
 	private ConfigurableApplicationContext start(SpringApplicationBuilder application, String... args) {
-		List<String> all = new ArrayList<>(List.of(ANY_FREE_PORT));
+		List<String> all = new ArrayList<>(List.of(ANY_FREE_PORT, SPANS_SOON));
 		all.addAll(List.of(args));
-		ConfigurableApplicationContext context = application.initializers(OWN_NETTY_RESOURCES)
+		ConfigurableApplicationContext context = application.initializers(OWN_NETTY_RESOURCES, exportingTo(this.spans))
 			.run(all.toArray(String[]::new));
 		this.contexts.add(context);
 		return context;
+	}
+
+	/** Adds the exporter to the app's own (Boot's) OpenTelemetry SDK, next to any configured. */
+	private static ApplicationContextInitializer<ConfigurableApplicationContext> exportingTo(SpanExporter spans) {
+		return (context) -> context.getBeanFactory().registerSingleton("recordedSpans", spans);
 	}
 
 	private void stop(ConfigurableApplicationContext context) {

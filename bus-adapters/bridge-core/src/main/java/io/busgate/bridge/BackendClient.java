@@ -1,5 +1,6 @@
 package io.busgate.bridge;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,5 +23,14 @@ public interface BackendClient {
 	 * {@link BackendException} for an answer the caller should see as a status
 	 */
 	CompletableFuture<List<Object>> call(BusRequest request);
+
+	/**
+	 * Checks that the backend answers, for the bridge's health ({@code backend}, part of
+	 * readiness). Any answer counts: the check is about reaching the backend, not about one
+	 * operation.
+	 * @param timeout how long to wait for the answer
+	 * @return a future completed when the backend answered, failed with the reason otherwise
+	 */
+	CompletableFuture<Void> probe(Duration timeout);
 
 }

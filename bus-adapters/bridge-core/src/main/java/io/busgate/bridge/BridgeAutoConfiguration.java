@@ -3,11 +3,14 @@ package io.busgate.bridge;
 import java.time.Clock;
 import java.util.Properties;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.config.TopicConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -52,14 +55,22 @@ public final class BridgeAutoConfiguration {
 	}
 
 	@Bean
+	BackendHealthIndicator backendHealthIndicator(BackendClient backend) {
+		return new BackendHealthIndicator(backend);
+	}
+
+	@Bean
 	ConcurrentMessageListenerContainer<String, byte[]> requestListenerContainer(BridgeProperties properties,
 			ConsumerFactory<String, byte[]> consumerFactory, KafkaTemplate<String, byte[]> template, BusCodec codec,
-			BackendClient backend) {
+			BackendClient backend, ObjectProvider<OpenTelemetry> openTelemetry, MeterRegistry meterRegistry) {
 		ContainerProperties containerProperties = new ContainerProperties(properties.requestTopic());
 		containerProperties.setGroupId(properties.groupId());
+		// Client ids <group>-<n> name the group in the consumers' metrics, lag included.
+		containerProperties.setClientId(properties.groupId());
 		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
 		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
-				properties.eventKeyField()));
+				properties.eventKeyField(), openTelemetry.getIfAvailable(OpenTelemetry::noop),
+				new BridgeMetrics(meterRegistry, properties.service())));
 		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
 		// Fast failover: a dead member is noticed after the session timeout, a leaving one at the

@@ -10,9 +10,19 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.MDC;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchMessageListener;
@@ -24,6 +34,9 @@ import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.tracing.BusSpanAttributes;
+import io.busgate.bus.tracing.RecordTraceContext;
+import io.busgate.observability.ObservabilityDefaults;
 
 /**
  * Serves the records of one poll: all of them at once through the {@link BackendClient}, and
@@ -43,6 +56,8 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 
 	private static final Log logger = LogFactory.getLog(RequestProcessor.class);
 
+	private static final String INSTRUMENTATION = "io.busgate.bridge";
+
 	private final BackendClient backend;
 
 	private final KafkaTemplate<String, byte[]> template;
@@ -53,17 +68,26 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 
 	private final String eventKeyField;
 
+	private final Tracer tracer;
+
+	private final TextMapPropagator propagator;
+
+	private final BridgeMetrics metrics;
+
 	/**
 	 * @param eventKeyField the field of a mutation's result that keys its event, or {@code null}
 	 * to publish no events
 	 */
 	RequestProcessor(BackendClient backend, KafkaTemplate<String, byte[]> template, BusCodec codec, Clock clock,
-			String eventKeyField) {
+			String eventKeyField, OpenTelemetry openTelemetry, BridgeMetrics metrics) {
 		this.backend = backend;
 		this.template = template;
 		this.codec = codec;
 		this.clock = clock;
 		this.eventKeyField = eventKeyField;
+		this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+		this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -74,7 +98,34 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		CompletableFuture.allOf(answered).join();
 	}
 
+	/**
+	 * Serves a record inside its own span, child of the context the record carries, so that the
+	 * backend call, the reply, events and dead letters belong to the requester's trace.
+	 */
 	private CompletableFuture<?> process(ConsumerRecord<String, byte[]> record) {
+		Context parent = RecordTraceContext.of(record, this.propagator);
+		Span span = this.tracer.spanBuilder("serve " + record.topic())
+			.setParent(parent)
+			.setAttribute(BusSpanAttributes.DESTINATION, record.topic())
+			.startSpan();
+		RequestScope scope = new RequestScope(parent.with(span));
+		CompletableFuture<?> served;
+		try (RequestScope.Opened opened = scope.open()) {
+			served = serve(record, span, scope);
+		}
+		catch (RuntimeException ex) {
+			served = CompletableFuture.failedFuture(ex);
+		}
+		return served.whenComplete((result, failure) -> {
+			if (failure != null) {
+				span.recordException(failure);
+				span.setStatus(StatusCode.ERROR);
+			}
+			span.end();
+		});
+	}
+
+	private CompletableFuture<?> serve(ConsumerRecord<String, byte[]> record, Span span, RequestScope scope) {
 		RequestHeaders headers;
 		try {
 			headers = this.codec.readRequestHeaders(record);
@@ -83,6 +134,10 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			logger.warn("Dead-lettering a record nobody can be answered for: " + ex.getMessage());
 			return deadLetter(record, ex);
 		}
+		span.updateName(headers.operation());
+		span.setAttribute(BusSpanAttributes.OPERATION, headers.operation());
+		span.setAttribute(BusSpanAttributes.CORRELATION_ID, headers.correlationId());
+		scope.correlate(headers.correlationId());
 		BusRequest request;
 		try {
 			request = this.codec.readRequest(record);
@@ -96,11 +151,22 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Skipping expired request " + headers.correlationId() + " (" + headers.operation() + ")");
 			}
+			this.metrics.expired(headers.operation());
+			span.setAttribute(BusSpanAttributes.STATUS, BusStatus.DEADLINE_EXCEEDED.code());
 			return CompletableFuture.completedFuture(null);
 		}
 		boolean replay = this.codec.readReplayOf(record) != null;
-		return call(request).thenCompose((reply) -> CompletableFuture.allOf(reply(headers, reply),
-				publishEvents(request, reply, replay)));
+		Timer.Sample sample = this.metrics.started();
+		return call(request, scope).thenCompose((reply) -> {
+			try (RequestScope.Opened opened = scope.open()) {
+				span.setAttribute(BusSpanAttributes.STATUS, reply.status().code());
+				if (!reply.isOk()) {
+					span.setStatus(StatusCode.ERROR, reply.status().code());
+				}
+				return CompletableFuture.allOf(reply(headers, reply), publishEvents(request, reply, replay))
+					.whenComplete((sent, failure) -> this.metrics.answered(sample, headers.operation(), reply.status()));
+			}
+		});
 	}
 
 	/**
@@ -135,7 +201,7 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		return new BusEvent(headers.operation(), key.toString(), item, headers.idempotencyKey());
 	}
 
-	private CompletableFuture<BusReply> call(BusRequest request) {
+	private CompletableFuture<BusReply> call(BusRequest request, RequestScope scope) {
 		String correlationId = request.headers().correlationId();
 		Duration remaining = request.headers().remaining(this.clock);
 		CompletableFuture<List<Object>> items;
@@ -145,9 +211,11 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		catch (RuntimeException ex) {
 			items = CompletableFuture.failedFuture(ex);
 		}
-		return items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS)
-			.handle((result, failure) -> (failure == null) ? checked(request, result)
-					: toErrorReply(correlationId, request, failure));
+		return items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS).handle((result, failure) -> {
+			try (RequestScope.Opened opened = scope.open()) {
+				return (failure == null) ? checked(request, result) : toErrorReply(correlationId, request, failure);
+			}
+		});
 	}
 
 	private BusReply checked(BusRequest request, List<Object> items) {
@@ -181,7 +249,50 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 	}
 
 	private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record, BusContractException ex) {
-		return this.template.send(this.codec.deadLetterRecord(record, ex.getMessage()));
+		ProducerRecord<String, byte[]> deadLetter = this.codec.deadLetterRecord(record, ex.getMessage());
+		this.metrics.deadLettered(deadLetter.topic());
+		return this.template.send(deadLetter);
+	}
+
+	/**
+	 * What must be current wherever work for one request runs, including the backend's and the
+	 * producer's threads: its span (so that the backend call, the reply and events are its
+	 * children) and its correlation id in the logging context.
+	 */
+	private static final class RequestScope {
+
+		private final Context context;
+
+		private volatile String correlationId;
+
+		RequestScope(Context context) {
+			this.context = context;
+		}
+
+		void correlate(String correlationId) {
+			this.correlationId = correlationId;
+			MDC.put(ObservabilityDefaults.CORRELATION_ID, correlationId);
+		}
+
+		Opened open() {
+			Scope scope = this.context.makeCurrent();
+			String id = this.correlationId;
+			if (id != null) {
+				MDC.put(ObservabilityDefaults.CORRELATION_ID, id);
+			}
+			return () -> {
+				MDC.remove(ObservabilityDefaults.CORRELATION_ID);
+				scope.close();
+			};
+		}
+
+		interface Opened extends AutoCloseable {
+
+			@Override
+			void close();
+
+		}
+
 	}
 
 }

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -38,6 +42,7 @@ import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.test.TopicTail;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +52,8 @@ import static org.awaitility.Awaitility.await;
  * is everything around the call.
  */
 @SpringBootTest(properties = { "busgate.bridge.service=echo", "busgate.bridge.partitions=2",
-		"spring.kafka.consumer.auto-offset-reset=earliest" })
+		"spring.kafka.consumer.auto-offset-reset=earliest",
+		"management.opentelemetry.tracing.export.schedule-delay=50ms" })
 @EmbeddedKafka(partitions = 1, topics = { "gateway.replies.test", "replay.replies.test" })
 class RequestProcessorTests {
 
@@ -62,11 +68,19 @@ class RequestProcessorTests {
 	@Autowired
 	private FakeBackend backend;
 
+	@Autowired
+	private InMemorySpanExporter spans;
+
+	@Autowired
+	private MeterRegistry meters;
+
 	private final BusCodec codec = new BusCodec();
 
 	private TopicTail replies;
 
 	private final List<BusReply> received = new ArrayList<>();
+
+	private final List<ConsumerRecord<String, byte[]>> receivedRecords = new ArrayList<>();
 
 	private TopicTail deadLetters;
 
@@ -91,6 +105,45 @@ class RequestProcessorTests {
 
 		assertThat(reply.status()).isEqualTo(BusStatus.OK);
 		assertThat(reply.items()).containsExactly("A", "B");
+	}
+
+	@Test
+	void requestIsServedInASpanUnderItsProducerAndTheReplyCarriesThatTrace() {
+		ProducerRecord<String, byte[]> request = request("echo.upper", List.of("t"), Duration.ofSeconds(10));
+		String id = send(request);
+		// The producer's instrumentation wrote the context of its span into the record.
+		String[] sent = traceparent(request.headers().lastHeader(BusHeaders.TRACEPARENT).value());
+
+		awaitReply(id);
+
+		ConsumerRecord<String, byte[]> reply = this.receivedRecords.stream()
+			.filter((record) -> record.key().equals(id))
+			.findFirst()
+			.orElseThrow();
+		assertThat(reply.headers().headers(BusHeaders.TRACEPARENT)).hasSize(1);
+		String[] replied = traceparent(reply.headers().lastHeader(BusHeaders.TRACEPARENT).value());
+		assertThat(replied[1]).isEqualTo(sent[1]);
+		await().untilAsserted(() -> {
+			SpanData serving = this.spans.getFinishedSpanItems()
+				.stream()
+				.filter((span) -> id.equals(span.getAttributes().get(BusSpanAttributes.CORRELATION_ID)))
+				.findFirst()
+				.orElseThrow();
+			assertThat(serving.getName()).isEqualTo("echo.upper");
+			assertThat(serving.getTraceId()).isEqualTo(sent[1]);
+			assertThat(serving.getParentSpanId()).isEqualTo(sent[2]);
+			SpanData replyProducer = this.spans.getFinishedSpanItems()
+				.stream()
+				.filter((span) -> span.getSpanId().equals(replied[2]))
+				.findFirst()
+				.orElseThrow();
+			assertThat(replyProducer.getKind()).isEqualTo(SpanKind.PRODUCER);
+			assertThat(replyProducer.getParentSpanId()).isEqualTo(serving.getSpanId());
+		});
+		assertThat(this.meters.get("busgate.bridge.requests")
+			.tags("service", "echo", "operation", "echo.upper", "status", "ok")
+			.timer()
+			.count()).isPositive();
 	}
 
 	@Test
@@ -151,6 +204,10 @@ class RequestProcessorTests {
 		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
 		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
 			.contains("value is not valid JSON");
+		// The copy's own producer replaced the trace context it was copied with.
+		assertThat(deadLetter.headers().headers(BusHeaders.TRACEPARENT)).hasSize(1);
+		assertThat(this.meters.get("busgate.bridge.dead.letters").tag("topic", "echo.requests-dlt").counter().count())
+			.isPositive();
 	}
 
 	@Test
@@ -238,6 +295,11 @@ class RequestProcessorTests {
 		return received.get(0);
 	}
 
+	/** The parts of a W3C traceparent: version, trace id, parent span id, flags. */
+	private static String[] traceparent(byte[] header) {
+		return new String(header, StandardCharsets.UTF_8).split("-");
+	}
+
 	private static ProducerRecord<String, byte[]> onPartitionZero(ProducerRecord<String, byte[]> record) {
 		return new ProducerRecord<>(record.topic(), 0, record.key(), record.value(), record.headers());
 	}
@@ -257,7 +319,10 @@ class RequestProcessorTests {
 
 	/** Every reply received since the test started. */
 	private List<BusReply> receivedReplies() {
-		this.replies.poll(Duration.ofMillis(200)).forEach((record) -> this.received.add(this.codec.readReply(record)));
+		this.replies.poll(Duration.ofMillis(200)).forEach((record) -> {
+			this.receivedRecords.add(record);
+			this.received.add(this.codec.readReply(record));
+		});
 		return this.received;
 	}
 
@@ -269,6 +334,11 @@ class RequestProcessorTests {
 		@Bean
 		FakeBackend backend() {
 			return new FakeBackend();
+		}
+
+		@Bean
+		InMemorySpanExporter spans() {
+			return InMemorySpanExporter.create();
 		}
 
 	}
@@ -285,6 +355,11 @@ class RequestProcessorTests {
 		void reset() {
 			this.keysSeen.clear();
 			this.maxConcurrent.set(0);
+		}
+
+		@Override
+		public CompletableFuture<Void> probe(Duration timeout) {
+			return CompletableFuture.completedFuture(null);
 		}
 
 		@Override

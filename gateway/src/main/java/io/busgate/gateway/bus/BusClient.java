@@ -11,20 +11,31 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+
 import org.springframework.kafka.core.KafkaTemplate;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 /**
  * Sends requests to the bus and completes them with their replies. Nothing blocks: a request is
  * a future that the reply listener (or the reply timeout) completes.
  */
 public class BusClient {
+
+	private static final String INSTRUMENTATION = "io.busgate.gateway";
 
 	private final KafkaTemplate<String, byte[]> template;
 
@@ -46,9 +57,13 @@ public class BusClient {
 
 	private final Clock clock;
 
+	private final Tracer tracer;
+
+	private final BusMetrics metrics;
+
 	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies pending, String replyTopic,
 			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor sender, Executor executor,
-			Clock clock) {
+			Clock clock, OpenTelemetry openTelemetry, BusMetrics metrics) {
 		this.template = template;
 		this.codec = codec;
 		this.pending = pending;
@@ -59,6 +74,8 @@ public class BusClient {
 		this.sender = sender;
 		this.executor = executor;
 		this.clock = clock;
+		this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+		this.metrics = metrics;
 	}
 
 	/**
@@ -92,6 +109,14 @@ public class BusClient {
 		RequestHeaders headers = new RequestHeaders(correlationId, operation, this.replyTopic,
 				this.clock.instant().plus(this.requestBudget), idempotencyKey);
 		BusRequest request = new BusRequest(headers, keys, args);
+		Span span = this.tracer.spanBuilder("bus " + operation)
+			.setAttribute(BusSpanAttributes.OPERATION, operation)
+			.setAttribute(BusSpanAttributes.DESTINATION, BusTopics.requests(BusTopics.serviceOf(operation)))
+			.setAttribute(BusSpanAttributes.CORRELATION_ID, correlationId)
+			.setAttribute(BusSpanAttributes.KEYS, (keys != null) ? keys.size() : 0)
+			.startSpan();
+		Context traced = Context.current().with(span);
+		Timer.Sample sample = this.metrics.started();
 		CompletableFuture<BusReply> reply = this.pending.register(correlationId, this.replyTimeout);
 		// The send timeout runs from here: the producer may block (no metadata while the broker is
 		// unreachable, or a full buffer) and the request may wait for a bus thread meanwhile.
@@ -106,13 +131,29 @@ public class BusClient {
 		try {
 			// Off the caller's thread, which may be a network thread, and off the executor that
 			// completes fields: a send may block while the broker is gone, a failure must not wait.
-			this.sender.execute(() -> send(request, acknowledged));
+			// The producer's span and the record's trace context are children of this request's.
+			this.sender.execute(traced.wrap(() -> send(request, acknowledged)));
 		}
 		catch (RejectedExecutionException ex) {
 			acknowledged.completeExceptionally(ex);
 		}
 		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
-		return reply.handleAsync((result, failure) -> itemsOf(request, result, failure), this.executor);
+		return reply.handleAsync((result, failure) -> {
+			String status = BusStatus.OK.code();
+			try {
+				return itemsOf(request, result, failure);
+			}
+			catch (BusFieldException ex) {
+				status = ex.code();
+				span.setStatus(StatusCode.ERROR, ex.getMessage());
+				throw ex;
+			}
+			finally {
+				span.setAttribute(BusSpanAttributes.STATUS, status);
+				span.end();
+				this.metrics.finished(sample, operation, status);
+			}
+		}, traced.wrap(this.executor));
 	}
 
 	private void send(BusRequest request, CompletableFuture<Void> acknowledged) {

@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.common.config.TopicConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -80,8 +83,15 @@ public class BusClientConfiguration {
 	}
 
 	@Bean
-	ReplyListener replyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template) {
-		return new ReplyListener(pending, codec, template);
+	BusMetrics busMetrics(MeterRegistry registry, PendingReplies pending) {
+		return new BusMetrics(registry, pending::size);
+	}
+
+	@Bean
+	ReplyListener replyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template,
+			BusMetrics metrics, ObjectProvider<OpenTelemetry> openTelemetry) {
+		return new ReplyListener(pending, codec, template, metrics,
+				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 
 	/**
@@ -110,10 +120,11 @@ public class BusClientConfiguration {
 
 	@Bean
 	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
-			PendingReplies pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor) {
+			PendingReplies pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor,
+			ObjectProvider<OpenTelemetry> openTelemetry, BusMetrics metrics) {
 		return new BusClient(template, codec, pending, BusTopics.replies(properties.instanceId()),
-				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busSendExecutor, busExecutor,
-				Clock.systemUTC());
+				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busSendExecutor,
+				busExecutor, Clock.systemUTC(), openTelemetry.getIfAvailable(OpenTelemetry::noop), metrics);
 	}
 
 	/** Ready only once the reply partitions are held, so no reply can be missed. */

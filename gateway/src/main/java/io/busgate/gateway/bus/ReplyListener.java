@@ -4,10 +4,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.MDC;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchMessageListener;
@@ -16,6 +20,8 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
 import io.busgate.bus.BusStatus;
+import io.busgate.bus.tracing.RecordTraceContext;
+import io.busgate.observability.ObservabilityDefaults;
 
 /**
  * Reads this gateway's reply topic and completes the waiting requests. Replies that nobody waits
@@ -32,25 +38,40 @@ final class ReplyListener implements BatchMessageListener<String, byte[]>, Consu
 
 	private final KafkaTemplate<String, byte[]> template;
 
+	private final BusMetrics metrics;
+
+	private final TextMapPropagator propagator;
+
 	private volatile boolean assigned;
 
-	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template) {
+	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template, BusMetrics metrics,
+			TextMapPropagator propagator) {
 		this.pending = pending;
 		this.codec = codec;
 		this.template = template;
+		this.metrics = metrics;
+		this.propagator = propagator;
 	}
 
 	@Override
 	public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
 		for (ConsumerRecord<String, byte[]> record : records) {
-			try {
-				if (!this.pending.complete(this.codec.readReply(record)) && logger.isDebugEnabled()) {
-					logger.debug("Dropping a reply nobody waits for (late or duplicate): " + record.key());
-				}
+			// Log lines and dead letters about a reply belong to its request's trace.
+			try (Scope scope = RecordTraceContext.of(record, this.propagator).makeCurrent();
+					MDC.MDCCloseable correlation = MDC.putCloseable(ObservabilityDefaults.CORRELATION_ID, record.key())) {
+				complete(record);
 			}
-			catch (BusContractException ex) {
-				undecodable(record, ex);
+		}
+	}
+
+	private void complete(ConsumerRecord<String, byte[]> record) {
+		try {
+			if (!this.pending.complete(this.codec.readReply(record)) && logger.isDebugEnabled()) {
+				logger.debug("Dropping a reply nobody waits for (late or duplicate): " + record.key());
 			}
+		}
+		catch (BusContractException ex) {
+			undecodable(record, ex);
 		}
 	}
 
@@ -74,7 +95,9 @@ final class ReplyListener implements BatchMessageListener<String, byte[]>, Consu
 
 	private void undecodable(ConsumerRecord<String, byte[]> record, BusContractException ex) {
 		logger.warn("Dead-lettering an undecodable reply: " + ex.getMessage());
-		this.template.send(this.codec.deadLetterRecord(record, ex.getMessage()));
+		ProducerRecord<String, byte[]> deadLetter = this.codec.deadLetterRecord(record, ex.getMessage());
+		this.metrics.deadLettered(deadLetter.topic());
+		this.template.send(deadLetter);
 		try {
 			this.pending.fail(this.codec.readCorrelationId(record),
 					BusFieldException.of(BusStatus.INTERNAL, "the reply could not be decoded: " + ex.getMessage()));

@@ -2,6 +2,9 @@ package io.busgate.gateway.events;
 
 import java.util.Map;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -20,14 +23,21 @@ import io.busgate.gateway.bus.GatewayTopics;
 @Configuration(proxyBeanMethods = false)
 public class EventConfiguration {
 
+	static final String SUBSCRIPTIONS = "busgate.gateway.subscriptions";
+
 	@Bean
 	EventTypes eventTypes() {
 		return new EventTypes();
 	}
 
+	/** With the gauge {@value #SUBSCRIPTIONS}: the subscriptions open on this gateway. */
 	@Bean
-	EventHub eventHub(BusCodec codec, GatewayProperties properties) {
-		return new EventHub(codec, properties.subscriptionBuffer());
+	EventHub eventHub(BusCodec codec, GatewayProperties properties, MeterRegistry registry) {
+		EventHub hub = new EventHub(codec, properties.subscriptionBuffer());
+		Gauge.builder(SUBSCRIPTIONS, hub, EventHub::subscriptionCount)
+			.description("Subscriptions open on this gateway")
+			.register(registry);
+		return hub;
 	}
 
 	@Bean

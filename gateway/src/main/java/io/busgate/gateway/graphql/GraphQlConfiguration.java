@@ -20,7 +20,7 @@ import io.busgate.gateway.bus.BusClient;
 
 /**
  * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
- * errors with codes, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
+ * errors with codes, the trace id in every response, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
@@ -36,6 +36,11 @@ public class GraphQlConfiguration {
 		registry.<BusKey, Object>forName(BusBatchLoader.NAME)
 			.registerMappedBatchLoader((keys, environment) -> Mono.fromFuture(loader.load(keys)));
 		return loader;
+	}
+
+	@Bean
+	TraceIdInterceptor traceIdInterceptor() {
+		return new TraceIdInterceptor();
 	}
 
 	@Bean

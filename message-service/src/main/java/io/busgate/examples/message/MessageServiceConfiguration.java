@@ -2,15 +2,19 @@ package io.busgate.examples.message;
 
 import java.time.Clock;
 
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+
+import io.busgate.observability.thrift.ThriftServerTracing;
 
 /**
  * Builds the seeded store, the handler and the Thrift server. The server starts once the context
@@ -21,6 +25,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class MessageServiceConfiguration {
 
 	private static final Log logger = LogFactory.getLog(MessageServiceConfiguration.class);
+
+	/** The Thrift service's name in its spans. */
+	static final String SERVICE_NAME = "MessageService";
 
 	@Bean
 	MessageStore messageStore(MessageServiceProperties properties) {
@@ -39,8 +46,9 @@ class MessageServiceConfiguration {
 
 	@Bean
 	MessageThriftServer messageThriftServer(MessageServiceHandler handler, MessageServiceProperties properties,
-			ConfigurableEnvironment environment) {
-		return new MessageThriftServer(handler, properties, environment);
+			ConfigurableEnvironment environment, ObjectProvider<OpenTelemetry> openTelemetry) {
+		return new MessageThriftServer(handler, properties, environment,
+				new ThriftServerTracing(openTelemetry.getIfAvailable(OpenTelemetry::noop), SERVICE_NAME));
 	}
 
 	/**

@@ -19,6 +19,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 import io.busgate.examples.message.thrift.MessageService;
+import io.busgate.observability.thrift.ThriftServerTracing;
 
 /**
  * The Thrift server, started and stopped with the application context.
@@ -27,7 +28,8 @@ import io.busgate.examples.message.thrift.MessageService;
  * connections' I/O and a pool of worker threads for the calls, so many idle or slow connections
  * cost no thread each. Being non-blocking, it reads framed messages only: clients use
  * {@code TFramedTransport} with {@link TBinaryProtocol}. A frame larger than
- * {@code max-message-size} closes its connection before any of it is buffered.
+ * {@code max-message-size} closes its connection before any of it is buffered. Every call is a
+ * server span, child of the trace context the client sent ({@link ThriftServerTracing}).
  */
 final class MessageThriftServer implements SmartLifecycle {
 
@@ -43,6 +45,8 @@ final class MessageThriftServer implements SmartLifecycle {
 
 	private final ConfigurableEnvironment environment;
 
+	private final ThriftServerTracing tracing;
+
 	private volatile TThreadedSelectorServer server;
 
 	private volatile Thread serving;
@@ -50,10 +54,11 @@ final class MessageThriftServer implements SmartLifecycle {
 	private volatile int port = -1;
 
 	MessageThriftServer(MessageService.Iface handler, MessageServiceProperties properties,
-			ConfigurableEnvironment environment) {
+			ConfigurableEnvironment environment, ThriftServerTracing tracing) {
 		this.handler = handler;
 		this.properties = properties;
 		this.environment = environment;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -78,8 +83,8 @@ final class MessageThriftServer implements SmartLifecycle {
 			.workerThreads(this.properties.workerThreads())
 			.stopTimeoutVal((int) STOP_TIMEOUT.toSeconds())
 			.stopTimeoutUnit(TimeUnit.SECONDS);
-		args.processor(new MessageService.Processor<>(this.handler))
-			.protocolFactory(new TBinaryProtocol.Factory())
+		args.processor(this.tracing.processor(new MessageService.Processor<>(this.handler)))
+			.protocolFactory(this.tracing.protocolFactory(new TBinaryProtocol.Factory()))
 			.transportFactory(new LimitedFramedTransportFactory(maxMessageSize));
 		TThreadedSelectorServer created = new TThreadedSelectorServer(args);
 		Thread thread = new Thread(created::serve, "message-service-thrift");

@@ -5,8 +5,17 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.thrift.transport.TTransportException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,14 +26,27 @@ import org.springframework.core.env.StandardEnvironment;
 import io.busgate.examples.message.thrift.InvalidArgument;
 import io.busgate.examples.message.thrift.Message;
 import io.busgate.examples.message.thrift.NotFound;
+import io.busgate.observability.thrift.ThriftClientTracing;
+import io.busgate.observability.thrift.ThriftServerTracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
-/** The Thrift server without Spring: lifecycle, framing and the message size limit. */
+/**
+ * The Thrift server without Spring: lifecycle, framing, the message size limit, and server spans
+ * from the trace context a client sends.
+ */
 class MessageThriftServerTests {
 
 	private final StandardEnvironment environment = new StandardEnvironment();
+
+	private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+
+	private final OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
+		.setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(this.spans)).build())
+		.setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+		.build();
 
 	private MessageThriftServer server;
 
@@ -33,13 +55,50 @@ class MessageThriftServerTests {
 		MessageServiceProperties properties = MessageStoreTests.properties(20, 50, 100);
 		this.server = new MessageThriftServer(
 				new MessageServiceHandler(MessageStore.seeded(properties, Clock.systemUTC())), properties,
-				this.environment);
+				this.environment, new ThriftServerTracing(this.openTelemetry, MessageServiceConfiguration.SERVICE_NAME));
 		this.server.start();
 	}
 
 	@AfterEach
 	void stop() {
 		this.server.stop();
+		this.openTelemetry.close();
+	}
+
+	@Test
+	void tracedCallIsServedInAServerSpanChildOfTheClientSpan() throws Exception {
+		ThriftClientTracing tracing = new ThriftClientTracing(this.openTelemetry,
+				MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + this.server.port());
+		try (ThriftTestClient client = new ThriftTestClient(this.server.port(), tracing::protocol)) {
+			// A struct argument: the context fields go into the arguments struct, not into it.
+			Message sent = tracing.call("sendMessage",
+					() -> client.client().sendMessage(MessageServiceHandlerTests.request("1", "2", "traced", "t")));
+
+			assertThat(sent.getBody()).isEqualTo("traced");
+		}
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.spans.getFinishedSpanItems().size() == 2);
+		SpanData clientSpan = span(SpanKind.CLIENT);
+		SpanData serverSpan = span(SpanKind.SERVER);
+		assertThat(serverSpan.getName()).isEqualTo("MessageService/sendMessage");
+		assertThat(serverSpan.getTraceId()).isEqualTo(clientSpan.getTraceId());
+		assertThat(serverSpan.getParentSpanId()).isEqualTo(clientSpan.getSpanId());
+	}
+
+	@Test
+	void untracedClientIsServedInATraceOfItsOwn() throws Exception {
+		try (ThriftTestClient client = new ThriftTestClient(this.server.port())) {
+			assertThat(client.client().getMessages(List.of("1"))).hasSize(1);
+		}
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.spans.getFinishedSpanItems().size() == 1);
+		SpanData serverSpan = span(SpanKind.SERVER);
+		assertThat(serverSpan.getName()).isEqualTo("MessageService/getMessages");
+		assertThat(serverSpan.getParentSpanContext().isValid()).isFalse();
+	}
+
+	private SpanData span(SpanKind kind) {
+		return this.spans.getFinishedSpanItems().stream().filter((span) -> span.getKind() == kind).findFirst().orElseThrow();
 	}
 
 	@Test

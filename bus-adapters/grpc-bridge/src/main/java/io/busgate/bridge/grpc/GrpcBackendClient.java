@@ -18,9 +18,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -78,7 +83,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 	 * @throws IllegalStateException if a configured descriptor set cannot be read or a route
 	 * does not fit it
 	 */
-	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock) {
+	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock, ObservationRegistry observations) {
 		properties.routes().keySet().forEach((operation) -> {
 			if (!BusTopics.serviceOf(operation).equals(service)) {
 				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
@@ -90,7 +95,8 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			.usePlaintext()
 			.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, properties.maxInboundMessageSize().toBytes()))
-			.intercept(new IdempotencyKeyHeader())
+			// Client spans, whose W3C trace context travels in the call's metadata.
+			.intercept(new IdempotencyKeyHeader(), new ObservationGrpcClientInterceptor(observations))
 			.build();
 		try {
 			DescriptorSource source = (properties.descriptorSet() != null)
@@ -124,6 +130,46 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			}
 		});
 		return items;
+	}
+
+	/**
+	 * Asks the backend's standard health service ({@code grpc.health.v1.Health/Check}, overall
+	 * status); a backend without one still answered, with {@code UNIMPLEMENTED}.
+	 */
+	@Override
+	public CompletableFuture<Void> probe(Duration timeout) {
+		CompletableFuture<Void> answered = new CompletableFuture<>();
+		HealthGrpc.newStub(this.channel)
+			.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.check(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
+
+				@Override
+				public void onNext(HealthCheckResponse response) {
+					if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+						answered.complete(null);
+					}
+					else {
+						answered.completeExceptionally(new IllegalStateException("backend is " + response.getStatus()));
+					}
+				}
+
+				@Override
+				public void onError(Throwable failure) {
+					if (Status.fromThrowable(failure).getCode() == Status.Code.UNIMPLEMENTED) {
+						answered.complete(null);
+					}
+					else {
+						answered.completeExceptionally(failure);
+					}
+				}
+
+				@Override
+				public void onCompleted() {
+					// onNext or onError decided.
+				}
+
+			});
+		return answered;
 	}
 
 	private CompletableFuture<List<Object>> invoke(GrpcRoute route, BusRequest request) {

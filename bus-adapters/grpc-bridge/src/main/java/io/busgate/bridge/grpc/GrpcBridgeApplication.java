@@ -2,6 +2,8 @@ package io.busgate.bridge.grpc;
 
 import java.time.Clock;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,8 +34,9 @@ public class GrpcBridgeApplication {
 	}
 
 	@Bean
-	BackendClient grpcBackendClient(GrpcBridgeProperties properties, BridgeProperties bridge) {
-		return new GrpcBackendClient(properties, bridge.service(), Clock.systemUTC());
+	BackendClient grpcBackendClient(GrpcBridgeProperties properties, BridgeProperties bridge,
+			ObservationRegistry observations) {
+		return new GrpcBackendClient(properties, bridge.service(), Clock.systemUTC(), observations);
 	}
 
 }

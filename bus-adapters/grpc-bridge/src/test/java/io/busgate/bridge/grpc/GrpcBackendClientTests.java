@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.TimestampProto;
 import io.grpc.Status;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +61,8 @@ class GrpcBackendClientTests {
 
 	@BeforeEach
 	void connect() throws Exception {
-		this.client = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post", Clock.systemUTC());
+		this.client = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post", Clock.systemUTC(),
+				ObservationRegistry.NOOP);
 	}
 
 	@AfterEach
@@ -167,7 +169,7 @@ class GrpcBackendClientTests {
 	void backendDownFailsFastWithUnavailableAndIsServedOnceItIsUp() throws Exception {
 		int port = PostServiceBackend.freePort();
 		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.postRoutes("127.0.0.1:" + port), "post",
-				Clock.systemUTC())) {
+				Clock.systemUTC(), ObservationRegistry.NOOP)) {
 			assertFailsFastWithUnavailable(early);
 
 			try (PostServiceBackend late = PostServiceBackend.start(port, "--busgate.post-service.user-count=100")) {
@@ -198,7 +200,8 @@ class GrpcBackendClientTests {
 		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
 		int before = backend.seen().size();
 
-		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, "post", Clock.systemUTC())) {
+		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
+				ObservationRegistry.NOOP)) {
 			assertThat(pinned.call(request("post.getPosts", List.of("2"), Map.of())).get()).hasSize(1);
 		}
 
@@ -211,7 +214,7 @@ class GrpcBackendClientTests {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target(),
 					Map.of("busgate.bridge.grpc.descriptor-set", "file:target/test-descriptors/bridge-test.binpb")),
-					"post", Clock.systemUTC()))
+					"post", Clock.systemUTC(), ObservationRegistry.NOOP))
 			.withMessageStartingWith("Misconfigured gRPC routes: [route post.createPost")
 			.withMessageContaining("the backend's descriptors have no service busgate.post.v1.PostService");
 	}

@@ -139,7 +139,7 @@ class GrpcBridgeApplicationTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).contains("\"status\":\"UP\"");
+		assertThat(response.body()).contains("\"status\":\"UP\"", "\"backend\":", "\"kafka\":");
 	}
 
 	@SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package io.busgate.bridge.http;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.TcpProbe;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
@@ -47,14 +49,24 @@ class HttpBackendClient implements BackendClient {
 
 	private final Clock clock = Clock.systemUTC();
 
+	private final URI baseUrl;
+
 	HttpBackendClient(HttpBridgeProperties properties, String service, WebClient.Builder webClients) {
 		this.routes = compile(properties, service);
+		this.baseUrl = properties.baseUrl();
 		ConnectionProvider pool = ConnectionProvider.builder("http-bridge")
 			.maxConnections(properties.maxConnections())
 			.build();
 		HttpClient httpClient = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
 		this.webClient = webClients.clientConnector(new ReactorClientHttpConnector(httpClient)).build();
+	}
+
+	@Override
+	public CompletableFuture<Void> probe(Duration timeout) {
+		int port = (this.baseUrl.getPort() != -1) ? this.baseUrl.getPort()
+				: "https".equals(this.baseUrl.getScheme()) ? 443 : 80;
+		return TcpProbe.connect(this.baseUrl.getHost(), port, timeout);
 	}
 
 	@Override

@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import org.apache.thrift.TBase;
 import org.apache.thrift.TException;
 
@@ -21,9 +23,11 @@ import org.springframework.util.ClassUtils;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.TcpProbe;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
+import io.busgate.observability.thrift.ThriftClientTracing;
 
 /**
  * Serves requests by calling a Thrift backend, the way {@link ThriftBridgeProperties} routes
@@ -51,11 +55,23 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 
 	private final Clock clock;
 
-	ThriftBackendClient(ThriftBridgeProperties properties, String service, ClassLoader classLoader, Clock clock) {
+	private final ThriftClientTracing tracing;
+
+	private final String host;
+
+	private final int port;
+
+	ThriftBackendClient(ThriftBridgeProperties properties, String service, ClassLoader classLoader, Clock clock,
+			OpenTelemetry openTelemetry) {
 		this.routes = compile(properties, service, classLoader);
 		this.failures = new ThriftFailures(properties.exceptionStatuses());
+		this.host = properties.host();
+		this.port = properties.port();
+		String serviceName = properties.serviceClass().substring(properties.serviceClass().lastIndexOf('.') + 1);
+		this.tracing = new ThriftClientTracing(openTelemetry, serviceName, properties.host() + ":" + properties.port());
 		this.connections = new ThriftConnectionPool(properties.host(), properties.port(), properties.connectTimeout(),
-				(int) properties.maxMessageSize().toBytes(), properties.maxConnections(), properties.idleTimeout());
+				(int) properties.maxMessageSize().toBytes(), properties.maxConnections(), properties.idleTimeout(),
+				this.tracing::protocol);
 		this.workers = new ThreadPoolExecutor(properties.maxConnections(), properties.maxConnections(), 60,
 				TimeUnit.SECONDS,
 				(properties.maxQueuedCalls() > 0) ? new ArrayBlockingQueue<>(properties.maxQueuedCalls())
@@ -63,6 +79,11 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 				workerThreads());
 		this.workers.allowCoreThreadTimeOut(true);
 		this.clock = clock;
+	}
+
+	@Override
+	public CompletableFuture<Void> probe(Duration timeout) {
+		return TcpProbe.connect(this.host, this.port, timeout);
 	}
 
 	@Override
@@ -82,14 +103,15 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 		}
 		CompletableFuture<List<Object>> items = new CompletableFuture<>();
 		try {
-			this.workers.execute(() -> {
+			// The worker's client span is a child of the bridge's span for this request.
+			this.workers.execute(Context.current().wrap(() -> {
 				try {
 					items.complete(invoke(route, request, args));
 				}
 				catch (Throwable ex) {
 					items.completeExceptionally(this.failures.failed(route, this.connections.address(), ex));
 				}
-			});
+			}));
 		}
 		catch (RejectedExecutionException ex) {
 			items.completeExceptionally(new BackendException(BusStatus.UNAVAILABLE, route.describe()
@@ -105,7 +127,8 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 			throw new BackendException(BusStatus.DEADLINE_EXCEEDED,
 					route.describe() + ": the deadline passed before a worker was free");
 		}
-		TBase<?, ?> result = this.connections.call(route.method(), args, route::newResult, left);
+		TBase<?, ?> result = this.tracing.call(route.method(),
+				() -> this.connections.call(route.method(), args, route::newResult, left));
 		TException declared = route.declaredException(result);
 		if (declared != null) {
 			throw this.failures.declared(declared);

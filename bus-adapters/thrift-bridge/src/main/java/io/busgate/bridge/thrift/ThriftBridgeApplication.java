@@ -2,6 +2,9 @@ package io.busgate.bridge.thrift;
 
 import java.time.Clock;
 
+import io.opentelemetry.api.OpenTelemetry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -33,9 +36,9 @@ public class ThriftBridgeApplication {
 
 	@Bean
 	BackendClient thriftBackendClient(ThriftBridgeProperties properties, BridgeProperties bridge,
-			ResourceLoader resourceLoader) {
+			ResourceLoader resourceLoader, ObjectProvider<OpenTelemetry> openTelemetry) {
 		return new ThriftBackendClient(properties, bridge.service(), resourceLoader.getClassLoader(),
-				Clock.systemUTC());
+				Clock.systemUTC(), openTelemetry.getIfAvailable(OpenTelemetry::noop));
 	}
 
 }

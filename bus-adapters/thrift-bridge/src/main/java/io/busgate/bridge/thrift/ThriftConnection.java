@@ -1,12 +1,14 @@
 package io.busgate.bridge.thrift;
 
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import org.apache.thrift.TBase;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.TServiceClient;
 import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
@@ -26,26 +28,27 @@ final class ThriftConnection implements AutoCloseable {
 
 	private int served;
 
-	private ThriftConnection(TSocket socket, TTransport transport) {
+	private ThriftConnection(TSocket socket, TTransport transport, UnaryOperator<TProtocol> protocols) {
 		this.socket = socket;
 		this.transport = transport;
-		this.calls = new GenericCall(new TBinaryProtocol(transport));
+		this.calls = new GenericCall(protocols.apply(new TBinaryProtocol(transport)));
 	}
 
 	/**
 	 * Connects.
 	 * @param maxMessageSize the largest frame and message read; Thrift's default is 100 MB
+	 * @param protocols decorates the binary protocol, e.g. to send the trace context
 	 * @throws TTransportException if the backend cannot be reached
 	 */
-	static ThriftConnection open(String host, int port, Duration connectTimeout, int maxMessageSize)
-			throws TTransportException {
+	static ThriftConnection open(String host, int port, Duration connectTimeout, int maxMessageSize,
+			UnaryOperator<TProtocol> protocols) throws TTransportException {
 		// A configuration per connection: TFramedTransport writes its frame limit into it.
 		TConfiguration configuration = new TConfiguration(maxMessageSize, maxMessageSize,
 				TConfiguration.DEFAULT_RECURSION_DEPTH);
 		TSocket socket = new TSocket(configuration, host, port, 0, (int) connectTimeout.toMillis());
 		TTransport transport = new TFramedTransport(socket, maxMessageSize);
 		transport.open();
-		return new ThriftConnection(socket, transport);
+		return new ThriftConnection(socket, transport, protocols);
 	}
 
 	/**
@@ -80,7 +83,7 @@ final class ThriftConnection implements AutoCloseable {
 	 */
 	private static final class GenericCall extends TServiceClient {
 
-		GenericCall(TBinaryProtocol protocol) {
+		GenericCall(TProtocol protocol) {
 			super(protocol);
 		}
 

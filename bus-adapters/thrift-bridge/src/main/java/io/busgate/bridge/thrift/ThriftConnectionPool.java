@@ -3,6 +3,7 @@ package io.busgate.bridge.thrift;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
@@ -12,6 +13,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TBase;
 import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TTransportException;
 
 /**
@@ -29,7 +31,7 @@ final class ThriftConnectionPool implements AutoCloseable {
 	private final String address;
 
 	ThriftConnectionPool(String host, int port, Duration connectTimeout, int maxMessageSize, int maxConnections,
-			Duration idleTimeout) {
+			Duration idleTimeout, UnaryOperator<TProtocol> protocols) {
 		this.address = host + ":" + port;
 		GenericObjectPoolConfig<ThriftConnection> config = new GenericObjectPoolConfig<>();
 		config.setMaxTotal(maxConnections);
@@ -44,7 +46,7 @@ final class ThriftConnectionPool implements AutoCloseable {
 
 			@Override
 			public ThriftConnection create() throws TTransportException {
-				return ThriftConnection.open(host, port, connectTimeout, maxMessageSize);
+				return ThriftConnection.open(host, port, connectTimeout, maxMessageSize, protocols);
 			}
 
 			@Override

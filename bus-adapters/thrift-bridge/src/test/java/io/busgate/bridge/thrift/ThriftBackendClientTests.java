@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,7 +149,8 @@ class ThriftBackendClientTests {
 		// TApplicationException (unknown method).
 		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.catalog(backend.port(),
 				Map.of("cat.touch", ThriftBridgeProperties.Route.of("touch"))),
-				"cat", getClass().getClassLoader(), Clock.systemUTC()));
+				"cat", getClass().getClassLoader(), Clock.systemUTC(),
+				OpenTelemetry.noop()));
 
 		assertFailure(client.call(request("cat.touch", null, Map.of("id", "x"))), BusStatus.INTERNAL,
 				"touch (cat.touch) failed in the backend: Invalid method name: 'touch'");
@@ -209,7 +211,8 @@ class ThriftBackendClientTests {
 	void callsBeyondTheInFlightAndQueueLimitsAreUnavailableAtOnce() {
 		SilentServer silent = track(new SilentServer());
 		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(silent.port(), 1, 1),
-				"message", getClass().getClassLoader(), Clock.systemUTC()));
+				"message", getClass().getClassLoader(), Clock.systemUTC(),
+				OpenTelemetry.noop()));
 
 		CompletableFuture<List<Object>> inFlight = client.call(request("message.getMessages", List.of("1"), Map.of(),
 				Duration.ofSeconds(5)));
@@ -239,7 +242,8 @@ class ThriftBackendClientTests {
 
 	private ThriftBackendClient client(int port) {
 		return track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(port, 4, 10), "message",
-				getClass().getClassLoader(), Clock.systemUTC()));
+				getClass().getClassLoader(), Clock.systemUTC(),
+				OpenTelemetry.noop()));
 	}
 
 	/**

@@ -113,7 +113,7 @@ class ThriftBridgeApplicationTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).contains("\"status\":\"UP\"");
+		assertThat(response.body()).contains("\"status\":\"UP\"", "\"backend\":", "\"kafka\":");
 	}
 
 	private String send(String operation, List<Object> keys, Map<String, Object> args, String idempotencyKey)

@@ -1,0 +1,81 @@
+package io.busgate.bridge;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.busgate.bus.BusStatus;
+
+/**
+ * The bridge's meters, all tagged with the {@code service} served (Prometheus names in
+ * brackets):
+ * <ul>
+ * <li>{@value #REQUESTS} ({@code busgate_bridge_requests_seconds}, a histogram): from reading a
+ * request to its reply being acknowledged, by {@code operation} and reply {@code status}
+ * ({@code ok} or the error code);</li>
+ * <li>{@value #IN_FLIGHT}: requests being served;</li>
+ * <li>{@value #EXPIRED}: requests skipped because their deadline had passed, by
+ * {@code operation};</li>
+ * <li>{@value #DEAD_LETTERS}: records sent to the dead-letter topic, by {@code topic}.</li>
+ * </ul>
+ */
+final class BridgeMetrics {
+
+	static final String REQUESTS = "busgate.bridge.requests";
+
+	static final String IN_FLIGHT = "busgate.bridge.in.flight";
+
+	static final String EXPIRED = "busgate.bridge.expired";
+
+	static final String DEAD_LETTERS = "busgate.bridge.dead.letters";
+
+	private final MeterRegistry registry;
+
+	private final String service;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	BridgeMetrics(MeterRegistry registry, String service) {
+		this.registry = registry;
+		this.service = service;
+		Gauge.builder(IN_FLIGHT, this.inFlight, AtomicInteger::get)
+			.description("Requests being served")
+			.tag("service", service)
+			.register(registry);
+	}
+
+	/** A request is being served; pass the sample to {@link #answered}. */
+	Timer.Sample started() {
+		this.inFlight.incrementAndGet();
+		return Timer.start(this.registry);
+	}
+
+	void answered(Timer.Sample sample, String operation, BusStatus status) {
+		this.inFlight.decrementAndGet();
+		sample.stop(Timer.builder(REQUESTS)
+			.description("Requests served, from reading to the reply being acknowledged")
+			.tags("service", this.service, "operation", operation, "status", status.code())
+			.publishPercentileHistogram()
+			.register(this.registry));
+	}
+
+	void expired(String operation) {
+		Counter.builder(EXPIRED)
+			.description("Requests skipped because their deadline had passed")
+			.tags("service", this.service, "operation", operation)
+			.register(this.registry)
+			.increment();
+	}
+
+	void deadLettered(String topic) {
+		Counter.builder(DEAD_LETTERS)
+			.description("Records sent to a dead-letter topic")
+			.tags("service", this.service, "topic", topic)
+			.register(this.registry)
+			.increment();
+	}
+
+}
