@@ -25,9 +25,10 @@ import io.busgate.gateway.GatewayApplication;
 /**
  * All of Busgate in one JVM, each app in its own application context the way the local stack
  * runs them as processes: the three example services, their bridges and two gateways, on free
- * ports against one broker. Services and bridges can be stopped and started again.
+ * ports against one broker. Services and bridges can be stopped and started again. Public for the
+ * benchmark's smoke test.
  */
-final class BusgateStack implements AutoCloseable {
+public final class BusgateStack implements AutoCloseable {
 
 	/**
 	 * The gateway's schema is on this shared classpath; the other apps must not start a GraphQL
@@ -76,7 +77,7 @@ final class BusgateStack implements AutoCloseable {
 
 	private final ConfigurableApplicationContext secondGateway;
 
-	BusgateStack(String brokers) {
+	public BusgateStack(String brokers) {
 		this.brokers = brokers;
 		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL);
 		this.postService = startPostService();
@@ -92,11 +93,11 @@ final class BusgateStack implements AutoCloseable {
 				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s");
 	}
 
-	String brokers() {
+	public String brokers() {
 		return this.brokers;
 	}
 
-	String gatewayUrl() {
+	public String gatewayUrl() {
 		return "http://127.0.0.1:" + port(this.gateway);
 	}
 
@@ -115,7 +116,7 @@ final class BusgateStack implements AutoCloseable {
 		return "http://127.0.0.1:" + port(app);
 	}
 
-	String userServiceUrl() {
+	public String userServiceUrl() {
 		return "http://127.0.0.1:" + port(this.userService);
 	}
 
@@ -124,7 +125,7 @@ final class BusgateStack implements AutoCloseable {
 	}
 
 	/** Starts one more http-bridge, a second member of the user bridges' group; the caller closes it. */
-	ConfigurableApplicationContext startExtraHttpBridge() {
+	public ConfigurableApplicationContext startExtraHttpBridge() {
 		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, kafka(), "--busgate.bridge.http.base-url=" + userServiceUrl());
 		return HttpBridgeApplication.application()
 			.profiles("user")
