@@ -13,13 +13,16 @@ import java.util.List;
 public final class BenchApplication {
 
 	private static final String USAGE = """
-			Usage: java -jar bench/target/bench-*-exec.jar [--smoke] [--repository DIR] [--output DIR] [--revision REV]
+			Usage: java -jar bench/target/bench-*-exec.jar [--smoke] [--profile] [--repository DIR] [--output DIR]
+			       [--revision REV]
 
 			Launches ./compose/local-stack.sh --no-build (under %s; the jars must be built),
 			runs the benchmark's scenarios against it on loopback, stops it, and writes results.md and
 			results.json into the output directory (default: <repository>/target/bench).
 
 			  --smoke          every scenario with a tiny load, in seconds (proves the harness works)
+			  --profile        a flight recording (JFR) of each of the stack's processes over the
+			                   scenarios, into <output>/jfr/<process>.jfr
 			  --repository DIR the repository's root (default: the current directory)
 			  --output DIR     where the results go
 			  --revision REV   the source revision measured, for the report
@@ -27,7 +30,7 @@ public final class BenchApplication {
 
 	private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(10);
 
-	private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(7);
+	private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
 
 	private BenchApplication() {
 	}
@@ -36,6 +39,7 @@ public final class BenchApplication {
 		// Before anything logs: Kafka's clients then log warnings only.
 		System.setProperty("logback.configurationFile", "bench-logback.xml");
 		boolean smoke = false;
+		boolean profile = false;
 		Path repository = Path.of("").toAbsolutePath();
 		Path output = null;
 		String revision = null;
@@ -44,6 +48,7 @@ public final class BenchApplication {
 			String option = options.pop();
 			switch (option) {
 				case "--smoke" -> smoke = true;
+				case "--profile" -> profile = true;
 				case "--repository" -> repository = Path.of(value(option, options)).toAbsolutePath();
 				case "--output" -> output = Path.of(value(option, options)).toAbsolutePath();
 				case "--revision" -> revision = value(option, options);
@@ -56,15 +61,14 @@ public final class BenchApplication {
 		}
 		output = (output != null) ? output : repository.resolve("target/bench");
 		try {
-			run(smoke, repository, output, revision);
+			run(smoke, profile, repository, output, revision);
 		}
 		catch (RuntimeException ex) {
-			ex.printStackTrace();
 			fail(ex.getMessage());
 		}
 	}
 
-	private static void run(boolean smoke, Path repository, Path output, String revision) {
+	private static void run(boolean smoke, boolean profile, Path repository, Path output, String revision) {
 		System.out.println("[bench] launching the local stack (" + LocalStack.LOCK + ") ...");
 		LocalStack stack = LocalStack.launch(repository, output, LOCK_TIMEOUT, STARTUP_TIMEOUT);
 		Thread stopOnExit = new Thread(stack::close, "bench-stop-stack");
@@ -72,7 +76,7 @@ public final class BenchApplication {
 		Results results;
 		try {
 			results = new Benchmark(stack, smoke ? BenchSettings.smoke() : BenchSettings.full(), smoke ? "smoke" : "full",
-					revision, System.out)
+					revision, System.out, profile ? output.resolve("jfr") : null)
 				.run();
 		}
 		finally {

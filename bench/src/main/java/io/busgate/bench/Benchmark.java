@@ -95,12 +95,20 @@ final class Benchmark {
 
 	private final PrintStream progress;
 
-	Benchmark(SystemUnderTest stack, BenchSettings settings, String mode, String revision, PrintStream progress) {
+	private final Path recordings;
+
+	/**
+	 * @param recordings where to write a flight recording of each of the stack's processes over
+	 * the scenarios, or {@code null} for none
+	 */
+	Benchmark(SystemUnderTest stack, BenchSettings settings, String mode, String revision, PrintStream progress,
+			Path recordings) {
 		this.stack = stack;
 		this.settings = settings;
 		this.mode = mode;
 		this.revision = revision;
 		this.progress = progress;
+		this.recordings = recordings;
 	}
 
 	Results run() {
@@ -118,6 +126,8 @@ final class Benchmark {
 				meter.add(LOAD_GENERATOR, self);
 			}
 			Map<String, Long> residentAfterStart = meter.residentBytes();
+			JfrRecordings profile = (this.recordings != null) ? JfrRecordings.start(this.recordings, stackProcesses)
+					: null;
 			List<Figures> figures = new ArrayList<>();
 
 			try (KafkaFloor floor = new KafkaFloor(this.stack.bootstrapServers(), this.settings.requestTimeout())) {
@@ -196,6 +206,9 @@ final class Benchmark {
 			}
 			finally {
 				slowDownUserService(http, Duration.ZERO);
+			}
+			if (profile != null) {
+				say("flight recordings of the stack's processes: %s", profile.stop());
 			}
 
 			long stackResident = residentAfterRun.entrySet()

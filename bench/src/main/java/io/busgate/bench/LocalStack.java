@@ -80,6 +80,8 @@ final class LocalStack implements SystemUnderTest {
 				"local-stack", LOCK, Long.toString(lockTimeout.toSeconds()), LOCK_HELD, script.toString())
 			.directory(repository.toFile())
 			.redirectErrorStream(true);
+		// The stack's own limit per phase is 120 s; apps starting side by side on 2 busy CPUs take longer.
+		builder.environment().putIfAbsent("BUSGATE_STARTUP_TIMEOUT", Long.toString(startupTimeout.toSeconds()));
 		try {
 			Files.createDirectories(output);
 			this.stack = builder.start();
@@ -262,7 +264,9 @@ final class LocalStack implements SystemUnderTest {
 		if (!process.isAlive()) {
 			return;
 		}
-		process.destroy();
+		// SIGTERM through the handle: Process.destroy() would also close its output, which the
+		// stack still writes while it stops.
+		process.toHandle().destroy();
 		try {
 			if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 				System.err.println("[bench] pid " + process.pid() + " did not stop within " + STOP_TIMEOUT.toSeconds()

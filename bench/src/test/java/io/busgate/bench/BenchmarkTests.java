@@ -50,7 +50,7 @@ class BenchmarkTests {
 		long launched = System.nanoTime();
 		Results results;
 		try (InJvmStack stack = new InJvmStack(new BusgateStack(broker.getBrokersAsString()), launched)) {
-			results = new Benchmark(stack, BenchSettings.smoke(), "smoke", null, System.out).run();
+			results = new Benchmark(stack, BenchSettings.smoke(), "smoke", null, System.out, null).run();
 		}
 		Report.write(results, output);
 
