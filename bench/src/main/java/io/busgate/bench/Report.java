@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -73,6 +74,35 @@ final class Report {
 			.filter((figures) -> !figures.errorSamples().isEmpty())
 			.forEach((figures) -> out.append(format("\nErrors of %s, e.g.: %s\n", figures.scenario(),
 					String.join("; ", figures.errorSamples()))));
+
+		out.append("\n## CPU per answered request\n\nCPU time each process spent per answered request, in ms (its CPU"
+				+ " share divided by the throughput): what a request costs where, and so what caps the throughput of"
+				+ " a machine with " + machine.cpus() + " CPUs.\n\n");
+		List<String> processes = results.figures()
+			.stream()
+			.flatMap((figures) -> figures.cpuPercent().keySet().stream())
+			.distinct()
+			.toList();
+		out.append("| scenario | ").append(String.join(" | ", processes)).append(" | all |\n|---|");
+		out.append("---:|".repeat(processes.size() + 1)).append('\n');
+		for (Figures figures : results.figures()) {
+			if (figures.throughput() <= 0) {
+				continue;
+			}
+			out.append("| ").append(figures.scenario()).append(" | ");
+			double all = 0;
+			for (String process : processes) {
+				Double percent = figures.cpuPercent().get(process);
+				if (percent == null) {
+					out.append("- | ");
+					continue;
+				}
+				double perRequest = percent * 10 / figures.throughput();
+				all += perRequest;
+				out.append(format("%.3f | ", perRequest));
+			}
+			out.append(format("%.3f |\n", all));
+		}
 
 		out.append("\n## Open model (scenario 4)\n\nConstant arrival rate per step; each latency from when the request"
 				+ " was due. Sustained: no errors and p99 under the limit.\n\n");
