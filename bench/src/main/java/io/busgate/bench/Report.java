@@ -77,7 +77,8 @@ final class Report {
 
 		out.append("\n## CPU per answered request\n\nCPU time each process spent per answered request, in ms (its CPU"
 				+ " share divided by the throughput): what a request costs where, and so what caps the throughput of"
-				+ " a machine with " + machine.cpus() + " CPUs.\n\n");
+				+ " a machine with " + machine.cpus() + " CPUs. In the sequential rows it includes what the processes"
+				+ " spend while they wait.\n\n");
 		List<String> processes = results.figures()
 			.stream()
 			.flatMap((figures) -> figures.cpuPercent().keySet().stream())
