@@ -411,7 +411,7 @@ final class Benchmark {
 	private static Machine machine(double loadBefore, double loadAfter) {
 		return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel(), memoryBytes(),
 				System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-				System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+				System.getProperty("os.name") + " " + System.getProperty("os.version").replaceFirst("-.*", "") + " "
 						+ System.getProperty("os.arch"),
 				loadBefore, loadAfter);
 	}
