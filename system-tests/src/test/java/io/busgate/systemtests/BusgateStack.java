@@ -28,9 +28,10 @@ import io.busgate.gateway.GatewayApplication;
 /**
  * All of Busgate in one JVM, each app in its own application context the way the local stack
  * runs them as processes: the three example services, their bridges and two gateways, on free
- * ports against one broker. Services and bridges can be stopped and started again.
+ * ports against one broker. Services and bridges can be stopped and started again. Public for the
+ * benchmark's smoke test.
  */
-final class BusgateStack implements AutoCloseable {
+public final class BusgateStack implements AutoCloseable {
 
 	/**
 	 * The gateway's schema is on this shared classpath; the other apps must not start a GraphQL
@@ -87,7 +88,7 @@ final class BusgateStack implements AutoCloseable {
 
 	private final ConfigurableApplicationContext secondGateway;
 
-	BusgateStack(String brokers) {
+	public BusgateStack(String brokers) {
 		this.brokers = brokers;
 		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL, "--busgate.user-service.drills=true");
 		this.postService = startPostService();
@@ -103,7 +104,7 @@ final class BusgateStack implements AutoCloseable {
 				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s");
 	}
 
-	String brokers() {
+	public String brokers() {
 		return this.brokers;
 	}
 
@@ -112,7 +113,7 @@ final class BusgateStack implements AutoCloseable {
 		return this.spans;
 	}
 
-	String gatewayUrl() {
+	public String gatewayUrl() {
 		return "http://127.0.0.1:" + port(this.gateway);
 	}
 
@@ -133,7 +134,7 @@ final class BusgateStack implements AutoCloseable {
 		return "http://127.0.0.1:" + port(app);
 	}
 
-	String userServiceUrl() {
+	public String userServiceUrl() {
 		return "http://127.0.0.1:" + port(this.userService);
 	}
 
@@ -142,7 +143,7 @@ final class BusgateStack implements AutoCloseable {
 	}
 
 	/** Starts one more http-bridge, a second member of the user bridges' group; the caller closes it. */
-	ConfigurableApplicationContext startExtraHttpBridge() {
+	public ConfigurableApplicationContext startExtraHttpBridge() {
 		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, kafka(), "--busgate.bridge.http.base-url=" + userServiceUrl());
 		return HttpBridgeApplication.application()
 			.profiles("user")

@@ -1,0 +1,56 @@
+package io.busgate.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How much each scenario asks of the stack and for how long. Warm-up requests are sent and
+ * answered like the others but not measured.
+ *
+ * @param floorWarmup raw Kafka round trips before the floor's measured ones
+ * @param floorSequential measured raw Kafka round trips, one at a time
+ * @param floorPipelined measured raw Kafka round trips with up to {@code floorWindow} in flight
+ * @param floorWindow round trips in flight at once in the pipelined floor
+ * @param directWarmup calls of the user service before the measured ones
+ * @param directSequential measured calls of the user service, one at a time
+ * @param directConcurrency calls of the user service in flight at once in its throughput run
+ * @param directDuration how long the user service's throughput run is measured
+ * @param busWarmup queries through the gateway before the measured sequential ones
+ * @param busSequential measured queries through the gateway, one at a time
+ * @param openRates the arrival rates (queries per second) of the open-model steps, in order;
+ * the steps stop at the first rate the stack does not sustain
+ * @param openStepWarmup how long each open-model step runs before it is measured
+ * @param openStepDuration how long each open-model step is measured
+ * @param sustainedP99 the 99th percentile a sustained rate stays under (with no errors)
+ * @param nPlusOneItems the items whose fields need one fetch each in the N+1 query
+ * @param nPlusOneWarmup N+1 queries before the measured ones
+ * @param nPlusOneQueries measured N+1 queries, one at a time
+ * @param backendDelay the delay of every user service call while the bridges are compared
+ * @param scalingConcurrency queries in flight at once while the bridges are compared
+ * @param scalingWarmup how long each bridge comparison run goes before it is measured
+ * @param scalingDuration how long each bridge comparison run is measured
+ * @param requestTimeout when the load generator gives up on a request (an error)
+ * @param bridgeJoinTimeout how long the second bridge may take to get its partitions
+ */
+record BenchSettings(int floorWarmup, int floorSequential, int floorPipelined, int floorWindow, int directWarmup,
+		int directSequential, int directConcurrency, Duration directDuration, int busWarmup, int busSequential,
+		List<Integer> openRates, Duration openStepWarmup, Duration openStepDuration, Duration sustainedP99,
+		int nPlusOneItems, int nPlusOneWarmup, int nPlusOneQueries, Duration backendDelay, int scalingConcurrency,
+		Duration scalingWarmup, Duration scalingDuration, Duration requestTimeout, Duration bridgeJoinTimeout) {
+
+	/** The full run: a few minutes on a 2-CPU machine. */
+	static BenchSettings full() {
+		return new BenchSettings(1_000, 3_000, 20_000, 256, 2_000, 3_000, 16, Duration.ofSeconds(5), 2_000, 3_000,
+				List.of(100, 250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000), Duration.ofSeconds(2),
+				Duration.ofSeconds(6), Duration.ofMillis(50), 100, 100, 300, Duration.ofMillis(10), 64,
+				Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
+	}
+
+	/** Every scenario with a tiny load, in seconds: proves the harness works, measures nothing. */
+	static BenchSettings smoke() {
+		return new BenchSettings(20, 50, 200, 20, 10, 20, 4, Duration.ofSeconds(1), 10, 20, List.of(20, 40),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(50), 100, 3, 5, Duration.ofMillis(10),
+				4, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60));
+	}
+
+}

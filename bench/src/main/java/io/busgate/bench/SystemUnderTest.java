@@ -1,0 +1,47 @@
+package io.busgate.bench;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Busgate stack the benchmark measures, already launched. */
+interface SystemUnderTest extends AutoCloseable {
+
+	/** {@link System#nanoTime()} when the stack was launched, to time its start-up from. */
+	long launchedNanos();
+
+	/** Fails when the stack has stopped, e.g. while the benchmark waits for its first answer. */
+	void checkRunning();
+
+	/** Waits until the stack reports itself up; the processes that make it up, by name. */
+	Map<String, ProcessHandle> awaitProcesses();
+
+	String bootstrapServers();
+
+	/** The gateway's GraphQL endpoint. */
+	URI graphQl();
+
+	/** The user service's base URL. */
+	URI userService();
+
+	/**
+	 * Starts a second http-bridge of the user service, which joins the first one's consumer
+	 * group; closing it stops it.
+	 */
+	ExtraBridge startSecondUserBridge();
+
+	@Override
+	void close();
+
+	/** A bridge started by the benchmark. */
+	interface ExtraBridge extends AutoCloseable {
+
+		/** Its own process, when it has one (not when it runs in the benchmark's JVM). */
+		Optional<ProcessHandle> process();
+
+		@Override
+		void close();
+
+	}
+
+}
