@@ -2,29 +2,21 @@ package io.busgate.systemtests;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.busgate.bus.BusCodec;
-import io.busgate.bus.BusHeaders;
-import io.busgate.bus.BusRequest;
-import io.busgate.bus.BusTopics;
-import io.busgate.bus.CorrelationIds;
-import io.busgate.bus.RequestHeaders;
 import io.busgate.replay.BusReplay;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,27 +97,20 @@ class ReplaySystemTests extends SystemTestSupport {
 
 	@Test
 	void selectingATraceReplaysExactlyItsRecords() {
-		List<String> traces = List.of(traceId(), traceId(), traceId());
-		List<String> ofSecondTrace = new ArrayList<>();
-		for (int i = 0; i < 12; i++) {
-			String correlationId = sendTraced(String.valueOf(100 + i), (i % 4 == 3) ? null : traces.get(i % 4));
-			if (i % 4 == 1) {
-				ofSecondTrace.add(correlationId);
-			}
+		// Each query is one trace with two records on user.requests: getUsers, then getFriends.
+		List<String> traces = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			traces.add(traceIdOf("{ getUser(id: \"" + (100 + i) + "\") { name friends(pageSize: 2) { name } } }"));
 		}
-		await().untilAsserted(() -> assertThat(elements(replayTool("list", "--operation", "user.getUsers", "--trace-id",
-				traces.get(1), "--json")
-			.json()
-			.get("requests"))).hasSize(3).allSatisfy((request) -> assertThat(request.at("/original/status").asString())
-				.isEqualTo("ok")));
+		await().untilAsserted(() -> assertThat(elements(
+				replayTool("list", "--topic", "user.requests", "--trace-id", traces.get(1), "--json").json().get("requests")))
+			.extracting((request) -> request.at("/operation").asString())
+			.containsExactlyInAnyOrder("user.getUsers", "user.getFriends"));
 
-		Result replayed = replayTool("replay", "--operation", "user.getUsers", "--trace-id", traces.get(1), "--json");
+		Result replayed = replayTool("replay", "--topic", "user.requests", "--trace-id", traces.get(1), "--json");
 
 		assertThat(replayed.status()).isZero();
-		assertThat(elements(replayed.json().get("results")))
-			.extracting((result) -> result.at("/original/correlationId").asString())
-			.containsExactlyInAnyOrderElementsOf(ofSecondTrace);
-		assertThat(elements(replayed.json().get("results")))
+		assertThat(elements(replayed.json().get("results"))).hasSize(2)
 			.allSatisfy((result) -> assertThat(result.at("/original/traceId").asString()).isEqualTo(traces.get(1)));
 	}
 
@@ -187,26 +172,25 @@ class ReplaySystemTests extends SystemTestSupport {
 			.size();
 	}
 
-	/**
-	 * A request as a traced producer writes it: with W3C trace context (or none), answered on the
-	 * gateway's reply topic, where the gateway drops replies it does not wait for.
-	 */
-	private String sendTraced(String userId, String traceId) {
-		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), "user.getUsers",
-				BusTopics.replies("system-tests"), Instant.now().plusSeconds(10), null);
-		ProducerRecord<String, byte[]> record = new BusCodec()
-			.requestRecord(new BusRequest(headers, List.of(userId), Map.of()));
-		if (traceId != null) {
-			record.headers().add(BusHeaders.TRACEPARENT,
-					("00-" + traceId + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "-01")
-						.getBytes(StandardCharsets.UTF_8));
-		}
-		template().send(record).join();
-		return headers.correlationId();
-	}
-
-	private static String traceId() {
-		return UUID.randomUUID().toString().replace("-", "");
+	/** Runs a query through the gateway and returns the trace id its response names. */
+	private static String traceIdOf(String query) {
+		JsonNode response = WebTestClient.bindToServer()
+			.baseUrl(stack.gatewayUrl())
+			.responseTimeout(Duration.ofSeconds(20))
+			.build()
+			.post()
+			.uri("/graphql")
+			.bodyValue(Map.of("query", query))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(response.has("errors")).isFalse();
+		String traceId = response.at("/extensions/traceId").asString();
+		assertThat(traceId).hasSize(32);
+		return traceId;
 	}
 
 	private static List<JsonNode> elements(JsonNode array) {
