@@ -664,6 +664,7 @@ write_haproxy_config() {
 				printf '%s\n' "${servers[@]}"
 			else
 				line="${line//@FRONTEND_PORT@/${FRONT_PORT}}"
+				line="${line//@HAPROXY_DIR@/${HAPROXY_TEMPLATE%/*}}"
 				printf '%s\n' "${line//@STATS_PORT@/${STATS_PORT}}"
 			fi
 		done <"${HAPROXY_TEMPLATE}"

@@ -2,7 +2,6 @@ package io.busgate.systemtests;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -100,7 +98,7 @@ class ReplaySystemTests extends SystemTestSupport {
 		// Each query is one trace with two records on user.requests: getUsers, then getFriends.
 		List<String> traces = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			traces.add(traceIdOf("{ getUser(id: \"" + (100 + i) + "\") { name friends(pageSize: 2) { name } } }"));
+			traces.add(traceIdOf(postQuery("{ getUser(id: \"" + (100 + i) + "\") { name friends(pageSize: 2) { name } } }")));
 		}
 		await().untilAsserted(() -> assertThat(elements(
 				replayTool("list", "--topic", "user.requests", "--trace-id", traces.get(1), "--json").json().get("requests")))
@@ -172,26 +170,6 @@ class ReplaySystemTests extends SystemTestSupport {
 			.size();
 	}
 
-	/** Runs a query through the gateway and returns the trace id its response names. */
-	private static String traceIdOf(String query) {
-		JsonNode response = WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl())
-			.responseTimeout(Duration.ofSeconds(20))
-			.build()
-			.post()
-			.uri("/graphql")
-			.bodyValue(Map.of("query", query))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(response.has("errors")).isFalse();
-		String traceId = response.at("/extensions/traceId").asString();
-		assertThat(traceId).hasSize(32);
-		return traceId;
-	}
 
 	private static List<JsonNode> elements(JsonNode array) {
 		return array.valueStream().toList();

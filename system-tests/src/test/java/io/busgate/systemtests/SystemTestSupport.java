@@ -8,10 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every system test class uses: the running stack and clients for it. */
 @ExtendWith(RunningBusgate.class)
@@ -63,6 +66,35 @@ abstract class SystemTestSupport {
 			.uri("/actuator/health/readiness")
 			.exchangeToMono((response) -> Mono.just(response.statusCode().is2xxSuccessful()))
 			.block(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Posts a query to the (first) gateway and returns the whole response, extensions included,
+	 * after checking that it has no errors.
+	 */
+	static Map<String, Object> postQuery(String query) {
+		Map<String, Object> response = WebTestClient.bindToServer()
+			.baseUrl(stack.gatewayUrl())
+			.responseTimeout(Duration.ofSeconds(20))
+			.build()
+			.post()
+			.uri("/graphql")
+			.bodyValue(Map.of("query", query))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		assertThat(response).doesNotContainKey("errors");
+		return response;
+	}
+
+	/** The trace id a gateway response names in its extensions. */
+	@SuppressWarnings("unchecked")
+	static String traceIdOf(Map<String, Object> response) {
+		return (String) ((Map<String, Object>) response.get("extensions")).get("traceId");
 	}
 
 }

@@ -20,8 +20,6 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusHeaders;
@@ -174,29 +172,8 @@ class TracingSystemTests extends SystemTestSupport {
 	}
 
 	private static Map<String, Object> query(String document) throws Exception {
-		String query = new ClassPathResource("graphql-test/" + document + ".graphql")
-			.getContentAsString(StandardCharsets.UTF_8);
-		Map<String, Object> response = WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl())
-			.responseTimeout(Duration.ofSeconds(20))
-			.build()
-			.post()
-			.uri("/graphql")
-			.bodyValue(Map.of("query", query))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
-		assertThat(response).doesNotContainKey("errors");
-		return response;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static String traceIdOf(Map<String, Object> response) {
-		return (String) ((Map<String, Object>) response.get("extensions")).get("traceId");
+		return postQuery(new ClassPathResource("graphql-test/" + document + ".graphql")
+			.getContentAsString(StandardCharsets.UTF_8));
 	}
 
 	private static String traceIdOf(ConsumerRecord<?, ?> record) {
