@@ -49,7 +49,7 @@ async function attempt(request) {
 		try {
 			body = JSON.parse(text);
 		} catch {
-			// not JSON (HAProxy's 502/503 pages)
+			// not JSON (HAProxy's 502 page; its 503 is a GraphQL error)
 		}
 		const errors = body?.errors ?? [];
 		const data = body?.data ?? null;
