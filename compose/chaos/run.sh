@@ -237,23 +237,14 @@ fault_broker_pause() {
 	kill -CONT "${KAFKA_PID}"
 	BROKER_STOPPED=false
 	log "Fault 4a: kill -CONT the broker after $((SECONDS - paused_at)) s; waiting up to ${BROKER_RECOVERY} s for queries to succeed"
-	local resumed=${SECONDS} recovered=false i=0
-	while ((SECONDS - resumed < BROKER_RECOVERY)); do
-		i=$((i + 1))
-		load f4-probe queries count=10 concurrency=10 timeoutMs=15000 offset=$((4100 + i * 10))
-		if node -e 'process.exit(require(process.argv[1]).requests.every((x)=>x.outcome==="data")?0:1)' "${OUT_DIR}/f4-probe.json"; then
-			recovered=true
-			break
-		fi
-		sleep 1
-	done
-	local took=$((SECONDS - resumed))
+	local took recovered=true
+	took="$(probe_until_data f4-probe "${BROKER_RECOVERY}")" || recovered=false
 	load f4-after queries count=100 concurrency=20 timeoutMs=15000 offset=4500
 	table_header "Fault 4a: broker SIGSTOP for ${BROKER_PAUSE} s, then SIGCONT (pid ${KAFKA_PID})"
 	row "fault 4a" "30 queries while the broker is stopped" f4-paused errorsOnly=true maxLatencyMs="${FAIL_FAST_MS}"
 	row "fault 4a" "100 queries after recovery" f4-after minDataPct=100
 	if [[ "${recovered}" == true ]]; then
-		printf '\nqueries succeeded again %s s after SIGCONT (%s probe batch(es) of 10)\n' "${took}" "${i}"
+		printf '\nqueries succeeded again %s s after SIGCONT\n' "${took}"
 		SUMMARY+=("fault 4a: broker paused ${BROKER_PAUSE} s; all-data again ${took} s after SIGCONT")
 	else
 		printf '\nqueries did NOT all succeed within %s s after SIGCONT\n' "${BROKER_RECOVERY}"
