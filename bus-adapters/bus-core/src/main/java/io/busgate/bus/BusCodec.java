@@ -60,6 +60,9 @@ public final class BusCodec {
 		if (h.idempotencyKey() != null) {
 			put(headers, BusHeaders.IDEMPOTENCY_KEY, h.idempotencyKey());
 		}
+		if (h.principal() != null) {
+			put(headers, BusHeaders.PRINCIPAL, h.principal());
+		}
 		put(headers, BusHeaders.CONTENT_TYPE, BusHeaders.JSON);
 		Map<String, Object> value = new LinkedHashMap<>();
 		if (request.isKeyed()) {
@@ -124,7 +127,7 @@ public final class BusCodec {
 					where(record) + ": header " + BusHeaders.DEADLINE + " is not epoch milliseconds: " + quote(deadline));
 		}
 		return new RequestHeaders(correlationId, operation, replyTo, deadlineInstant,
-				optional(headers, BusHeaders.IDEMPOTENCY_KEY));
+				optional(headers, BusHeaders.IDEMPOTENCY_KEY), optional(headers, BusHeaders.PRINCIPAL));
 	}
 
 	/**

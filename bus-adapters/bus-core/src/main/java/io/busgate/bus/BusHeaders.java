@@ -25,6 +25,15 @@ public final class BusHeaders {
 	 */
 	public static final String IDEMPOTENCY_KEY = "bus-idempotency-key";
 
+	/**
+	 * On requests: who the request is made for, the subject of the token the gateway verified;
+	 * absent for anonymous callers. Only a gateway sets it, and only from a verified token (a
+	 * value a client sends is never copied here). Bridges pass it to the backend (an HTTP header
+	 * and gRPC metadata of the same name, a reserved field of a Thrift call) so that backends can
+	 * enforce access themselves. It names the caller and is never a credential.
+	 */
+	public static final String PRINCIPAL = "bus-principal";
+
 	/** The outcome of a request, on replies: {@code ok} or a {@link BusStatus} code. */
 	public static final String STATUS = "bus-status";
 

@@ -14,15 +14,23 @@ import java.util.Objects;
  * @param replyTo the topic the reply goes to
  * @param deadline when the requester stops waiting
  * @param idempotencyKey set on mutations only, otherwise {@code null}
+ * @param principal who the request is made for, as the gateway verified it (the subject of the
+ * caller's token), or {@code null} for an anonymous caller
  */
 public record RequestHeaders(String correlationId, String operation, String replyTo, Instant deadline,
-		String idempotencyKey) {
+		String idempotencyKey, String principal) {
 
 	public RequestHeaders {
 		Objects.requireNonNull(correlationId, "correlationId");
 		Objects.requireNonNull(operation, "operation");
 		Objects.requireNonNull(replyTo, "replyTo");
 		Objects.requireNonNull(deadline, "deadline");
+	}
+
+	/** The headers of a request made for an anonymous caller. */
+	public RequestHeaders(String correlationId, String operation, String replyTo, Instant deadline,
+			String idempotencyKey) {
+		this(correlationId, operation, replyTo, deadline, idempotencyKey, null);
 	}
 
 	/** Whether the request is a mutation, i.e. carries an idempotency key. */

@@ -59,6 +59,22 @@ class BusCodecTests {
 	}
 
 	@Test
+	void principalTravelsOnlyWhenTheCallerIsKnown() {
+		RequestHeaders anonymous = headers(null);
+		RequestHeaders known = new RequestHeaders(anonymous.correlationId(), anonymous.operation(), anonymous.replyTo(),
+				anonymous.deadline(), null, "user-7");
+
+		ProducerRecord<String, byte[]> knownRecord = this.codec.requestRecord(new BusRequest(known, List.of("1"), Map.of()));
+		ProducerRecord<String, byte[]> anonymousRecord = this.codec
+			.requestRecord(new BusRequest(anonymous, List.of("1"), Map.of()));
+
+		assertThat(header(knownRecord.headers(), BusHeaders.PRINCIPAL)).isEqualTo("user-7");
+		assertThat(this.codec.readRequestHeaders(consumed(knownRecord)).principal()).isEqualTo("user-7");
+		assertThat(anonymousRecord.headers().lastHeader(BusHeaders.PRINCIPAL)).isNull();
+		assertThat(this.codec.readRequestHeaders(consumed(anonymousRecord)).principal()).isNull();
+	}
+
+	@Test
 	void replayNamesItsOriginalAndPlainRequestsDoNot() {
 		BusRequest request = new BusRequest(headers(null), List.of("1"), Map.of());
 
