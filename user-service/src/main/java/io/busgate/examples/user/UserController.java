@@ -21,6 +21,9 @@ import org.springframework.web.server.ResponseStatusException;
  * {@code pageSize} are ignored.</li>
  * <li>{@code GET /user/{id}/friends?start=0&pageSize=20}: a page of the user's friends in id
  * order, 404 if the user is unknown.</li>
+ * <li>{@code GET /friends?ids=1,2,3&start=0&pageSize=20}: batch of the above, a JSON array in
+ * the order of the ids, each a page of that user's friends, {@code null} for unknown ids. One
+ * call serves a whole level of a GraphQL query asking for the friends of many users.</li>
  * </ul>
  * Paging: {@code start} is a 0-based offset ({@code >= 0}; past the end gives an empty
  * array), {@code pageSize} is 1 to {@value #MAX_PAGE_SIZE}.
@@ -60,6 +63,15 @@ class UserController {
 			@RequestParam(defaultValue = "" + DEFAULT_PAGE_SIZE) int pageSize) {
 		checkPaging(start, pageSize);
 		return this.directory.friends(id, start, pageSize).orElseThrow(() -> unknownUser(id));
+	}
+
+	@GetMapping("/friends")
+	List<List<User>> friendsOfEach(@RequestParam String ids, @RequestParam(defaultValue = "0") int start,
+			@RequestParam(defaultValue = "" + DEFAULT_PAGE_SIZE) int pageSize) {
+		checkPaging(start, pageSize);
+		return parseIds(ids).stream()
+			.map((id) -> this.directory.friends(id, start, pageSize).orElse(null))
+			.toList();
 	}
 
 	/**

@@ -180,6 +180,28 @@ class UserControllerTests {
 	}
 
 	@Test
+	void batchOfFriendsPagesIsInTheOrderOfTheIdsWithNullForUnknownIds() {
+		List<String> friendsOfTwo = Arrays.stream(this.directory.friendIndexes(1))
+			.mapToObj(UserDirectory::idOf)
+			.limit(2)
+			.toList();
+		List<String> friendsOfOne = Arrays.stream(this.directory.friendIndexes(0))
+			.mapToObj(UserDirectory::idOf)
+			.limit(2)
+			.toList();
+
+		assertThat(this.mvc.get().uri("/friends?ids=2,51,1&pageSize=2")).hasStatusOk()
+			.bodyJson()
+			.satisfies((json) -> {
+				assertThat(json).extractingPath("$[0][*].id").isEqualTo(friendsOfTwo);
+				assertThat(json).extractingPath("$[1]").isNull();
+				assertThat(json).extractingPath("$[2][*].id").isEqualTo(friendsOfOne);
+			});
+		assertThat(this.mvc.get().uri("/friends?ids=1&pageSize=0")).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(this.mvc.get().uri("/friends?ids=")).hasStatus(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
 	void friendsPagingIsValidated() {
 		assertThat(this.mvc.get().uri("/user/1/friends?pageSize=101")).hasStatus(HttpStatus.BAD_REQUEST)
 			.bodyJson()
