@@ -34,6 +34,8 @@ import org.springframework.util.unit.DataSize;
  * @param topicRetryInterval how often the gateway tries again to create its reply and event
  * topics while the broker is unreachable; it is not ready until they exist, so it can start
  * before its broker
+ * @param documentCacheSize how many parsed and validated documents to keep, so that a document
+ * sent again (with other variables) is neither parsed nor validated again; 0 keeps none
  */
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration replyTimeout,
@@ -41,7 +43,7 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
 		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions,
-		@DefaultValue("1s") Duration topicRetryInterval) {
+		@DefaultValue("1s") Duration topicRetryInterval, @DefaultValue("1000") int documentCacheSize) {
 
 	public GatewayProperties {
 		if (instanceId == null || instanceId.isBlank()) {

@@ -4,6 +4,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -16,11 +17,12 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.busgate.gateway.GatewayProperties;
 import io.busgate.gateway.bus.BusClient;
 
 /**
  * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
- * errors with codes, the trace id in every response, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
+ * parsed documents kept for reuse, errors with codes, the trace id in every response, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
@@ -36,6 +38,16 @@ public class GraphQlConfiguration {
 		registry.<BusKey, Object>forName(BusBatchLoader.NAME)
 			.registerMappedBatchLoader((keys, environment) -> Mono.fromFuture(loader.load(keys)));
 		return loader;
+	}
+
+	@Bean
+	GraphQlSourceBuilderCustomizer documentCache(GatewayProperties properties) {
+		return (builder) -> {
+			if (properties.documentCacheSize() > 0) {
+				DocumentCache cache = new DocumentCache(properties.documentCacheSize());
+				builder.configureGraphQl((graphQl) -> graphQl.preparsedDocumentProvider(cache));
+			}
+		};
 	}
 
 	@Bean
