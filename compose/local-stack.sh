@@ -6,7 +6,7 @@
 # scaled out (several processes each, gateways behind HAProxy). Stays in the foreground; Ctrl-C
 # stops everything (HAProxy, gateways and bridges first, then the services, Zipkin, the broker last).
 #
-# Usage: ./compose/local-stack.sh [--no-build] [--bridges user=N,post=N,message=N] [--gateways N]
+# Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N] [--gateways N]
 #        [--help]   (see usage() below)
 
 set -euo pipefail
@@ -20,11 +20,14 @@ readonly ZIPKIN_LIB="${SCRIPT_DIR}/target/zipkin"
 readonly ZIPKIN_PORT=9411
 readonly ZIPKIN_URL="http://127.0.0.1:${ZIPKIN_PORT}"
 # Every app exports its spans to Zipkin (Spring Boot's own properties; OTLP instead, e.g. to a
-# collector: OTEL_EXPORTER_OTLP_ENDPOINT, see README.md).
-readonly TRACING_ARGS="--management.tracing.export.zipkin.enabled=true --management.tracing.export.zipkin.endpoint=${ZIPKIN_URL}/api/v2/spans"
+# collector: OTEL_EXPORTER_OTLP_ENDPOINT, see README.md). Every trace by default: this is a stack
+# to look into; the benchmark samples as production would.
+readonly TRACE_SAMPLING="${BUSGATE_TRACE_SAMPLING:-1.0}"
+readonly TRACING_ARGS="--management.tracing.export.zipkin.enabled=true --management.tracing.export.zipkin.endpoint=${ZIPKIN_URL}/api/v2/spans --management.tracing.sampling.probability=${TRACE_SAMPLING}"
 readonly STACK_DIR="${REPO_ROOT}/target/local-stack"
 readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
+readonly CLASS_DATA_DIR="${STACK_DIR}/class-data"
 
 readonly BOOTSTRAP="127.0.0.1:9092"
 readonly HAPROXY_TEMPLATE="${SCRIPT_DIR}/haproxy/haproxy.cfg.template"
@@ -41,15 +44,21 @@ readonly REQUEST_PARTITIONS="${BUSGATE_REQUEST_PARTITIONS:-6}"
 # How long request and reply topics keep records, so recorded traffic can be replayed (bus-replay).
 readonly RETENTION_HOURS="${BUSGATE_RETENTION_HOURS:-24}"
 readonly STARTUP_TIMEOUT="${BUSGATE_STARTUP_TIMEOUT:-120}"
+# Calls each bridge works on at once (busgate.bridge.max-in-flight); empty: the bridges' default.
+readonly BRIDGE_MAX_IN_FLIGHT="${BUSGATE_BRIDGE_MAX_IN_FLIGHT:-}"
 readonly STOP_TIMEOUT=15
-readonly APP_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC)
-readonly KAFKA_JVM_OPTS=(-Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true)
+# Heaps start small and grow as needed (the JVM's default starts at 1/64 of the machine's memory,
+# and the young generation alone then keeps tens of MB resident per process); glibc's malloc
+# arenas are capped for the same reason (by default up to 8 per core, each holding freed memory).
+readonly APP_JVM_OPTS=(-Xms64m -Xmx256m -XX:+UseSerialGC)
+readonly KAFKA_JVM_OPTS=(-Xms128m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true)
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 readonly TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 # App instances: name|group|module directory|artifactId|HTTP port (actuator)|extra arguments
 # (space-separated). The group is the app the instance is one process of; an instance's name is
 # its group's, with -2, -3, ... for the second, third, ... instance (also its log file name).
-# The example services start first; the bridges and the gateways once the services are ready.
+# The example services start with the broker; the bridges and the gateways once it serves.
 readonly SERVICES=(
 	# Drills: PUT http://localhost:8081/drill/slowdown?ms=3000 slows the user API down (chaos fault 5).
 	"user-service|user-service|user-service|user-service|8081|--busgate.user-service.drills=true"
@@ -69,6 +78,7 @@ readonly BRIDGES=(
 
 JAVA="java"
 BUILD=true
+PREPARE_ONLY=false
 # Instances per service's bridge (--bridges) and gateways (--gateways).
 declare -A BRIDGE_COUNT=([user]=1 [post]=1 [message]=1)
 GATEWAYS=1
@@ -78,6 +88,7 @@ GATEWAY_IDS=()
 GATEWAY_PORTS=()
 ALL_PORTS=()
 KAFKA_PID=""
+KAFKA_LOG_FROM=1
 ZIPKIN_PID=""
 HAPROXY_PID=""
 # One entry per started app instance. Tier: "service" (stopped after the others) or "bus".
@@ -92,29 +103,31 @@ BROKER_HELD=false # true while the broker is stopped on request (SIGUSR1)
 
 usage() {
 	cat <<EOF
-Usage: ./compose/local-stack.sh [--no-build] [--bridges user=N,post=N,message=N] [--gateways N] [--help]
+Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N] [--gateways N] [--help]
 
 Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
-  2. starts a single-node Kafka broker (KRaft) on ${BOOTSTRAP} from compose/target/kafka-lib,
+  2. starts Zipkin on ${ZIPKIN_URL} (compose/target/zipkin); every app sends its spans there,
+  3. starts a single-node Kafka broker (KRaft) on ${BOOTSTRAP} from compose/target/kafka-lib,
      with fresh data under target/local-stack/kafka-data,
-  3. starts Zipkin on ${ZIPKIN_URL} (compose/target/zipkin); every app sends its spans there,
-  4. creates <service>.requests and <service>.requests-dlt for user, post and message (same
-     partition count) and gateway.replies.local-<k> for each gateway (1 partition),
-  5. starts user-service (:8081), post-service (gRPC :9090, :8082) and message-service
-     (Thrift :9095, :8083), waits until they are ready,
-  6. starts the bridges: http-bridge (:8091), grpc-bridge (:8092), thrift-bridge (:8093), and
-     their extra instances on the first one's port + 100, + 200, ... (http-bridge-2 on :8191),
-  7. starts the gateways: one gateway (instance local-1) on :${FRONT_PORT}; or, with --gateways N
+  4. starts user-service (:8081), post-service (gRPC :9090, :8082) and message-service
+     (Thrift :9095, :8083) meanwhile,
+  5. once the broker serves, starts the bridges: http-bridge (:8091), grpc-bridge (:8092),
+     thrift-bridge (:8093), and their extra instances on the first one's port + 100, + 200, ...
+     (http-bridge-2 on :8191); each creates <service>.requests and <service>.requests-dlt
+     (BUSGATE_REQUEST_PARTITIONS partitions) unless they exist,
+  6. and the gateways, which create gateway.replies.local-<k> and the event topics: one gateway (instance local-1) on :${FRONT_PORT}; or, with --gateways N
      (N > 1), gateways local-1 ... local-N on :$((GATEWAY_BASE_PORT + 1)) ... and HAProxy on :${FRONT_PORT} in
      front of them (round robin, readiness checks; stats on http://127.0.0.1:${STATS_PORT}/),
-  8. waits until all report ready, prints the URLs, and stays in the foreground.
+  7. waits until all report ready, prints the URLs, and stays in the foreground.
 Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, Zipkin, the broker.
 For fault drills, SIGUSR1 stops the broker (cleanly, keeping its data) and SIGUSR2 starts it again;
 everything else stays up and reconnects on its own (compose/chaos/run.sh uses this).
 
 Options:
   --no-build             skip the Maven build and use the jars already in */target
+  --prepare-only         build (unless --no-build) and record the apps' class-data archives, then
+                         exit; what a launch would otherwise do first after a changed jar
   --bridges SPEC         bridge processes per service, e.g. user=2,post=2 (services: user, post,
                          message; 1 to ${MAX_INSTANCES} each; unnamed services keep 1). The instances of a
                          service's bridge share the consumer group <service>-bridge
@@ -128,6 +141,9 @@ Environment:
   BUSGATE_REQUEST_PARTITIONS   partitions of each request topic and its -dlt (default 6); also the
                                most bridges of one service that get work (the others stand by)
   BUSGATE_STARTUP_TIMEOUT      seconds to wait for the broker, and for the apps (default 120)
+  BUSGATE_BRIDGE_MAX_IN_FLIGHT calls each bridge works on at once (default: the bridges' own, 128)
+  BUSGATE_TRACE_SAMPLING       the share of traces recorded and sent to Zipkin, 0.0 to 1.0
+                               (default 1.0, every trace)
   JAVA_HOME                    the JDK to use (default: java on the PATH); Java 17 or newer
 
 Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, zipkin, haproxy, one per app instance:
@@ -172,6 +188,7 @@ parse_args() {
 	while (($# > 0)); do
 		case "$1" in
 			--no-build) BUILD=false ;;
+			--prepare-only) PREPARE_ONLY=true ;;
 			--bridges | --gateways)
 				(($# >= 2)) || fail "$1 needs a value (see --help)"
 				set -- "$1=$2" "${@:3}"
@@ -197,6 +214,10 @@ parse_args() {
 		fail "BUSGATE_REQUEST_PARTITIONS must be a positive integer, was '${REQUEST_PARTITIONS}'"
 	[[ "${RETENTION_HOURS}" =~ ^[1-9][0-9]*$ ]] ||
 		fail "BUSGATE_RETENTION_HOURS must be a positive number of hours, was '${RETENTION_HOURS}'"
+	[[ -z "${BRIDGE_MAX_IN_FLIGHT}" || "${BRIDGE_MAX_IN_FLIGHT}" =~ ^[1-9][0-9]*$ ]] ||
+		fail "BUSGATE_BRIDGE_MAX_IN_FLIGHT must be a positive integer, was '${BRIDGE_MAX_IN_FLIGHT}'"
+	[[ "${TRACE_SAMPLING}" =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] ||
+		fail "BUSGATE_TRACE_SAMPLING must be a number from 0.0 to 1.0, was '${TRACE_SAMPLING}'"
 	[[ "${STARTUP_TIMEOUT}" =~ ^[1-9][0-9]*$ ]] ||
 		fail "BUSGATE_STARTUP_TIMEOUT must be a positive number of seconds, was '${STARTUP_TIMEOUT}'"
 }
@@ -212,7 +233,7 @@ plan_instances() {
 	for bridge in "${BRIDGES[@]}"; do
 		IFS='|' read -r service name module artifact port <<<"${bridge}"
 		for ((k = 1; k <= BRIDGE_COUNT[${service}]; k++)); do
-			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h${BRIDGE_MAX_IN_FLIGHT:+ --busgate.bridge.max-in-flight=${BRIDGE_MAX_IN_FLIGHT}} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
 		done
 		if ((BRIDGE_COUNT[${service}] > REQUEST_PARTITIONS)); then
 			info "Note: ${BRIDGE_COUNT[${service}]} ${name} instances but ${service}.requests has ${REQUEST_PARTITIONS} partitions;" \
@@ -340,6 +361,70 @@ check_artifacts() {
 	fi
 }
 
+# --- class-data sharing -------------------------------------------------------------------
+#
+# Each app runs from its extracted jar with an archive of the classes it loads while starting
+# (JDK class-data sharing), recorded by a start that ends once the application context is
+# refreshed (spring.context.exit=onRefresh), before anything connects anywhere. A start then
+# takes about 40 % less CPU, which is what several JVMs starting at once on a small machine
+# wait for. Recorded again only when an app's jar changes (the build is reproducible); an app
+# whose recording fails starts from its jar as before.
+
+class_data_stamp() {
+	local jar="$1"
+	printf '%s %s\n' "$(cksum <"${jar}")" "${APP_JVM_OPTS[*]}"
+}
+
+# class_data_current <artifact> <jar>
+class_data_current() {
+	local dir="${CLASS_DATA_DIR}/$1"
+	[[ -f "${dir}/app.jsa" && -f "${dir}/stamp" ]] && [[ "$(cat "${dir}/stamp")" == "$(class_data_stamp "$2")" ]]
+}
+
+# record_class_data <artifact> <jar> <app arguments>
+record_class_data() {
+	local artifact="$1" jar="$2" dir="${CLASS_DATA_DIR}/$1" args=()
+	read -r -a args <<<"$3"
+	rm -rf "${dir}"
+	mkdir -p "${dir}"
+	"${JAVA}" -Djarmode=tools -jar "${jar}" extract --destination "${dir}/app" >"${dir}/record.log" 2>&1 &&
+		(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -XX:ArchiveClassesAtExit="${dir}/app.jsa" -Xlog:cds=off \
+			-Xlog:cds+dynamic=off -Dspring.context.exit=onRefresh -jar "${dir}/app/${jar##*/}" --server.port=0 \
+			"${args[@]}" --spring.kafka.admin.auto-create=false) >>"${dir}/record.log" 2>&1 &&
+		[[ -f "${dir}/app.jsa" ]] &&
+		class_data_stamp "${jar}" >"${dir}/stamp"
+}
+
+prepare_class_data() {
+	local app name group module artifact port args jar seen=() pids=() artifacts=() i
+	for app in "${SERVICES[@]}" "${BUS_APPS[@]}"; do
+		IFS='|' read -r name group module artifact port args <<<"${app}"
+		[[ " ${seen[*]} " == *" ${artifact} "* ]] && continue
+		seen+=("${artifact}")
+		jar="$(app_jar "${module}" "${artifact}")"
+		class_data_current "${artifact}" "${jar}" && continue
+		record_class_data "${artifact}" "${jar}" "${args}" &
+		pids+=($!)
+		artifacts+=("${artifact}")
+	done
+	((${#pids[@]} > 0)) || return 0
+	info "Recording class-data archives of ${artifacts[*]} (once per changed jar) ..."
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" ||
+			info "WARNING: no class-data archive for ${artifacts[i]} (${CLASS_DATA_DIR#"${REPO_ROOT}"/}/${artifacts[i]}/record.log); it starts from its jar"
+	done
+}
+
+# The java arguments that launch an app: its archive and extracted jar when they are current.
+launch_args() {
+	local artifact="$1" jar="$2" dir="${CLASS_DATA_DIR}/$1"
+	if class_data_current "${artifact}" "${jar}"; then
+		printf '%s\n' "-XX:SharedArchiveFile=${dir}/app.jsa" -Xlog:cds=off -jar "${dir}/app/${jar##*/}"
+	else
+		printf '%s\n' -jar "${jar}"
+	fi
+}
+
 # --- processes ----------------------------------------------------------------------------
 
 is_running() {
@@ -440,23 +525,20 @@ prepare_dirs() {
 }
 
 format_storage() {
+	# A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool
+	# random-uuid prints), made here rather than by starting one more JVM.
 	local cluster_id
-	cluster_id="$(kafka_tool kafka.tools.StorageTool random-uuid 2>>"${LOG_DIR}/kafka-tools.log")" ||
-		{ show_log_tail kafka-tools; fail "could not generate a Kafka cluster id"; }
+	cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 	kafka_tool kafka.tools.StorageTool format -t "${cluster_id}" -c "${STACK_DIR}/kafka-server.properties" \
 		--standalone >>"${LOG_DIR}/kafka-tools.log" 2>&1 ||
 		{ show_log_tail kafka-tools; fail "formatting the Kafka storage failed"; }
 	info "Formatted Kafka storage (cluster id ${cluster_id})"
 }
 
-start_kafka() {
-	info "Starting Kafka broker on ${BOOTSTRAP} (data: ${DATA_DIR}) ..."
-	format_storage
-	launch_kafka
-	wait_for_kafka
-}
-
 launch_kafka() {
+	# Only a start logged after this launch counts (SIGUSR2 starts the broker again on the same log).
+	touch "${LOG_DIR}/kafka.log"
+	KAFKA_LOG_FROM=$(($(wc -l <"${LOG_DIR}/kafka.log") + 1))
 	# log4j2 and the JVM's own output share kafka.log (both append).
 	"${JAVA}" "${KAFKA_JVM_OPTS[@]}" \
 		-Dlog4j2.configurationFile="${CONFIG_DIR}/log4j2.properties" \
@@ -486,25 +568,18 @@ start_broker_on_request() {
 
 wait_for_kafka() {
 	local deadline=$((SECONDS + STARTUP_TIMEOUT))
-	until port_in_use 9092; do
+	# Listening is not yet serving: the broker logs when it serves (its listeners, and the
+	# metadata it needs to answer requests, are up).
+	until tail -n "+${KAFKA_LOG_FROM}" "${LOG_DIR}/kafka.log" | grep -q "Kafka Server started"; do
 		if ! is_running "${KAFKA_PID}"; then
 			show_log_tail kafka
 			fail "the Kafka broker exited during startup"
 		fi
 		if ((SECONDS >= deadline)); then
 			show_log_tail kafka
-			fail "the Kafka broker did not listen on ${BOOTSTRAP} within ${STARTUP_TIMEOUT}s"
+			fail "the Kafka broker did not start within ${STARTUP_TIMEOUT}s"
 		fi
 		sleep 0.2
-	done
-	# Listening is not yet serving: wait until it answers an admin request.
-	until kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "${BOOTSTRAP}" --list \
-		>>"${LOG_DIR}/kafka-tools.log" 2>&1; do
-		if ! is_running "${KAFKA_PID}" || ((SECONDS >= deadline)); then
-			show_log_tail kafka
-			fail "the Kafka broker did not answer within ${STARTUP_TIMEOUT}s"
-		fi
-		sleep 1
 	done
 	info "Kafka broker is up (pid ${KAFKA_PID})"
 }
@@ -535,60 +610,16 @@ wait_for_zipkin() {
 	info "Zipkin is up (pid ${ZIPKIN_PID}, ${ZIPKIN_URL})"
 }
 
-# create_topic <name> <partitions> [--config key=value ...]
-create_topic() {
-	local topic="$1" partitions="$2"
-	shift 2
-	kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "${BOOTSTRAP}" --create --if-not-exists \
-		--topic "${topic}" --partitions "${partitions}" --replication-factor 1 "$@" >>"${LOG_DIR}/kafka-tools.log" 2>&1
-}
-
-create_topics() {
-	# Each service gets <service>.requests and its dead-letter topic with the same partitions
-	# (what its bridge would create). Request and reply topics keep records BUSGATE_RETENTION_HOURS,
-	# as the bridges and gateways would (they are told the same).
-	local topics=() service
-	for service in "${SERVICE_NAMES[@]}"; do
-		topics+=("${service}.requests:${REQUEST_PARTITIONS}" "${service}.requests-dlt:${REQUEST_PARTITIONS}")
-	done
-	local pids=() failed=() topic id replies=()
-	for id in "${GATEWAY_IDS[@]}"; do
-		replies+=("gateway.replies.${id}:1")
-	done
-	info "Creating topics ${topics[*]} ${replies[*]} (name:partitions) ..."
-	local retention="retention.ms=$((RETENTION_HOURS * 3600000))"
-	for topic in "${topics[@]}"; do
-		if [[ "${topic}" == *.requests:* ]]; then
-			create_topic "${topic%%:*}" "${topic##*:}" --config "${retention}" &
-		else
-			create_topic "${topic%%:*}" "${topic##*:}" &
-		fi
-		pids+=($!)
-	done
-	for topic in "${replies[@]}"; do
-		create_topic "${topic%%:*}" 1 --config "${retention}" &
-		pids+=($!)
-	done
-	topics+=("${replies[@]}")
-	local i
-	for i in "${!pids[@]}"; do
-		wait "${pids[i]}" || failed+=("${topics[i]%%:*}")
-	done
-	if ((${#failed[@]} > 0)); then
-		show_log_tail kafka-tools
-		fail "could not create topic(s): ${failed[*]}"
-	fi
-}
-
 start_app() {
 	local name="$1" group="$2" module="$3" artifact="$4" port="$5" extra="$6" tier="$7" jar
 	jar="$(app_jar "${module}" "${artifact}")"
 	local args=()
 	read -r -a args <<<"${extra}"
 	info "Starting ${name} on :${port} (${jar#"${REPO_ROOT}"/})"
-	local tracing=()
+	local tracing=() launch=()
 	read -r -a tracing <<<"${TRACING_ARGS}"
-	(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -jar "${jar}" --server.port="${port}" "${tracing[@]}" "${args[@]}") \
+	mapfile -t launch < <(launch_args "${artifact}" "${jar}")
+	(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" "${launch[@]}" --server.port="${port}" "${tracing[@]}" "${args[@]}") \
 		>"${LOG_DIR}/${name}.log" 2>&1 &
 	APP_NAMES+=("${name}")
 	APP_GROUPS+=("${group}")
@@ -798,6 +829,12 @@ main() {
 	parse_args "$@"
 	plan_instances
 	check_requirements
+	if [[ "${PREPARE_ONLY}" == true ]]; then
+		build
+		check_artifacts
+		prepare_class_data
+		return 0
+	fi
 	check_ports_free
 	trap cleanup EXIT
 	trap 'exit 130' INT
@@ -805,17 +842,22 @@ main() {
 	trap 'exit 129' HUP
 	build
 	check_artifacts
+	prepare_class_data
 	check_ports_free # again: the build may have taken a while
 	prepare_dirs
 	info "Logs: ${LOG_DIR}/"
+	# Side by side where nothing waits for anything: the services need no broker. The bridges and
+	# gateways create their own topics (partitions and retention as told), so they start once the
+	# broker serves.
 	start_zipkin
-	start_kafka
-	create_topics
-	wait_for_zipkin
+	info "Starting Kafka broker on ${BOOTSTRAP} (data: ${DATA_DIR}) ..."
+	format_storage
+	launch_kafka
 	start_apps service "${SERVICES[@]}"
-	wait_for_apps
+	wait_for_kafka
 	start_apps bus "${BUS_APPS[@]}"
 	wait_for_apps
+	wait_for_zipkin
 	if ((GATEWAYS > 1)); then
 		start_haproxy
 	fi

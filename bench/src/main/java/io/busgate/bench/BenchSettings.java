@@ -43,7 +43,7 @@ record BenchSettings(int floorWarmup, int floorSequential, int floorPipelined, i
 		return new BenchSettings(1_000, 3_000, 20_000, 256, 2_000, 3_000, 16, Duration.ofSeconds(5), 2_000, 3_000,
 				List.of(100, 250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000), Duration.ofSeconds(2),
 				Duration.ofSeconds(6), Duration.ofMillis(50), 100, 100, 300, Duration.ofMillis(10), 64,
-				Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
+				Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
 	}
 
 	/** Every scenario with a tiny load, in seconds: proves the harness works, measures nothing. */

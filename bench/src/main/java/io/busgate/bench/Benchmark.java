@@ -217,7 +217,8 @@ final class Benchmark {
 				.mapToLong(Map.Entry::getValue)
 				.sum();
 			Machine machine = machine(loadBefore, loadAverage());
-			Results results = new Results(this.mode, describe(stackProcesses), this.revision, machine,
+			Results results = new Results(this.mode, describe(stackProcesses) + "; " + this.stack.configuration(),
+					this.revision, machine,
 					started.truncatedTo(ChronoUnit.SECONDS).toString(), (System.nanoTime() - startNanos) / 1e9, startup,
 					figures, steps, sustainedRate, recordsPerQuery, residentAfterStart, residentAfterRun, stackResident,
 					List.of());

@@ -44,7 +44,23 @@ final class LocalStack implements SystemUnderTest {
 	private static final Pattern PROCESS_LINE = Pattern.compile("^ {3}(\\S+)\\s+(\\d+)\\s+\\S+\\s+\\S+.*$");
 
 	/** What the local stack gives each app (its APP_JVM_OPTS), so the second bridge is like the first. */
-	private static final List<String> APP_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+	private static final List<String> APP_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+
+	/** The local stack's cap on glibc malloc arenas, which its apps inherit. */
+	private static final String MALLOC_ARENA_MAX = "2";
+
+	/**
+	 * The share of traces recorded and exported: as a production deployment would sample. The
+	 * local stack's own default, every trace, is for looking into it.
+	 */
+	private static final String TRACE_SAMPLING = "0.01";
+
+	/**
+	 * Calls each user bridge works on at once: with the backend slowed down (scenario 6), this,
+	 * not the machine's CPUs, bounds what one bridge serves, as a bridge's share of a backend's
+	 * capacity would; what a second bridge adds is then measurable on one machine.
+	 */
+	private static final int BRIDGE_MAX_IN_FLIGHT = 2;
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -82,6 +98,8 @@ final class LocalStack implements SystemUnderTest {
 			.redirectErrorStream(true);
 		// The stack's own limit per phase is 120 s; apps starting side by side on 2 busy CPUs take longer.
 		builder.environment().putIfAbsent("BUSGATE_STARTUP_TIMEOUT", Long.toString(startupTimeout.toSeconds()));
+		builder.environment().put("BUSGATE_TRACE_SAMPLING", TRACE_SAMPLING);
+		builder.environment().put("BUSGATE_BRIDGE_MAX_IN_FLIGHT", Integer.toString(BRIDGE_MAX_IN_FLIGHT));
 		try {
 			Files.createDirectories(output);
 			this.stack = builder.start();
@@ -105,6 +123,12 @@ final class LocalStack implements SystemUnderTest {
 			throw ex;
 		}
 		return stack;
+	}
+
+	@Override
+	public String configuration() {
+		return "compose/local-stack.sh, traces sampled " + TRACE_SAMPLING + ", user bridges at most "
+				+ BRIDGE_MAX_IN_FLIGHT + " calls in flight each";
 	}
 
 	@Override
@@ -149,12 +173,14 @@ final class LocalStack implements SystemUnderTest {
 		command.add(javaCommand());
 		command.addAll(APP_JVM_OPTIONS);
 		command.addAll(List.of("-jar", httpBridgeJar().toString(), "--spring.profiles.active=user",
-				"--server.port=" + freePort(), "--spring.kafka.bootstrap-servers=" + bootstrapServers()));
+				"--server.port=" + freePort(), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+				"--busgate.bridge.max-in-flight=" + BRIDGE_MAX_IN_FLIGHT,
+				"--management.tracing.sampling.probability=" + TRACE_SAMPLING));
 		Path log = this.output.resolve("http-bridge-2.log");
 		try {
-			Process bridge = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+			Process bridge = builder.start();
 			return new ExtraBridge() {
 
 				@Override

@@ -7,6 +7,9 @@ import java.util.Optional;
 /** The Busgate stack the benchmark measures, already launched. */
 interface SystemUnderTest extends AutoCloseable {
 
+	/** How the stack runs and is set up, for the report. */
+	String configuration();
+
 	/** {@link System#nanoTime()} when the stack was launched, to time its start-up from. */
 	long launchedNanos();
 

@@ -21,6 +21,11 @@ final class InJvmStack implements SystemUnderTest {
 	}
 
 	@Override
+	public String configuration() {
+		return "every app in the test's JVM (BusgateStack)";
+	}
+
+	@Override
 	public long launchedNanos() {
 		return this.launchedNanos;
 	}
