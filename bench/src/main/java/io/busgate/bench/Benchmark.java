@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,13 +137,13 @@ final class Benchmark {
 			HttpLoad.Call direct = new HttpLoad.Call() {
 
 				@Override
-				public HttpRequest.Builder next() {
-					return HttpRequest.newBuilder(resolve(Benchmark.this.stack.userService(), "/user?ids=" + randomUserId()));
+				public HttpLoad.Request next() {
+					return HttpLoad.Request.get(resolve(Benchmark.this.stack.userService(), "/user?ids=" + randomUserId()));
 				}
 
 				@Override
-				public String failure(HttpResponse<String> response) {
-					return (response.statusCode() == 200 && response.body().startsWith("[{")) ? null
+				public String failure(HttpLoad.Response response) {
+					return (response.status() == 200 && response.body().startsWith("[{")) ? null
 							: HttpLoad.describe(response);
 				}
 
@@ -314,13 +311,13 @@ final class Benchmark {
 		HttpLoad.Call slowDown = new HttpLoad.Call() {
 
 			@Override
-			public HttpRequest.Builder next() {
-				return HttpRequest.newBuilder(drill).PUT(BodyPublishers.noBody());
+			public HttpLoad.Request next() {
+				return HttpLoad.Request.put(drill);
 			}
 
 			@Override
-			public String failure(HttpResponse<String> response) {
-				return (response.statusCode() == 200) ? null : HttpLoad.describe(response);
+			public String failure(HttpLoad.Response response) {
+				return (response.status() == 200) ? null : HttpLoad.describe(response);
 			}
 
 		};
@@ -331,36 +328,34 @@ final class Benchmark {
 	}
 
 	private HttpLoad.Call graphQl(String query, Supplier<String> variables,
-			Function<HttpResponse<String>, String> failure) {
+			Function<HttpLoad.Response, String> failure) {
 		URI endpoint = this.stack.graphQl();
 		String escapedQuery = query.replace("\"", "\\\"");
 		return new HttpLoad.Call() {
 
 			@Override
-			public HttpRequest.Builder next() {
-				return HttpRequest.newBuilder(endpoint)
-					.header("Content-Type", "application/json")
-					.POST(BodyPublishers.ofString(
-							"{\"query\":\"" + escapedQuery + "\",\"variables\":" + variables.get() + "}"));
+			public HttpLoad.Request next() {
+				return HttpLoad.Request.postJson(endpoint,
+						"{\"query\":\"" + escapedQuery + "\",\"variables\":" + variables.get() + "}");
 			}
 
 			@Override
-			public String failure(HttpResponse<String> response) {
+			public String failure(HttpLoad.Response response) {
 				return failure.apply(response);
 			}
 
 		};
 	}
 
-	private static String userFailure(HttpResponse<String> response) {
+	private static String userFailure(HttpLoad.Response response) {
 		String body = response.body();
-		return (response.statusCode() == 200 && body.contains("\"getUser\":{") && !body.contains("\"errors\"")) ? null
+		return (response.status() == 200 && body.contains("\"getUser\":{") && !body.contains("\"errors\"")) ? null
 				: HttpLoad.describe(response);
 	}
 
-	private String nPlusOneFailure(HttpResponse<String> response) {
+	private String nPlusOneFailure(HttpLoad.Response response) {
 		String body = response.body();
-		if (response.statusCode() != 200 || body.contains("\"errors\"")) {
+		if (response.status() != 200 || body.contains("\"errors\"")) {
 			return HttpLoad.describe(response);
 		}
 		Matcher friends = FRIENDS.matcher(body);
