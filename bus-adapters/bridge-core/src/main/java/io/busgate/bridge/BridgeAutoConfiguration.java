@@ -68,6 +68,11 @@ public final class BridgeAutoConfiguration {
 		// Client ids <group>-<n> name the group in the consumers' metrics, lag included.
 		containerProperties.setClientId(properties.groupId());
 		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+		// A batch's offsets are still committed only after its replies are produced; but without
+		// waiting for the broker's answer, so the next poll does not wait a round trip. A commit
+		// lost to a crash or a rebalance is a redelivery, which the contract allows anyway (a
+		// late reply is dropped by correlation id; mutations carry idempotency keys).
+		containerProperties.setSyncCommits(false);
 		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
 				properties.eventKeyField(), openTelemetry.getIfAvailable(OpenTelemetry::noop),
 				new BridgeMetrics(meterRegistry, properties.service())));
