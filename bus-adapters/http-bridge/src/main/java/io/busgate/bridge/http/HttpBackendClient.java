@@ -28,6 +28,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.TcpProbe;
+import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
@@ -37,7 +38,10 @@ import io.busgate.bus.BusTopics;
  *
  * <p>Backend answers map to bus statuses: 2xx is the item; 404 a {@code null} item on per-key
  * routes and {@code NOT_FOUND} otherwise; 400 and 422 {@code INVALID_ARGUMENT}; 408, 429 and 5xx
- * and connection failures {@code UNAVAILABLE}. Every call is cut off at the request's deadline.
+ * and connection failures {@code UNAVAILABLE}; 401 and 403 (a backend refusing the request's
+ * principal) {@code INVALID_ARGUMENT} with the backend's reason. Every call is cut off at the
+ * request's deadline. A request made for a known caller carries it as the header
+ * {@code bus-principal}, so the backend can enforce access too.
  */
 class HttpBackendClient implements BackendClient {
 
@@ -98,6 +102,9 @@ class HttpBackendClient implements BackendClient {
 		WebClient.RequestBodySpec spec = this.webClient.method(route.method())
 			.uri(route.uri(request, key))
 			.accept(MediaType.APPLICATION_JSON);
+		if (request.headers().principal() != null) {
+			spec.header(BusHeaders.PRINCIPAL, request.headers().principal());
+		}
 		WebClient.RequestHeadersSpec<?> call = switch (route.body()) {
 			case NONE -> spec;
 			case ARGS -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(request.args());
