@@ -13,8 +13,9 @@ import org.apache.thrift.protocol.TType;
 
 /**
  * Takes the trace context and principal fields ({@link ThriftTraceContext}) out of a call's
- * arguments struct before the generated code reads it, and tells {@link ThriftServerTracing} when the call is
- * read, i.e. right before its handler runs. Not thread-safe, like the protocol it decorates.
+ * arguments struct before the generated code reads it, and tells {@link ThriftServerTracing}
+ * when the call is read, i.e. right before its handler runs. Not thread-safe, like the protocol
+ * it decorates.
  */
 final class ContextReadingProtocol extends TProtocolDecorator {
 

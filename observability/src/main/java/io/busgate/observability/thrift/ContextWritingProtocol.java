@@ -16,7 +16,8 @@ import org.apache.thrift.protocol.TType;
 
 /**
  * Writes the current trace context and principal ({@link ThriftPrincipal#callAs}) into every
- * call's arguments struct, as {@link ThriftTraceContext} describes. Not thread-safe, like the protocol it decorates.
+ * call's arguments struct, as {@link ThriftTraceContext} describes. Not thread-safe, like the
+ * protocol it decorates.
  */
 final class ContextWritingProtocol extends TProtocolDecorator {
 

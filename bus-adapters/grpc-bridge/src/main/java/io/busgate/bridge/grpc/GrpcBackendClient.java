@@ -46,18 +46,19 @@ import io.busgate.bus.BusTopics;
  *
  * <p>Every call's deadline is the request's remaining budget. The request's idempotency key
  * travels as {@code idempotency-key} metadata, its principal (when the caller is known) as
- * {@code bus-principal} metadata; both must be printable ASCII. Calls do not wait for the backend to be ready
- * ({@code waitForReady} stays off), so a backend that is down fails them with
- * {@code UNAVAILABLE} at once instead of at the deadline; while calls keep failing that way,
- * the channel is told to reconnect at most once a second instead of backing off for up to two
- * minutes, so the bridge serves again soon after the backend is back.
+ * {@code bus-principal} metadata; both must be printable ASCII. Calls do not wait for the
+ * backend to be ready ({@code waitForReady} stays off), so a backend that is down fails them
+ * with {@code UNAVAILABLE} at once instead of at the deadline; while calls keep failing that
+ * way, the channel is told to reconnect at most once a second instead of backing off for up to
+ * two minutes, so the bridge serves again soon after the backend is back.
  *
  * <p>gRPC statuses map to bus statuses: {@code INVALID_ARGUMENT}, {@code OUT_OF_RANGE},
  * {@code FAILED_PRECONDITION} and {@code PERMISSION_DENIED} (the backend refusing the request's
- * principal; the bus has no status of its own for it) to {@code INVALID_ARGUMENT}; {@code NOT_FOUND},
- * {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code UNIMPLEMENTED} to themselves;
- * anything else to {@code INTERNAL}. For {@code INVALID_ARGUMENT} and {@code NOT_FOUND} the
- * message is the backend's status description, which is written for the caller.
+ * principal; the bus has no status of its own for it) to {@code INVALID_ARGUMENT};
+ * {@code NOT_FOUND}, {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code UNIMPLEMENTED}
+ * to themselves; anything else to {@code INTERNAL}. For {@code INVALID_ARGUMENT} and
+ * {@code NOT_FOUND} the message is the backend's status description, which is written for the
+ * caller.
  */
 final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
@@ -285,7 +286,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 		}
 	}
 
-	/** Sends the idempotency key and the principal of a call, where it has them, as request metadata. */
+	/** Sends the idempotency key and the principal of a call, where it has them, as metadata. */
 	private static final class RequestMetadata implements ClientInterceptor {
 
 		@Override
