@@ -34,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.HeaderValues;
 import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
@@ -221,14 +222,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 	/** Options carrying a value for {@link RequestMetadata} to send, if there is one. */
 	private static CallOptions withMetadata(CallOptions options, CallOptions.Key<String> key, String what,
 			String value) {
-		if (value == null) {
-			return options;
-		}
-		if (!value.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
-			throw new BackendException(BusStatus.INVALID_ARGUMENT,
-					"the " + what + " must be printable ASCII to travel as gRPC metadata");
-		}
-		return options.withOption(key, value);
+		return (HeaderValues.printableAscii(what, value) != null) ? options.withOption(key, value) : options;
 	}
 
 	/** The bus status for a gRPC status code. */

@@ -139,7 +139,7 @@ class GrpcBackendClientTests {
 	@Test
 	void principalThatCannotBeMetadataIsInvalid() {
 		assertFailure(this.client.call(request("post.getPosts", List.of("1"), Map.of(), "José")),
-				BusStatus.INVALID_ARGUMENT, "the principal must be printable ASCII to travel as gRPC metadata");
+				BusStatus.INVALID_ARGUMENT, "the principal must be printable ASCII to travel as a header to the backend");
 	}
 
 	@Test

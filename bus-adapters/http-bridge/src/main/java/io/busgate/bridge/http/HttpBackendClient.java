@@ -27,6 +27,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.HeaderValues;
 import io.busgate.bridge.TcpProbe;
 import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
@@ -41,7 +42,8 @@ import io.busgate.bus.BusTopics;
  * and connection failures {@code UNAVAILABLE}; 401 and 403 (a backend refusing the request's
  * principal) {@code INVALID_ARGUMENT} with the backend's reason. Every call is cut off at the
  * request's deadline. A request made for a known caller carries it as the header
- * {@code bus-principal}, so the backend can enforce access too.
+ * {@code bus-principal}, so the backend can enforce access too; a principal that is not
+ * printable ASCII is {@code INVALID_ARGUMENT}.
  */
 class HttpBackendClient implements BackendClient {
 
@@ -80,6 +82,12 @@ class HttpBackendClient implements BackendClient {
 			return CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED,
 					"no HTTP route for operation " + request.headers().operation() + "; routes: "
 							+ this.routes.keySet().stream().sorted().toList()));
+		}
+		try {
+			HeaderValues.printableAscii("principal", request.headers().principal());
+		}
+		catch (BackendException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
 		if (!route.isPerKey()) {
 			return exchange(route, request, null).toFuture().thenApply((body) -> itemsOf(request, body));

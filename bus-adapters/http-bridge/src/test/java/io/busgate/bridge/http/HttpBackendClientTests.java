@@ -114,6 +114,20 @@ class HttpBackendClientTests {
 	}
 
 	@Test
+	void principalThatCannotBeAHeaderIsInvalidAndNotSent() {
+		HttpBackendClient client = client(Map.of("svc.get", route("GET", "/items/{key}")));
+		RequestHeaders unsendable = new RequestHeaders("c-1", "svc.get", "gateway.replies.t",
+				Instant.now().plusSeconds(5), null, "\u0100da");
+
+		assertThat(failure(client.call(new BusRequest(unsendable, List.of("1"), Map.of()))))
+			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+				assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+				assertThat(ex.getMessage()).contains("principal must be printable ASCII");
+			});
+		assertThat(this.requested).isEmpty();
+	}
+
+	@Test
 	void backendErrorsMapToStatusesWithTheirReason() {
 		HttpBackendClient client = client(Map.of("svc.fail", route("GET", "/status/{code}")));
 
