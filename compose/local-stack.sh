@@ -6,8 +6,8 @@
 # scaled out (several processes each, gateways behind HAProxy). Stays in the foreground; Ctrl-C
 # stops everything (HAProxy, gateways and bridges first, then the services, Zipkin, the broker last).
 #
-# Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N] [--gateways N]
-#        [--help]   (see usage() below)
+# Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N]
+#        [--gateways N] [--no-rate-limit] [--help]   (see usage() below)
 
 set -euo pipefail
 
@@ -79,6 +79,8 @@ readonly BRIDGES=(
 JAVA="java"
 BUILD=true
 PREPARE_ONLY=false
+# false (--no-rate-limit): the gateways do not limit requests per client.
+RATE_LIMIT=true
 # Instances per service's bridge (--bridges) and gateways (--gateways).
 declare -A BRIDGE_COUNT=([user]=1 [post]=1 [message]=1)
 GATEWAYS=1
@@ -103,7 +105,8 @@ BROKER_HELD=false # true while the broker is stopped on request (SIGUSR1)
 
 usage() {
 	cat <<EOF
-Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N] [--gateways N] [--help]
+Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N]
+                               [--gateways N] [--no-rate-limit] [--help]
 
 Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
@@ -133,6 +136,9 @@ Options:
                          service's bridge share the consumer group <service>-bridge
   --gateways N           gateway processes, 1 to ${MAX_INSTANCES} (default 1); more than one puts HAProxy
                          on :${FRONT_PORT} (installed with apt-get when missing and run as root)
+  --no-rate-limit        turn the gateways' rate limit per client off (busgate.gateway.limits.rate,
+                         on by default: 50 requests per second, burst 100); for load from this
+                         machine, e.g. compose/bench/run.sh and compose/chaos/run.sh
   -h, --help             show this help
 
 Environment:
@@ -189,6 +195,7 @@ parse_args() {
 		case "$1" in
 			--no-build) BUILD=false ;;
 			--prepare-only) PREPARE_ONLY=true ;;
+			--no-rate-limit) RATE_LIMIT=false ;;
 			--bridges | --gateways)
 				(($# >= 2)) || fail "$1 needs a value (see --help)"
 				set -- "$1=$2" "${@:3}"
@@ -244,7 +251,7 @@ plan_instances() {
 		if ((GATEWAYS == 1)); then port="${FRONT_PORT}"; else port=$((GATEWAY_BASE_PORT + k)); fi
 		GATEWAY_IDS+=("local-${k}")
 		GATEWAY_PORTS+=("${port}")
-		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --busgate.gateway.limits.rate.enabled=${RATE_LIMIT} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
 	done
 	# Every port the stack listens on: Kafka, gRPC (post), Thrift (message), the apps' HTTP
 	# ports and, with several gateways, HAProxy's.

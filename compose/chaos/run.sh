@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
 # Chaos runner for the local stack: starts ./compose/local-stack.sh --no-build
-# --bridges user=2,post=2 --gateways 2 in the background, injects six faults under bounded load
+# --bridges user=2,post=2 --gateways 2 --no-rate-limit (its load all comes from 127.0.0.1, one
+# client to the gateways' rate limit) in the background, injects six faults under bounded load
 # on 127.0.0.1:8080, prints one table per fault and a summary, and stops the stack (SIGTERM)
 # on every exit. Exits 1 when a fault fails its criteria, 2 when the stack does not come up.
 #
@@ -95,9 +96,9 @@ banner_pid() {
 
 start_stack() {
 	mkdir -p "${OUT_DIR}"
-	log "Starting ./compose/local-stack.sh --no-build --bridges user=2,post=2 --gateways 2 (output: ${STACK_LOG})"
+	log "Starting ./compose/local-stack.sh --no-build --bridges user=2,post=2 --gateways 2 --no-rate-limit (output: ${STACK_LOG})"
 	BUSGATE_STARTUP_TIMEOUT=240 setsid "${REPO_ROOT}/compose/local-stack.sh" --no-build --bridges user=2,post=2 \
-		--gateways 2 >"${STACK_LOG}" 2>&1 </dev/null &
+		--gateways 2 --no-rate-limit >"${STACK_LOG}" 2>&1 </dev/null &
 	STACK_PID=$!
 	local deadline=$((SECONDS + STARTUP_LIMIT))
 	until grep -q 'Busgate local stack is running' "${STACK_LOG}"; do

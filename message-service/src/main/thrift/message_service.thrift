@@ -45,6 +45,14 @@ exception InvalidArgument {
   1: string message,
 }
 
+/**
+ * The caller the call is made for (its principal, see README.md) may not do this; message says
+ * why. Anonymous calls are never refused with it.
+ */
+exception PermissionDenied {
+  1: string message,
+}
+
 service MessageService {
 
   /** The messages with the given ids that exist, in no particular order: match them by id. At most 1,000 ids. */
@@ -54,8 +62,10 @@ service MessageService {
    * One entry per requested user id, in request order (an unknown user has no messages), with at
    * most `first` (1..100) of the messages the user received, newest first. At most 1,000 ids.
    */
-  list<Inbox> inbox(1: list<string> userIds, 2: i32 first = 20) throws (1: InvalidArgument invalid),
+  list<Inbox> inbox(1: list<string> userIds, 2: i32 first = 20)
+      throws (1: InvalidArgument invalid, 2: PermissionDenied denied),
 
   /** Sends a message; see SendMessageRequest.idempotencyKey for repeated sends. */
-  Message sendMessage(1: SendMessageRequest request) throws (1: InvalidArgument invalid, 2: NotFound notFound),
+  Message sendMessage(1: SendMessageRequest request)
+      throws (1: InvalidArgument invalid, 2: NotFound notFound, 3: PermissionDenied denied),
 }

@@ -16,7 +16,7 @@ public final class BenchApplication {
 			Usage: java -jar bench/target/bench-*-exec.jar [--smoke] [--profile] [--repository DIR] [--output DIR]
 			       [--revision REV]
 
-			Launches ./compose/local-stack.sh --no-build (under %s; the jars must be built),
+			Launches ./compose/local-stack.sh --no-build --no-rate-limit (under %s; the jars must be built),
 			runs the benchmark's scenarios against it on loopback, stops it, and writes results.md and
 			results.json into the output directory (default: <repository>/target/bench).
 

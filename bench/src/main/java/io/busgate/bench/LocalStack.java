@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The local stack, {@code compose/local-stack.sh --no-build}: every app a process of its own jar
+ * The local stack, {@code compose/local-stack.sh --no-build --no-rate-limit}: every app a process of its own jar
  * on this machine, on the stack's fixed loopback ports. It runs under the lock every user of the
  * local stack takes ({@value #LOCK}), held from before it starts until its last process has
  * stopped; start-up is timed from when the lock is held. A second http-bridge is another process
@@ -89,10 +89,11 @@ final class LocalStack implements SystemUnderTest {
 			throw new IllegalStateException(script + " not found: run from the repository's root (or pass --repository)");
 		}
 		// The lock is on fd 9, which the stack and every app it starts inherit: it is held until
-		// the last of them has stopped.
+		// the last of them has stopped. All load comes from 127.0.0.1, one client to the gateway's
+		// rate limit, which would throttle the ramp: off.
 		ProcessBuilder builder = new ProcessBuilder("bash", "-c",
 				"exec 9>\"$1\"; flock -w \"$2\" 9 || { echo \"[bench] $1 still held by another local stack after $2 s\"; exit 75; };"
-						+ " echo \"$3\"; exec \"$4\" --no-build",
+						+ " echo \"$3\"; exec \"$4\" --no-build --no-rate-limit",
 				"local-stack", LOCK, Long.toString(lockTimeout.toSeconds()), LOCK_HELD, script.toString())
 			.directory(repository.toFile())
 			.redirectErrorStream(true);

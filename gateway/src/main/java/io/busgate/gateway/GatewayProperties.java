@@ -81,12 +81,51 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 * @param maxRequestBody largest request body; a larger one is refused with 413 before it is
 	 * read into memory (a document and its variables; the document alone is also bounded by
 	 * {@code maxDocumentCharacters})
+	 * @param rate how many requests each client may make
 	 */
 	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("1000") int maxCost,
 			@DefaultValue("10") int busFieldCost, @DefaultValue("50") int maxAliases,
 			@DefaultValue("50") int maxRootFields, @DefaultValue("20000") int maxDocumentCharacters,
 			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("30s") Duration requestTimeout,
-			@DefaultValue("256KB") DataSize maxRequestBody) {
+			@DefaultValue("256KB") DataSize maxRequestBody, @DefaultValue Rate rate) {
+	}
+
+	/**
+	 * Requests per client on the GraphQL endpoint (HTTP, SSE, WebSocket handshakes; not the
+	 * actuator): a token bucket per client, the authenticated principal or else the remote
+	 * address. A request over the limit gets 429 with {@code Retry-After}. On by default; load
+	 * tests on one machine (the benchmark, the chaos runner) turn it off.
+	 *
+	 * @param enabled whether requests are limited at all
+	 * @param requests how many requests a client may make per {@code period}, sustained
+	 * @param period the period {@code requests} refer to
+	 * @param burst how many requests a client that has been idle may make at once (the size of
+	 * its bucket); at least 1
+	 * @param maxClients most clients with a bucket of their own; while that many are active, new
+	 * clients share one bucket. Idle clients' buckets are dropped once they would be full again,
+	 * so memory stays bounded
+	 */
+	public record Rate(@DefaultValue("true") boolean enabled, @DefaultValue("50") int requests,
+			@DefaultValue("1s") Duration period, @DefaultValue("100") int burst,
+			@DefaultValue("100000") int maxClients) {
+
+		public Rate {
+			if (requests < 1 || burst < 1 || maxClients < 1) {
+				throw new IllegalArgumentException("busgate.gateway.limits.rate: requests (" + requests + "), burst ("
+						+ burst + ") and max-clients (" + maxClients + ") must be at least 1");
+			}
+			if (period.isNegative() || period.isZero()) {
+				throw new IllegalArgumentException(
+						"busgate.gateway.limits.rate.period must be positive, was " + period);
+			}
+		}
+
+		/** The limit in words, e.g. {@code 50 requests per 1s (burst 100)}. */
+		public String describe() {
+			return this.requests + " requests per " + this.period.toString().substring(2).toLowerCase() + " (burst "
+					+ this.burst + ")";
+		}
+
 	}
 
 	/** How long a bridge may work on a request. */

@@ -43,6 +43,12 @@ public final class BusgateStack implements AutoCloseable {
 	private static final String ANY_FREE_PORT = "--server.port=0";
 
 	/**
+	 * The tests' clients are all 127.0.0.1, one client to the gateways' rate limit, and some send
+	 * hundreds of requests at once: the limit is the gateway module's to test.
+	 */
+	private static final String NO_RATE_LIMIT = "--busgate.gateway.limits.rate.enabled=false";
+
+	/**
 	 * Reactor Netty shares one set of event loops per JVM by default, and closing any context
 	 * disposes them. Separate processes never share; here each reactive app gets its own, so that
 	 * stopping one app leaves the others' servers running.
@@ -99,9 +105,9 @@ public final class BusgateStack implements AutoCloseable {
 		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, kafka(),
 				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
 		this.gateway = start(GatewayApplication.application(), kafka(), "--busgate.gateway.instance-id=system-tests",
-				"--busgate.gateway.reply-timeout=3s");
+				"--busgate.gateway.reply-timeout=3s", NO_RATE_LIMIT);
 		this.secondGateway = start(GatewayApplication.application(), kafka(),
-				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s");
+				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s", NO_RATE_LIMIT);
 	}
 
 	public String brokers() {
@@ -124,7 +130,8 @@ public final class BusgateStack implements AutoCloseable {
 
 	/** Starts one more gateway; the caller stops it by closing it. */
 	ConfigurableApplicationContext startGateway(String instanceId) {
-		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), "--busgate.gateway.instance-id=" + instanceId);
+		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), "--busgate.gateway.instance-id=" + instanceId,
+				NO_RATE_LIMIT);
 		return GatewayApplication.application()
 			.initializers(OWN_NETTY_RESOURCES, exportingTo(this.spans))
 			.run(args.toArray(String[]::new));

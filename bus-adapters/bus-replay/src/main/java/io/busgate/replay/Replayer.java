@@ -144,8 +144,10 @@ final class Replayer {
 			String replyTopic) {
 		RequestHeaders original = recorded.request().headers();
 		// A mutation keeps its idempotency key, so a service that remembers keys does not act twice.
+		// The principal is repeated: it names who the request was made for (never a credential),
+		// so the backend answers the replay as it answered the original.
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), original.operation(), replyTopic,
-				Instant.now().plus(this.timeout), original.idempotencyKey());
+				Instant.now().plus(this.timeout), original.idempotencyKey(), original.principal());
 		BusRequest request = new BusRequest(headers, recorded.request().keys(), recorded.request().args());
 		Pending sent = new Pending(recorded, headers.correlationId(), topic, System.nanoTime());
 		producer.send(this.codec.replayRecord(request, topic, original.correlationId()), (metadata, failure) -> {

@@ -53,10 +53,15 @@ final class RecordedBus implements AutoCloseable {
 
 	/** Records requests for the given users, each answered with the user, and returns their correlation ids. */
 	List<String> record(String... userIds) {
+		return recordFor(null, userIds);
+	}
+
+	/** The same, made for a principal ({@code null}: an anonymous caller). */
+	List<String> recordFor(String principal, String... userIds) {
 		List<String> correlationIds = new ArrayList<>();
 		for (String userId : userIds) {
 			RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), "user.getUsers", REPLIES,
-					Instant.now().plusSeconds(10), null);
+					Instant.now().plusSeconds(10), null, principal);
 			this.producer.send(this.codec.requestRecord(new BusRequest(headers, List.of(userId), Map.of())));
 			this.producer.send(this.codec.replyRecord(headers,
 					BusReply.ok(headers.correlationId(), List.of(Map.of("id", userId, "name", "User " + userId)))));

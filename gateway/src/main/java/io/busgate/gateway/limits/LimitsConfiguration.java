@@ -1,5 +1,11 @@
 package io.busgate.gateway.limits;
 
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
 import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,6 +41,21 @@ public class LimitsConfiguration {
 	CodecCustomizer requestBodyCodecLimit(GatewayProperties properties) {
 		return (codecs) -> codecs.defaultCodecs()
 			.maxInMemorySize(Math.toIntExact(properties.limits().maxRequestBody().toBytes()));
+	}
+
+	/** Requests per client on the GraphQL paths ({@code busgate.gateway.limits.rate.*}). */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "busgate.gateway.limits.rate.enabled", matchIfMissing = true)
+	ClientRateLimit clientRateLimit(GatewayProperties properties, GraphQlProperties graphQl) {
+		GatewayProperties.Rate rate = properties.limits().rate();
+		Set<String> paths = new LinkedHashSet<>();
+		paths.add(graphQl.getHttp().getPath());
+		if (graphQl.getWebsocket().getPath() != null) {
+			paths.add(graphQl.getWebsocket().getPath());
+		}
+		return new ClientRateLimit(paths,
+				new ClientBuckets(rate.requests(), rate.period(), rate.burst(), rate.maxClients(), Clock.systemUTC()),
+				rate.describe());
 	}
 
 	@Bean

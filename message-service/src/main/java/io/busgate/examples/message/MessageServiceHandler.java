@@ -8,12 +8,19 @@ import io.busgate.examples.message.thrift.InvalidArgument;
 import io.busgate.examples.message.thrift.Message;
 import io.busgate.examples.message.thrift.MessageService;
 import io.busgate.examples.message.thrift.NotFound;
+import io.busgate.examples.message.thrift.PermissionDenied;
 import io.busgate.examples.message.thrift.SendMessageRequest;
+import io.busgate.observability.thrift.ThriftPrincipal;
 
 /**
  * The service's methods: checks the arguments against the documented limits (a broken limit is
  * an {@link InvalidArgument} whose message says which), then reads or writes the
  * {@link MessageStore}. Thread-safe, as the store is.
+ *
+ * <p>Access: a call made for a principal ({@link ThriftPrincipal#current()}, the user id the
+ * gateway verified) may read only that user's inbox and send only as that user; otherwise it is
+ * a {@link PermissionDenied}. Calls without a principal are not checked: the gateway enforces
+ * access first, and anonymous internal callers (the bus, tests, tools) keep working.
  */
 class MessageServiceHandler implements MessageService.Iface {
 
@@ -42,10 +49,18 @@ class MessageServiceHandler implements MessageService.Iface {
 	}
 
 	@Override
-	public List<Inbox> inbox(List<String> userIds, int first) throws InvalidArgument {
+	public List<Inbox> inbox(List<String> userIds, int first) throws InvalidArgument, PermissionDenied {
 		checkIds("userIds", userIds);
 		if (first < 1 || first > MAX_FIRST) {
 			throw new InvalidArgument("first must be between 1 and " + MAX_FIRST + ", was " + first);
+		}
+		String principal = ThriftPrincipal.current();
+		if (principal != null) {
+			List<String> others = userIds.stream().filter((userId) -> !userId.equals(principal)).distinct().toList();
+			if (!others.isEmpty()) {
+				throw new PermissionDenied(
+						"permission denied: user '" + principal + "' may read only their own inbox, not " + others);
+			}
 		}
 		List<Inbox> inboxes = new ArrayList<>(userIds.size());
 		for (String userId : userIds) {
@@ -59,13 +74,18 @@ class MessageServiceHandler implements MessageService.Iface {
 	}
 
 	@Override
-	public Message sendMessage(SendMessageRequest request) throws InvalidArgument, NotFound {
+	public Message sendMessage(SendMessageRequest request) throws InvalidArgument, NotFound, PermissionDenied {
 		if (request == null) {
 			throw new InvalidArgument("request must be given");
 		}
 		String from = required("fromUserId", request.getFromUserId());
 		String to = required("toUserId", request.getToUserId());
 		String body = required("body", request.getBody());
+		String principal = ThriftPrincipal.current();
+		if (principal != null && !principal.equals(from)) {
+			throw new PermissionDenied(
+					"permission denied: user '" + principal + "' may send only as themselves, not as '" + from + "'");
+		}
 		if (body.isBlank()) {
 			throw new InvalidArgument("body must not be blank");
 		}

@@ -16,7 +16,11 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.apache.thrift.server.TServer;
+import org.apache.thrift.server.TSimpleServer;
+import org.apache.thrift.transport.TServerSocket;
 import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TFramedTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +29,11 @@ import org.springframework.core.env.StandardEnvironment;
 
 import io.busgate.examples.message.thrift.InvalidArgument;
 import io.busgate.examples.message.thrift.Message;
+import io.busgate.examples.message.thrift.MessageService;
 import io.busgate.examples.message.thrift.NotFound;
+import io.busgate.examples.message.thrift.PermissionDenied;
 import io.busgate.observability.thrift.ThriftClientTracing;
+import io.busgate.observability.thrift.ThriftPrincipal;
 import io.busgate.observability.thrift.ThriftServerTracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +102,58 @@ class MessageThriftServerTests {
 		SpanData serverSpan = span(SpanKind.SERVER);
 		assertThat(serverSpan.getName()).isEqualTo("MessageService/getMessages");
 		assertThat(serverSpan.getParentSpanContext().isValid()).isFalse();
+	}
+
+	@Test
+	void callsMadeForAPrincipalReadOnlyTheirOwnInboxAndSendOnlyAsThemselves() throws Exception {
+		ThriftClientTracing tracing = new ThriftClientTracing(this.openTelemetry,
+				MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + this.server.port());
+		try (ThriftTestClient client = new ThriftTestClient(this.server.port(), tracing::protocol)) {
+			MessageService.Client calls = client.client();
+
+			assertThat(ThriftPrincipal.callAs("2", () -> calls.inbox(List.of("2", "2"), 1))).hasSize(2);
+			assertThat(ThriftPrincipal.callAs("1", () -> calls.sendMessage(MessageServiceHandlerTests.request("1", "2",
+					"mine", null))).getFromUserId()).isEqualTo("1");
+			assertThatExceptionOfType(PermissionDenied.class)
+				.isThrownBy(() -> ThriftPrincipal.callAs("2", () -> calls.inbox(List.of("2", "3", "1", "3"), 1)))
+				.withMessage("permission denied: user '2' may read only their own inbox, not [3, 1]");
+			assertThatExceptionOfType(PermissionDenied.class)
+				.isThrownBy(() -> ThriftPrincipal.callAs("2",
+						() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "3", "forged", null))))
+				.withMessage("permission denied: user '2' may send only as themselves, not as '1'");
+			// Anonymous calls on the same connection: nothing of the calls before stays with it.
+			assertThat(calls.inbox(List.of("1", "3"), 1)).hasSize(2);
+			assertThat(ThriftPrincipal.callAs(null, () -> calls.inbox(List.of("3"), 1))).hasSize(1);
+		}
+	}
+
+	@Test
+	void serverWithoutTheDecoratorsSkipsThePrincipalAndTraceFields() throws Exception {
+		MessageServiceProperties properties = MessageStoreTests.properties(20, 50, 100);
+		TServerSocket socket = new TServerSocket(new InetSocketAddress("127.0.0.1", 0));
+		TSimpleServer plain = new TSimpleServer(new TServer.Args(socket)
+			.processor(new MessageService.Processor<>(
+					new MessageServiceHandler(MessageStore.seeded(properties, Clock.systemUTC()))))
+			.transportFactory(new TFramedTransport.Factory()));
+		Thread serving = new Thread(plain::serve, "plain-thrift-server");
+		serving.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(plain::isServing);
+			ThriftClientTracing tracing = new ThriftClientTracing(this.openTelemetry,
+					MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + socket.getServerSocket().getLocalPort());
+			try (ThriftTestClient client = new ThriftTestClient(socket.getServerSocket().getLocalPort(),
+					tracing::protocol)) {
+				// Not checked there: the server never sees the principal.
+				assertThat(ThriftPrincipal.callAs("2",
+						() -> tracing.call("inbox", () -> client.client().inbox(List.of("1"), 1))))
+					.singleElement()
+					.satisfies((inbox) -> assertThat(inbox.getUserId()).isEqualTo("1"));
+			}
+		}
+		finally {
+			plain.stop();
+			serving.join(10_000);
+		}
 	}
 
 	private SpanData span(SpanKind kind) {

@@ -12,9 +12,10 @@ import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 
 /**
- * Takes the trace context fields ({@link ThriftTraceContext}) out of a call's arguments struct
- * before the generated code reads it, and tells {@link ThriftServerTracing} when the call is
- * read, i.e. right before its handler runs. Not thread-safe, like the protocol it decorates.
+ * Takes the trace context and principal fields ({@link ThriftTraceContext}) out of a call's
+ * arguments struct before the generated code reads it, and tells {@link ThriftServerTracing}
+ * when the call is read, i.e. right before its handler runs. Not thread-safe, like the protocol
+ * it decorates.
  */
 final class ContextReadingProtocol extends TProtocolDecorator {
 
@@ -23,6 +24,8 @@ final class ContextReadingProtocol extends TProtocolDecorator {
 	private final CallListener listener;
 
 	private String method;
+
+	private String principal;
 
 	private int depth;
 
@@ -36,6 +39,7 @@ final class ContextReadingProtocol extends TProtocolDecorator {
 		TMessage message = super.readMessageBegin();
 		this.method = message.name;
 		this.context.clear();
+		this.principal = null;
 		this.depth = 0;
 		return message;
 	}
@@ -55,8 +59,14 @@ final class ContextReadingProtocol extends TProtocolDecorator {
 	@Override
 	public TField readFieldBegin() throws TException {
 		TField field = super.readFieldBegin();
-		while (this.depth == 1 && field.type == TType.STRING && ThriftTraceContext.FIELD_NAMES.containsKey(field.id)) {
-			this.context.put(ThriftTraceContext.FIELD_NAMES.get(field.id), super.readString());
+		while (this.depth == 1 && field.type == TType.STRING && (ThriftTraceContext.FIELD_NAMES.containsKey(field.id)
+				|| field.id == ThriftTraceContext.PRINCIPAL_FIELD)) {
+			if (field.id == ThriftTraceContext.PRINCIPAL_FIELD) {
+				this.principal = super.readString();
+			}
+			else {
+				this.context.put(ThriftTraceContext.FIELD_NAMES.get(field.id), super.readString());
+			}
 			super.readFieldEnd();
 			field = super.readFieldBegin();
 		}
@@ -70,13 +80,16 @@ final class ContextReadingProtocol extends TProtocolDecorator {
 	@Override
 	public void readMessageEnd() throws TException {
 		super.readMessageEnd();
-		this.listener.callRead(this.method, Map.copyOf(this.context));
+		this.listener.callRead(this.method, Map.copyOf(this.context), this.principal);
 	}
 
-	/** Told when a call's arguments are read, with its method and trace context. */
+	/** Told when a call's arguments are read, with its method, trace context and principal. */
 	interface CallListener {
 
-		void callRead(String method, Map<String, String> traceContext);
+		/**
+		 * @param principal the principal the client sent, or {@code null}
+		 */
+		void callRead(String method, Map<String, String> traceContext, String principal);
 
 	}
 

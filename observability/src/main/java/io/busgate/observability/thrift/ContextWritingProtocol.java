@@ -15,8 +15,9 @@ import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 
 /**
- * Writes the current trace context into every call's arguments struct, as
- * {@link ThriftTraceContext} describes. Not thread-safe, like the protocol it decorates.
+ * Writes the current trace context and principal ({@link ThriftPrincipal#callAs}) into every
+ * call's arguments struct, as {@link ThriftTraceContext} describes. Not thread-safe, like the
+ * protocol it decorates.
  */
 final class ContextWritingProtocol extends TProtocolDecorator {
 
@@ -68,6 +69,12 @@ final class ContextWritingProtocol extends TProtocolDecorator {
 				super.writeString(value);
 				super.writeFieldEnd();
 			}
+		}
+		String principal = ThriftPrincipal.calling();
+		if (principal != null) {
+			super.writeFieldBegin(new TField("principal", TType.STRING, ThriftTraceContext.PRINCIPAL_FIELD));
+			super.writeString(principal);
+			super.writeFieldEnd();
 		}
 	}
 

@@ -17,7 +17,8 @@ import org.apache.thrift.protocol.TProtocolFactory;
 
 /**
  * Server spans for a Thrift service: each call becomes a {@code SERVER} span, child of the trace
- * context the client sent ({@link ThriftTraceContext}), current while the handler runs. Use both
+ * context the client sent ({@link ThriftTraceContext}), current while the handler runs, and the
+ * principal the client sent is {@link ThriftPrincipal#current()} meanwhile. Use both
  * {@link #protocolFactory} and {@link #processor} on the same server.
  */
 public final class ThriftServerTracing {
@@ -86,7 +87,7 @@ public final class ThriftServerTracing {
 		private Scope scope;
 
 		@Override
-		public void callRead(String method, Map<String, String> traceContext) {
+		public void callRead(String method, Map<String, String> traceContext, String principal) {
 			Context parent = ThriftServerTracing.this.propagator.extract(Context.root(), traceContext, GETTER);
 			this.span = ThriftServerTracing.this.tracer
 				.spanBuilder(ThriftServerTracing.this.service + "/" + method)
@@ -96,7 +97,8 @@ public final class ThriftServerTracing {
 				.setAttribute(ThriftClientTracing.RPC_SERVICE, ThriftServerTracing.this.service)
 				.setAttribute(ThriftClientTracing.RPC_METHOD, method)
 				.startSpan();
-			this.scope = this.span.makeCurrent();
+			Context served = Context.current().with(this.span);
+			this.scope = ((principal != null) ? served.with(ThriftPrincipal.SERVED, principal) : served).makeCurrent();
 		}
 
 		void failed(Exception ex) {

@@ -13,6 +13,8 @@ import java.util.Map;
  * <tr><td>{@value #TRACEPARENT_FIELD}</td><td>string</td><td>W3C {@code traceparent}</td></tr>
  * <tr><td>{@value #TRACESTATE_FIELD}</td><td>string</td><td>W3C {@code tracestate}, when
  * there is one</td></tr>
+ * <tr><td>{@value #PRINCIPAL_FIELD}</td><td>string</td><td>the caller the call is made for
+ * ({@link ThriftPrincipal}), when there is one</td></tr>
  * </table>
  *
  * <p>Generated Thrift code skips fields it does not know, so a server without
@@ -26,6 +28,13 @@ public final class ThriftTraceContext {
 
 	/** The field id of {@code tracestate}. */
 	public static final short TRACESTATE_FIELD = Short.MAX_VALUE - 1;
+
+	/**
+	 * The field id of the principal, the caller a call is made for (the bus's
+	 * {@code bus-principal}); reserved next to the trace context so that one decorator carries
+	 * all of a call's context.
+	 */
+	public static final short PRINCIPAL_FIELD = Short.MAX_VALUE - 2;
 
 	static final Map<Short, String> FIELD_NAMES = Map.of(TRACEPARENT_FIELD, "traceparent", TRACESTATE_FIELD,
 			"tracestate");

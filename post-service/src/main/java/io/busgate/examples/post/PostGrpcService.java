@@ -19,11 +19,14 @@ import io.busgate.examples.post.v1.PostServiceGrpc;
 
 /**
  * {@code busgate.post.v1.PostService} over a {@link PostStore}. Bad requests are answered with
- * {@code INVALID_ARGUMENT}, a create for an author who is not a user with {@code NOT_FOUND};
- * each status description says what was wrong, in words a GraphQL client can be shown.
+ * {@code INVALID_ARGUMENT}, a create for an author who is not a user with {@code NOT_FOUND},
+ * a create made for a principal other than its author with {@code PERMISSION_DENIED} (calls
+ * without a principal are not checked); each status description says what was wrong, in words
+ * a GraphQL client can be shown.
  *
  * <p>Binds itself together with the {@link IdempotencyKeyInterceptor} that feeds
- * {@code CreatePost} its key, so the service is never served without it.
+ * {@code CreatePost} its key and the {@link PrincipalInterceptor} that names its caller, so the
+ * service is never served without them.
  */
 final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableService {
 
@@ -48,7 +51,8 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 
 	@Override
 	public ServerServiceDefinition bindService() {
-		return ServerInterceptors.intercept(PostServiceGrpc.bindService(this), new IdempotencyKeyInterceptor());
+		return ServerInterceptors.intercept(PostServiceGrpc.bindService(this), new IdempotencyKeyInterceptor(),
+				new PrincipalInterceptor());
 	}
 
 	@Override
@@ -90,6 +94,15 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 		String problem = problemWith(request, idempotencyKey);
 		if (problem != null) {
 			invalid(responses, problem);
+			return;
+		}
+		String principal = PrincipalInterceptor.PRINCIPAL.get();
+		if (principal != null && !principal.equals(request.getAuthorId())) {
+			// Anonymous calls are not checked: the gateway enforces access first.
+			responses.onError(Status.PERMISSION_DENIED
+				.withDescription("permission denied: user '" + principal + "' may create posts only as themselves, not as '"
+						+ request.getAuthorId() + "'")
+				.asRuntimeException());
 			return;
 		}
 		if (!this.store.isUser(request.getAuthorId())) {

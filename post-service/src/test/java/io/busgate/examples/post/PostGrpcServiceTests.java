@@ -214,8 +214,26 @@ class PostGrpcServiceTests {
 	}
 
 	/** A stub for one call: every call gets a deadline, as every real caller's does. */
+	@Test
+	void callerWithAPrincipalCreatesPostsOnlyAsThemselves() {
+		CreatePostRequest asFive = CreatePostRequest.newBuilder().setAuthorId("5").setTitle("Mine").build();
+
+		assertThat(stubFor("5").createPost(asFive).getAuthorId()).isEqualTo("5");
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> stubFor("6").createPost(asFive))
+			.satisfies((ex) -> assertStatus(ex, Status.Code.PERMISSION_DENIED,
+					"permission denied: user '6' may create posts only as themselves, not as '5'"));
+		// Anonymous callers are not checked: the gateway enforced access before the bus.
+		assertThat(stub().createPost(asFive).getAuthorId()).isEqualTo("5");
+	}
+
 	private PostServiceGrpc.PostServiceBlockingStub stub() {
 		return PostServiceGrpc.newBlockingStub(this.channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+	}
+
+	private PostServiceGrpc.PostServiceBlockingStub stubFor(String principal) {
+		Metadata headers = new Metadata();
+		headers.put(PrincipalInterceptor.HEADER, principal);
+		return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 	}
 
 	private PostServiceGrpc.PostServiceBlockingStub stubWithKey(String idempotencyKey) {

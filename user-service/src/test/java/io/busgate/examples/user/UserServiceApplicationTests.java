@@ -1,15 +1,25 @@
 package io.busgate.examples.user;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole application on a real port, with its real configuration ({@code user-service.yml},
@@ -17,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=user-service")
 @AutoConfigureRestTestClient
+@Import(UserServiceApplicationTests.RecordedRequests.class)
 class UserServiceApplicationTests {
 
 	@Autowired
@@ -24,6 +35,9 @@ class UserServiceApplicationTests {
 
 	@Autowired
 	private UserServiceProperties properties;
+
+	@Autowired
+	private RecordedRequests requests;
 
 	@Test
 	void usesTheDefaultConfiguration() {
@@ -57,6 +71,16 @@ class UserServiceApplicationTests {
 	}
 
 	@Test
+	void spanOfARequestNamesTheCallerFromTheBusPrincipalHeader() {
+		this.client.get().uri("/user/7").header("bus-principal", "user-7").exchange().expectStatus().isOk();
+		this.client.get().uri("/user/8").exchange().expectStatus().isOk();
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.requests.callers)
+			.containsEntry("/user/7", "user-7")
+			.containsEntry("/user/8", "-"));
+	}
+
+	@Test
 	void errorsAreProblemDetailsWithoutStackTraces() {
 		String body = this.client.get().uri("/user/10001").exchange().expectStatus().isNotFound()
 			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -66,6 +90,24 @@ class UserServiceApplicationTests {
 			.expectBody().jsonPath("$.detail").isEqualTo("pageSize must be between 1 and 100, was 500");
 		this.client.get().uri("/no/such/path").exchange().expectStatus().isNotFound()
 			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	/** Records the {@code enduser.id} of each request's observation when it stops, by path. */
+	static class RecordedRequests implements ObservationHandler<ServerRequestObservationContext> {
+
+		final Map<String, String> callers = new ConcurrentHashMap<>();
+
+		@Override
+		public void onStop(ServerRequestObservationContext context) {
+			KeyValue caller = context.getHighCardinalityKeyValue(CallerObservationConvention.ENDUSER_ID);
+			this.callers.put(context.getCarrier().getRequestURI(), (caller != null) ? caller.getValue() : "-");
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return context instanceof ServerRequestObservationContext;
+		}
+
 	}
 
 }

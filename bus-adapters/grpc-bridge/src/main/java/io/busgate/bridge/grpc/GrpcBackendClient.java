@@ -34,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.HeaderValues;
+import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
@@ -44,17 +46,20 @@ import io.busgate.bus.BusTopics;
  * blocking a thread per call.
  *
  * <p>Every call's deadline is the request's remaining budget. The request's idempotency key
- * travels as {@code idempotency-key} metadata. Calls do not wait for the backend to be ready
- * ({@code waitForReady} stays off), so a backend that is down fails them with
- * {@code UNAVAILABLE} at once instead of at the deadline; while calls keep failing that way,
- * the channel is told to reconnect at most once a second instead of backing off for up to two
- * minutes, so the bridge serves again soon after the backend is back.
+ * travels as {@code idempotency-key} metadata, its principal (when the caller is known) as
+ * {@code bus-principal} metadata; both must be printable ASCII. Calls do not wait for the
+ * backend to be ready ({@code waitForReady} stays off), so a backend that is down fails them
+ * with {@code UNAVAILABLE} at once instead of at the deadline; while calls keep failing that
+ * way, the channel is told to reconnect at most once a second instead of backing off for up to
+ * two minutes, so the bridge serves again soon after the backend is back.
  *
- * <p>gRPC statuses map to bus statuses: {@code INVALID_ARGUMENT}, {@code OUT_OF_RANGE} and
- * {@code FAILED_PRECONDITION} to {@code INVALID_ARGUMENT}; {@code NOT_FOUND},
- * {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code UNIMPLEMENTED} to themselves;
- * anything else to {@code INTERNAL}. For {@code INVALID_ARGUMENT} and {@code NOT_FOUND} the
- * message is the backend's status description, which is written for the caller.
+ * <p>gRPC statuses map to bus statuses: {@code INVALID_ARGUMENT}, {@code OUT_OF_RANGE},
+ * {@code FAILED_PRECONDITION} and {@code PERMISSION_DENIED} (the backend refusing the request's
+ * principal; the bus has no status of its own for it) to {@code INVALID_ARGUMENT};
+ * {@code NOT_FOUND}, {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code UNIMPLEMENTED}
+ * to themselves; anything else to {@code INTERNAL}. For {@code INVALID_ARGUMENT} and
+ * {@code NOT_FOUND} the message is the backend's status description, which is written for the
+ * caller.
  */
 final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
@@ -65,6 +70,12 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			Metadata.ASCII_STRING_MARSHALLER);
 
 	private static final CallOptions.Key<String> IDEMPOTENCY_KEY = CallOptions.Key.create("idempotency-key");
+
+	/** The metadata the principal travels in. */
+	static final Metadata.Key<String> PRINCIPAL_HEADER = Metadata.Key.of(BusHeaders.PRINCIPAL,
+			Metadata.ASCII_STRING_MARSHALLER);
+
+	private static final CallOptions.Key<String> PRINCIPAL = CallOptions.Key.create(BusHeaders.PRINCIPAL);
 
 	private static final long RECONNECT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -96,7 +107,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, properties.maxInboundMessageSize().toBytes()))
 			// Client spans, whose W3C trace context travels in the call's metadata.
-			.intercept(new IdempotencyKeyHeader(), new ObservationGrpcClientInterceptor(observations))
+			.intercept(new RequestMetadata(), new ObservationGrpcClientInterceptor(observations))
 			.build();
 		try {
 			DescriptorSource source = (properties.descriptorSet() != null)
@@ -179,14 +190,8 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			throw new BackendException(BusStatus.DEADLINE_EXCEEDED, route.describe() + ": the deadline has passed");
 		}
 		CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(budget.toNanos(), TimeUnit.NANOSECONDS);
-		String idempotencyKey = request.headers().idempotencyKey();
-		if (idempotencyKey != null) {
-			if (!idempotencyKey.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
-				throw new BackendException(BusStatus.INVALID_ARGUMENT,
-						"the idempotency key must be printable ASCII to travel as gRPC metadata");
-			}
-			options = options.withOption(IDEMPOTENCY_KEY, idempotencyKey);
-		}
+		options = withMetadata(options, IDEMPOTENCY_KEY, "idempotency key", request.headers().idempotencyKey());
+		options = withMetadata(options, PRINCIPAL, "principal", request.headers().principal());
 		CompletableFuture<DynamicMessage> response = new CompletableFuture<>();
 		ClientCalls.asyncUnaryCall(this.channel.newCall(route.method(), options), message, new StreamObserver<>() {
 
@@ -214,10 +219,16 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 		});
 	}
 
+	/** Options carrying a value for {@link RequestMetadata} to send, if there is one. */
+	private static CallOptions withMetadata(CallOptions options, CallOptions.Key<String> key, String what,
+			String value) {
+		return (HeaderValues.printableAscii(what, value) != null) ? options.withOption(key, value) : options;
+	}
+
 	/** The bus status for a gRPC status code. */
 	static BusStatus busStatus(Status.Code code) {
 		return switch (code) {
-			case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> BusStatus.INVALID_ARGUMENT;
+			case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION, PERMISSION_DENIED -> BusStatus.INVALID_ARGUMENT;
 			case NOT_FOUND -> BusStatus.NOT_FOUND;
 			case UNAVAILABLE -> BusStatus.UNAVAILABLE;
 			case DEADLINE_EXCEEDED -> BusStatus.DEADLINE_EXCEEDED;
@@ -269,21 +280,27 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 		}
 	}
 
-	/** Sends the idempotency key of a call, if it has one, as request metadata. */
-	private static final class IdempotencyKeyHeader implements ClientInterceptor {
+	/** Sends the idempotency key and the principal of a call, where it has them, as metadata. */
+	private static final class RequestMetadata implements ClientInterceptor {
 
 		@Override
 		public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
 			String key = options.getOption(IDEMPOTENCY_KEY);
+			String principal = options.getOption(PRINCIPAL);
 			ClientCall<Q, A> call = next.newCall(method, options);
-			if (key == null) {
+			if (key == null && principal == null) {
 				return call;
 			}
 			return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
 
 				@Override
 				public void start(Listener<A> listener, Metadata headers) {
-					headers.put(IDEMPOTENCY_KEY_HEADER, key);
+					if (key != null) {
+						headers.put(IDEMPOTENCY_KEY_HEADER, key);
+					}
+					if (principal != null) {
+						headers.put(PRINCIPAL_HEADER, principal);
+					}
 					super.start(listener, headers);
 				}
 

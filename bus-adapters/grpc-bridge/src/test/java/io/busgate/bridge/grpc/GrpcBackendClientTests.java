@@ -116,6 +116,33 @@ class GrpcBackendClientTests {
 	}
 
 	@Test
+	void principalOfTheRequestIsSentAsMetadataAndNoneWithoutOne() throws Exception {
+		Map<String, Object> args = Map.of("input", Map.of("authorId", "7", "title", "Mine", "body", ""));
+		int before = backend.seen().size();
+
+		this.client.call(request("post.getPosts", List.of("1"), Map.of(), "7")).get();
+		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
+		Object created = this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "post.createPost",
+				"gateway.replies.t", Instant.now().plus(BUDGET), "principal-1", "7"), null, args)).get().get(0);
+
+		assertThat(backend.seen().subList(before, backend.seen().size()))
+			.filteredOn((seen) -> seen.method().startsWith("busgate.post.v1.PostService/"))
+			.extracting(PostServiceBackend.Seen::principal)
+			.containsExactly("7", null, "7");
+		assertThat(post(created)).containsEntry("authorId", "7");
+		// post-service lets a principal create posts only as themselves.
+		assertFailure(this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "post.createPost",
+				"gateway.replies.t", Instant.now().plus(BUDGET), "principal-2", "8"), null, args)),
+				BusStatus.INVALID_ARGUMENT, "permission denied: user '8' may create posts only as themselves, not as '7'");
+	}
+
+	@Test
+	void principalThatCannotBeMetadataIsInvalid() {
+		assertFailure(this.client.call(request("post.getPosts", List.of("1"), Map.of(), "José")),
+				BusStatus.INVALID_ARGUMENT, "the principal must be printable ASCII to travel as a header to the backend");
+	}
+
+	@Test
 	void invalidInputIsInvalidArgumentWithTheReason() {
 		assertFailure(this.client.call(mutation("post.createPost",
 				Map.of("input", Map.of("authorId", "3", "title", " ", "body", "")), "bad-1")),
@@ -224,12 +251,13 @@ class GrpcBackendClientTests {
 		assertThat(GrpcBackendClient.busStatus(Status.Code.INVALID_ARGUMENT)).isEqualTo(BusStatus.INVALID_ARGUMENT);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.OUT_OF_RANGE)).isEqualTo(BusStatus.INVALID_ARGUMENT);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.FAILED_PRECONDITION)).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.PERMISSION_DENIED)).isEqualTo(BusStatus.INVALID_ARGUMENT);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.NOT_FOUND)).isEqualTo(BusStatus.NOT_FOUND);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.UNAVAILABLE)).isEqualTo(BusStatus.UNAVAILABLE);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.DEADLINE_EXCEEDED)).isEqualTo(BusStatus.DEADLINE_EXCEEDED);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.UNIMPLEMENTED)).isEqualTo(BusStatus.UNIMPLEMENTED);
 		for (Status.Code other : List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.ALREADY_EXISTS,
-				Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED)) {
+				Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED)) {
 			assertThat(GrpcBackendClient.busStatus(other)).isEqualTo(BusStatus.INTERNAL);
 		}
 	}
@@ -275,6 +303,11 @@ class GrpcBackendClientTests {
 
 	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args) {
 		return request(operation, keys, args, BUDGET);
+	}
+
+	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args, String principal) {
+		return new BusRequest(new RequestHeaders(CorrelationIds.next(), operation, "gateway.replies.t",
+				Instant.now().plus(BUDGET), null, principal), Arrays.asList(keys.toArray()), args);
 	}
 
 	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args, Duration budget) {

@@ -106,10 +106,11 @@ final class PostServiceBackend implements AutoCloseable {
 	 *
 	 * @param method the full method name
 	 * @param idempotencyKey the {@code idempotency-key} metadata, or {@code null}
+	 * @param principal the {@code bus-principal} metadata, or {@code null}
 	 * @param deadlineMillis the time left until the call's deadline when it arrived, or
 	 * {@code null} without a deadline
 	 */
-	record Seen(String method, String idempotencyKey, Long deadlineMillis) {
+	record Seen(String method, String idempotencyKey, String principal, Long deadlineMillis) {
 	}
 
 	/** Registered as a source of the post-service app, which applies global interceptors to its services. */
@@ -131,7 +132,7 @@ final class PostServiceBackend implements AutoCloseable {
 					Deadline deadline = Context.current().getDeadline();
 					String key = headers.get(IDEMPOTENCY_KEY);
 					Probe.this.seen.add(new Seen(call.getMethodDescriptor().getFullMethodName(), key,
-							(deadline != null) ? deadline.timeRemaining(TimeUnit.MILLISECONDS) : null));
+							headers.get(GrpcBackendClient.PRINCIPAL_HEADER), (deadline != null) ? deadline.timeRemaining(TimeUnit.MILLISECONDS) : null));
 					if (SLOW.equals(key)) {
 						try {
 							// Holds one server thread; fine for a test of the client's deadline.

@@ -27,7 +27,9 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.HeaderValues;
 import io.busgate.bridge.TcpProbe;
+import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
@@ -37,7 +39,11 @@ import io.busgate.bus.BusTopics;
  *
  * <p>Backend answers map to bus statuses: 2xx is the item; 404 a {@code null} item on per-key
  * routes and {@code NOT_FOUND} otherwise; 400 and 422 {@code INVALID_ARGUMENT}; 408, 429 and 5xx
- * and connection failures {@code UNAVAILABLE}. Every call is cut off at the request's deadline.
+ * and connection failures {@code UNAVAILABLE}; 401 and 403 (a backend refusing the request's
+ * principal) {@code INVALID_ARGUMENT} with the backend's reason. Every call is cut off at the
+ * request's deadline. A request made for a known caller carries it as the header
+ * {@code bus-principal}, so the backend can enforce access too; a principal that is not
+ * printable ASCII is {@code INVALID_ARGUMENT}.
  */
 class HttpBackendClient implements BackendClient {
 
@@ -77,6 +83,12 @@ class HttpBackendClient implements BackendClient {
 					"no HTTP route for operation " + request.headers().operation() + "; routes: "
 							+ this.routes.keySet().stream().sorted().toList()));
 		}
+		try {
+			HeaderValues.printableAscii("principal", request.headers().principal());
+		}
+		catch (BackendException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		if (!route.isPerKey()) {
 			return exchange(route, request, null).toFuture().thenApply((body) -> itemsOf(request, body));
 		}
@@ -98,6 +110,9 @@ class HttpBackendClient implements BackendClient {
 		WebClient.RequestBodySpec spec = this.webClient.method(route.method())
 			.uri(route.uri(request, key))
 			.accept(MediaType.APPLICATION_JSON);
+		if (request.headers().principal() != null) {
+			spec.header(BusHeaders.PRINCIPAL, request.headers().principal());
+		}
 		WebClient.RequestHeadersSpec<?> call = switch (route.body()) {
 			case NONE -> spec;
 			case ARGS -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(request.args());

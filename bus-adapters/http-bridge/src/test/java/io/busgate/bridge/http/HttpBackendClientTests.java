@@ -26,6 +26,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
@@ -42,6 +43,9 @@ class HttpBackendClientTests {
 	private final List<String> requested = new CopyOnWriteArrayList<>();
 
 	private final List<String> bodies = new CopyOnWriteArrayList<>();
+
+	/** The {@code bus-principal} header of each request, {@code "-"} where there was none. */
+	private final List<String> principals = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void startBackend() throws IOException {
@@ -95,6 +99,32 @@ class HttpBackendClientTests {
 
 		assertThat(items).containsExactly(Map.of("text", "hi"));
 		assertThat(this.bodies).containsExactly("{\"text\":\"hi\"}");
+	}
+
+	@Test
+	void principalOfTheRequestIsSentAsAHeaderAndNoneWithoutOne() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.get", route("GET", "/items/{key}")));
+		RequestHeaders known = new RequestHeaders("c-1", "svc.get", "gateway.replies.t", Instant.now().plusSeconds(5),
+				null, "user-7");
+
+		client.call(new BusRequest(known, List.of("1", "2"), Map.of())).get();
+		client.call(request("svc.get", List.of("3"), Map.of())).get();
+
+		assertThat(this.principals).containsExactly("user-7", "user-7", "-");
+	}
+
+	@Test
+	void principalThatCannotBeAHeaderIsInvalidAndNotSent() {
+		HttpBackendClient client = client(Map.of("svc.get", route("GET", "/items/{key}")));
+		RequestHeaders unsendable = new RequestHeaders("c-1", "svc.get", "gateway.replies.t",
+				Instant.now().plusSeconds(5), null, "\u0100da");
+
+		assertThat(failure(client.call(new BusRequest(unsendable, List.of("1"), Map.of()))))
+			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+				assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+				assertThat(ex.getMessage()).contains("principal must be printable ASCII");
+			});
+		assertThat(this.requested).isEmpty();
 	}
 
 	@Test
@@ -200,6 +230,8 @@ class HttpBackendClientTests {
 		URI uri = exchange.getRequestURI();
 		this.requested.add(exchange.getRequestMethod() + " " + uri.getRawPath()
 				+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
+		String principal = exchange.getRequestHeaders().getFirst(BusHeaders.PRINCIPAL);
+		this.principals.add((principal != null) ? principal : "-");
 		String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 		if (!body.isEmpty()) {
 			this.bodies.add(body);

@@ -28,6 +28,7 @@ import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
 import io.busgate.observability.thrift.ThriftClientTracing;
+import io.busgate.observability.thrift.ThriftPrincipal;
 
 /**
  * Serves requests by calling a Thrift backend, the way {@link ThriftBridgeProperties} routes
@@ -37,7 +38,8 @@ import io.busgate.observability.thrift.ThriftClientTracing;
  * one pooled connection at a time: the pool's size is the limit of calls in flight, and callers
  * get a {@link CompletableFuture} at once. Each call is bounded by its request's deadline: a call
  * still queued at the deadline is not made, and the socket read timeout is the time left.
- * A request is converted before it is queued, so a malformed one fails at once.
+ * A request is converted before it is queued, so a malformed one fails at once. A request made
+ * for a known caller carries it in the call's reserved principal field ({@link ThriftPrincipal}).
  */
 class ThriftBackendClient implements BackendClient, AutoCloseable {
 
@@ -127,8 +129,9 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 			throw new BackendException(BusStatus.DEADLINE_EXCEEDED,
 					route.describe() + ": the deadline passed before a worker was free");
 		}
-		TBase<?, ?> result = this.tracing.call(route.method(),
-				() -> this.connections.call(route.method(), args, route::newResult, left));
+		// The principal travels in a reserved field of the arguments (ThriftPrincipal).
+		TBase<?, ?> result = ThriftPrincipal.callAs(request.headers().principal(), () -> this.tracing.call(route.method(),
+				() -> this.connections.call(route.method(), args, route::newResult, left)));
 		TException declared = route.declaredException(result);
 		if (declared != null) {
 			throw this.failures.declared(declared);

@@ -110,6 +110,17 @@ class ThriftBackendClientTests {
 	}
 
 	@Test
+	void principalOfTheRequestReachesTheBackendAndNoneWithoutOne() throws Exception {
+		ThriftBackendClient client = client(backend.port());
+
+		// message-service lets a principal read only their own inbox, and checks nothing without one.
+		assertThat(client.call(request("message.inbox", List.of("5"), Map.of("first", 1), "5")).get()).hasSize(1);
+		assertFailure(client.call(request("message.inbox", List.of("5", "6"), Map.of("first", 1), "5")),
+				BusStatus.INVALID_ARGUMENT, "permission denied: user '5' may read only their own inbox, not [6]");
+		assertThat(client.call(request("message.inbox", List.of("5", "6"), Map.of("first", 1))).get()).hasSize(2);
+	}
+
+	@Test
 	void invalidInputIsInvalidArgumentWithTheBackendsMessage() {
 		ThriftBackendClient client = client(backend.port());
 
@@ -268,6 +279,12 @@ class ThriftBackendClientTests {
 			Duration timeToLive) {
 		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plus(timeToLive),
 				null), keys, args);
+	}
+
+	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args,
+			String principal) {
+		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plusSeconds(5),
+				null, principal), keys, args);
 	}
 
 	private static void assertFailure(CompletableFuture<List<Object>> call, BusStatus status, String message) {

@@ -30,7 +30,11 @@ class ThriftBridgePropertiesTests {
 			.isEqualTo(new ThriftBridgeProperties.Route("inbox", "userIds", null, null, "userId", "messages", null));
 		assertThat(properties.routes().get("message.sendMessage"))
 			.isEqualTo(new ThriftBridgeProperties.Route("sendMessage", null, "input", null, null, null, "idempotencyKey"));
-		assertThat(properties.exceptionStatuses()).isEqualTo(ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES);
+		// message-service's PermissionDenied on top of the convention.
+		assertThat(properties.exceptionStatuses()).containsAllEntriesOf(
+				ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES)
+			.containsEntry("PermissionDenied", BusStatus.INVALID_ARGUMENT)
+			.hasSize(ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES.size() + 1);
 	}
 
 	@Test
