@@ -60,6 +60,11 @@ public final class BridgeAutoConfiguration {
 	}
 
 	@Bean
+	RequestConsumerHealthIndicator busRequestsHealthIndicator(BridgeProperties properties) {
+		return new RequestConsumerHealthIndicator(properties.requestTopic(), properties.groupId());
+	}
+
+	@Bean
 	ConcurrentMessageListenerContainer<String, byte[]> requestListenerContainer(BridgeProperties properties,
 			ConsumerFactory<String, byte[]> consumerFactory, KafkaTemplate<String, byte[]> template, BusCodec codec,
 			BackendClient backend, ObjectProvider<OpenTelemetry> openTelemetry, MeterRegistry meterRegistry) {
@@ -68,6 +73,8 @@ public final class BridgeAutoConfiguration {
 		// Client ids <group>-<n> name the group in the consumers' metrics, lag included.
 		containerProperties.setClientId(properties.groupId());
 		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+		// A refused consumer (ACLs) retries instead of stopping for good; busRequests tells meanwhile.
+		containerProperties.setAuthExceptionRetryInterval(properties.authRetryInterval());
 		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
 				properties.eventKeyField(), openTelemetry.getIfAvailable(OpenTelemetry::noop),
 				new BridgeMetrics(meterRegistry, properties.service())));
