@@ -2,6 +2,9 @@ package io.busgate.systemtests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -55,6 +59,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.busgate.bridge.http.HttpBridgeApplication;
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
@@ -64,6 +71,7 @@ import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.test.TopicTail;
 import io.busgate.examples.user.UserServiceApplication;
+import io.busgate.replay.BusReplay;
 import io.busgate.gateway.GatewayApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,9 +82,9 @@ import static org.awaitility.Awaitility.await;
  * GIVEN a broker whose apps' listener takes only SASL_SSL with SCRAM-SHA-512, an ACL authorizer
  * that denies what no ACL allows, the bus topics made beforehand by an operator, and one principal
  * per app holding only the ACLs the root README lists (no Create); WHEN the user service, its
- * http-bridge and a gateway run against it with their own credentials; THEN queries are answered
- * through the secured bus, and the user bridge's principal can neither serve another service's
- * requests nor write to another service's topics.
+ * http-bridge, a gateway and the replay tool run against it with their own credentials; THEN
+ * queries are answered and replayed through the secured bus, and the user bridge's principal can
+ * neither serve another service's requests nor write to another service's topics.
  *
  * <p>The broker keeps a PLAINTEXT listener (its principal, {@code ANONYMOUS}, is the super user)
  * for its own controller traffic and for this test's operator work.
@@ -90,6 +98,8 @@ class SecuredBrokerSystemTests {
 	private static final String GATEWAY = "gateway";
 
 	private static final String USER_BRIDGE = "user-bridge";
+
+	private static final String REPLAY = "bus-replay";
 
 	private static final String INSTANCE_ID = "secured";
 
@@ -136,7 +146,7 @@ class SecuredBrokerSystemTests {
 			.boundPort(ListenerName.normalised(LISTENER));
 
 		createTopicsAsAnOperatorWould();
-		operator.alterUserScramCredentials(List.of(scramUser(GATEWAY), scramUser(USER_BRIDGE))).all().get();
+		operator.alterUserScramCredentials(List.of(scramUser(GATEWAY), scramUser(USER_BRIDGE), scramUser(REPLAY))).all().get();
 		operator.createAcls(aclsOfTheReadme()).all().get();
 		// Credentials reach the listener through the cluster's metadata; wait until they do.
 		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
@@ -178,20 +188,7 @@ class SecuredBrokerSystemTests {
 			.getResponseBody()
 			.blockFirst();
 
-		Map<String, Object> response = WebTestClient.bindToServer()
-			.baseUrl(BusgateStack.url(gateway))
-			.responseTimeout(Duration.ofSeconds(20))
-			.build()
-			.post()
-			.uri("/graphql")
-			.bodyValue(Map.of("query", "{ getUser(id: \"7\") { id name } }"))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		Map<String, Object> response = query("{ getUser(id: \"7\") { id name } }");
 
 		assertThat(response).doesNotContainKey("errors")
 			.extractingByKey("data")
@@ -205,8 +202,8 @@ class SecuredBrokerSystemTests {
 		Path trustStore = stores.resolve("truststore.p12");
 		ConfigurableApplicationContext misdirected = start(HttpBridgeApplication.application().profiles("user"),
 				kafka(USER_BRIDGE, trustStore), BusgateStack.NO_GRAPHQL,
-				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService), "--busgate.bridge.service=post",
-				"--busgate.bridge.auth-retry-interval=1s");
+				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService), "--busgate.bridge.request-topic=" + BusTopics.requests("post"),
+				"--busgate.bridge.group-id=" + BusTopics.bridgeGroup("post"), "--busgate.bridge.auth-retry-interval=1s");
 		try (misdirected; TopicTail replies = TopicTail.atEnd(broker.getBrokersAsString(), REPLAY_REPLIES)) {
 			BusRequest forPosts = request("post.getPosts");
 			BusRequest forUsers = request("user.getUsers");
@@ -247,6 +244,31 @@ class SecuredBrokerSystemTests {
 		for (String topic : List.of(BusTopics.events("post"), BusTopics.deadLetter(BusTopics.requests("post")))) {
 			assertThat(endOffsets(topic)).as(topic).allSatisfy((partition, end) -> assertThat(end).isZero());
 		}
+	}
+
+	@Test
+	void theReplayToolConnectsWithItsCommandConfig() throws IOException {
+		await().atMost(Duration.ofSeconds(60)).until(() -> isReady(gateway) && isReady(userBridge));
+		Instant since = Instant.now();
+		for (String id : List.of("11", "12", "13")) {
+			assertThat(query("{ getUser(id: \"" + id + "\") { name } }")).doesNotContainKey("errors");
+		}
+		Path commandConfig = stores.resolve("replay.properties");
+		Properties config = new Properties();
+		clientProperties(REPLAY, stores.resolve("truststore.p12")).forEach((name, value) -> config.put(name, value));
+		config.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+		try (Writer writer = Files.newBufferedWriter(commandConfig)) {
+			config.store(writer, null);
+		}
+		String[] connection = { "--bootstrap-servers=" + securedServers, "--command-config=" + commandConfig };
+		String[] selection = { "--operation=user.getUsers", "--since=" + since, "--json" };
+
+		JsonNode listed = replayTool("list", connection, selection);
+		assertThat(listed.get("requests").valueStream().toList()).hasSize(3)
+			.allSatisfy((request) -> assertThat(request.at("/original/status").asString()).isEqualTo("ok"));
+		JsonNode replayed = replayTool("replay", connection, selection);
+		assertThat(replayed.at("/summary/replayed").asInt()).isEqualTo(3);
+		assertThat(replayed.at("/summary/same").asInt()).isEqualTo(3);
 	}
 
 	/**
@@ -323,7 +345,10 @@ class SecuredBrokerSystemTests {
 				password(name));
 	}
 
-	/** The ACLs of the root README's table ("Securing the broker connection") for a gateway and the user bridge. */
+	/**
+	 * The ACLs of the root README's table ("Securing the broker connection") for a gateway, the
+	 * user bridge and the replay tool.
+	 */
 	private static List<AclBinding> aclsOfTheReadme() {
 		List<AclBinding> acls = new ArrayList<>();
 		for (String service : SERVICES) {
@@ -347,6 +372,17 @@ class SecuredBrokerSystemTests {
 				AclOperation.WRITE));
 		acls.add(allow(USER_BRIDGE, ResourceType.TOPIC, BusTopics.events("user"), PatternType.LITERAL,
 				AclOperation.WRITE));
+
+		for (String service : SERVICES) {
+			for (AclOperation operation : List.of(AclOperation.READ, AclOperation.WRITE)) {
+				acls.add(allow(REPLAY, ResourceType.TOPIC, BusTopics.requests(service), PatternType.LITERAL, operation));
+			}
+		}
+		acls.add(allow(REPLAY, ResourceType.TOPIC, gatewayReplies, PatternType.PREFIXED, AclOperation.READ));
+		String replayReplies = BusTopics.replyTopicPrefixes().get(1);
+		for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.DELETE)) {
+			acls.add(allow(REPLAY, ResourceType.TOPIC, replayReplies, PatternType.PREFIXED, operation));
+		}
 		return acls;
 	}
 
@@ -398,6 +434,35 @@ class SecuredBrokerSystemTests {
 			.run(all.toArray(String[]::new));
 		apps.add(context);
 		return context;
+	}
+
+	private static Map<String, Object> query(String query) {
+		return WebTestClient.bindToServer()
+			.baseUrl(BusgateStack.url(gateway))
+			.responseTimeout(Duration.ofSeconds(20))
+			.build()
+			.post()
+			.uri("/graphql")
+			.bodyValue(Map.of("query", query))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+	}
+
+	/** Runs the replay tool, which must succeed, and returns its JSON output. */
+	private static JsonNode replayTool(String command, String[] connection, String[] selection) {
+		List<String> args = new ArrayList<>(List.of(command));
+		args.addAll(List.of(connection));
+		args.addAll(List.of(selection));
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		int status = BusReplay.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+		assertThat(status).as("%s: %s%s", command, out, err).isZero();
+		return JsonMapper.builder().build().readTree(out.toString());
 	}
 
 	private BusRequest request(String operation) {
