@@ -132,7 +132,7 @@ class SecuredBrokerSystemTests {
 	@Timeout(value = 3, unit = TimeUnit.MINUTES)
 	static void startSecuredBus() throws Exception {
 		Path keyStore = stores.resolve("broker.p12");
-		Path trustStore = stores.resolve("truststore.p12");
+		Path trustStore = trustStore();
 		makeStores(keyStore, trustStore);
 		broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
 		broker.brokerProperties(securedBrokerProperties(keyStore));
@@ -146,7 +146,9 @@ class SecuredBrokerSystemTests {
 			.boundPort(ListenerName.normalised(LISTENER));
 
 		createTopicsAsAnOperatorWould();
-		operator.alterUserScramCredentials(List.of(scramUser(GATEWAY), scramUser(USER_BRIDGE), scramUser(REPLAY))).all().get();
+		operator.alterUserScramCredentials(List.of(scramUser(GATEWAY), scramUser(USER_BRIDGE), scramUser(REPLAY)))
+			.all()
+			.get();
 		operator.createAcls(aclsOfTheReadme()).all().get();
 		// Credentials reach the listener through the cluster's metadata; wait until they do.
 		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
@@ -177,7 +179,7 @@ class SecuredBrokerSystemTests {
 
 	@Test
 	void queriesAreAnsweredThroughTheSecuredBusWithoutCreateRights() {
-		await().atMost(Duration.ofSeconds(60)).until(() -> isReady(gateway) && isReady(userBridge));
+		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isReady(gateway) && isReady(userBridge));
 		Map<?, ?> user = WebTestClient.bindToServer()
 			.baseUrl(BusgateStack.url(userService))
 			.build()
@@ -198,11 +200,12 @@ class SecuredBrokerSystemTests {
 	@Test
 	@Timeout(value = 2, unit = TimeUnit.MINUTES)
 	void theUserBridgesPrincipalIsRefusedAnotherServicesRequestsAndTopics() throws Exception {
-		await().atMost(Duration.ofSeconds(60)).until(() -> isReady(userBridge));
-		Path trustStore = stores.resolve("truststore.p12");
+		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isReady(userBridge));
+		Path trustStore = trustStore();
 		ConfigurableApplicationContext misdirected = start(HttpBridgeApplication.application().profiles("user"),
 				kafka(USER_BRIDGE, trustStore), BusgateStack.NO_GRAPHQL,
-				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService), "--busgate.bridge.request-topic=" + BusTopics.requests("post"),
+				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService),
+				"--busgate.bridge.request-topic=" + BusTopics.requests("post"),
 				"--busgate.bridge.group-id=" + BusTopics.bridgeGroup("post"), "--busgate.bridge.auth-retry-interval=1s");
 		try (misdirected; TopicTail replies = TopicTail.atEnd(broker.getBrokersAsString(), REPLAY_REPLIES)) {
 			BusRequest forPosts = request("post.getPosts");
@@ -214,11 +217,12 @@ class SecuredBrokerSystemTests {
 			}
 
 			// The broker refuses the misdirected bridge's consumer, and its readiness says so.
-			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(readiness(misdirected))
-				.extractingByKey("components")
-				.extracting((components) -> ((Map<?, ?>) components).get("busRequests"))
-				.isEqualTo(Map.of("status", "DOWN", "details",
-						Map.of("refused", "AUTHORIZATION", "topic", "post.requests", "group", "post-bridge"))));
+			await().atMost(Duration.ofSeconds(60))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(readiness(misdirected)).extractingByKey("components")
+					.extracting((components) -> ((Map<?, ?>) components).get("busRequests"))
+					.isEqualTo(Map.of("status", "DOWN", "details",
+							Map.of("refused", "AUTHORIZATION", "topic", "post.requests", "group", "post-bridge"))));
 
 			// The user bridge answers its request, and nobody answers the one for posts.
 			List<String> answered = new ArrayList<>();
@@ -248,14 +252,14 @@ class SecuredBrokerSystemTests {
 
 	@Test
 	void theReplayToolConnectsWithItsCommandConfig() throws IOException {
-		await().atMost(Duration.ofSeconds(60)).until(() -> isReady(gateway) && isReady(userBridge));
+		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isReady(gateway) && isReady(userBridge));
 		Instant since = Instant.now();
 		for (String id : List.of("11", "12", "13")) {
 			assertThat(query("{ getUser(id: \"" + id + "\") { name } }")).doesNotContainKey("errors");
 		}
 		Path commandConfig = stores.resolve("replay.properties");
 		Properties config = new Properties();
-		clientProperties(REPLAY, stores.resolve("truststore.p12")).forEach((name, value) -> config.put(name, value));
+		clientProperties(REPLAY, trustStore()).forEach((name, value) -> config.put(name, value));
 		config.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
 		try (Writer writer = Files.newBufferedWriter(commandConfig)) {
 			config.store(writer, null);
@@ -294,6 +298,11 @@ class SecuredBrokerSystemTests {
 		return properties;
 	}
 
+	/** Where clients find the broker's certificate. */
+	private static Path trustStore() {
+		return stores.resolve("truststore.p12");
+	}
+
 	/** A self-signed key for 127.0.0.1, and a trust store holding its certificate, by the JDK's keytool. */
 	private static void makeStores(Path keyStore, Path trustStore) {
 		Path certificate = keyStore.resolveSibling("broker.pem");
@@ -307,7 +316,8 @@ class SecuredBrokerSystemTests {
 	}
 
 	private static void keytool(String... args) {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
 		command.addAll(List.of(args));
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -487,6 +497,7 @@ class SecuredBrokerSystemTests {
 		return ends;
 	}
 
+	/** Whether an app reports ready; throws when it does not answer in time (a loaded machine). */
 	private static boolean isReady(ConfigurableApplicationContext app) {
 		return SystemTestSupport.isReady(WebClient.create(BusgateStack.url(app)));
 	}
