@@ -37,10 +37,10 @@ public final class BusgateStack implements AutoCloseable {
 	 * The gateway's schema is on this shared classpath; the other apps must not start a GraphQL
 	 * endpoint of their own from it.
 	 */
-	private static final String NO_GRAPHQL = "--spring.graphql.schema.locations=classpath:/no-graphql-here/";
+	static final String NO_GRAPHQL = "--spring.graphql.schema.locations=classpath:/no-graphql-here/";
 
 	/** Settings are passed as arguments, which, unlike default properties, win over each app's yml. */
-	private static final String ANY_FREE_PORT = "--server.port=0";
+	static final String ANY_FREE_PORT = "--server.port=0";
 
 	/**
 	 * The tests' clients are all 127.0.0.1, one client to the gateways' rate limit, and some send
@@ -53,7 +53,7 @@ public final class BusgateStack implements AutoCloseable {
 	 * disposes them. Separate processes never share; here each reactive app gets its own, so that
 	 * stopping one app leaves the others' servers running.
 	 */
-	private static final ApplicationContextInitializer<ConfigurableApplicationContext> OWN_NETTY_RESOURCES = (
+	static final ApplicationContextInitializer<ConfigurableApplicationContext> OWN_NETTY_RESOURCES = (
 			context) -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
 
 				@Override

@@ -60,6 +60,11 @@ public final class BridgeAutoConfiguration {
 	}
 
 	@Bean
+	RequestConsumerHealthIndicator busRequestsHealthIndicator(BridgeProperties properties) {
+		return new RequestConsumerHealthIndicator(properties.requestTopic(), properties.groupId());
+	}
+
+	@Bean
 	ConcurrentMessageListenerContainer<String, byte[]> requestListenerContainer(BridgeProperties properties,
 			ConsumerFactory<String, byte[]> consumerFactory, KafkaTemplate<String, byte[]> template, BusCodec codec,
 			BackendClient backend, ObjectProvider<OpenTelemetry> openTelemetry, MeterRegistry meterRegistry) {
@@ -73,6 +78,8 @@ public final class BridgeAutoConfiguration {
 		// lost to a crash or a rebalance is a redelivery, which the contract allows anyway (a
 		// late reply is dropped by correlation id; mutations carry idempotency keys).
 		containerProperties.setSyncCommits(false);
+		// A refused consumer (ACLs) retries instead of stopping for good; busRequests tells meanwhile.
+		containerProperties.setAuthExceptionRetryInterval(properties.authRetryInterval());
 		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
 				properties.eventKeyField(), openTelemetry.getIfAvailable(OpenTelemetry::noop),
 				new BridgeMetrics(meterRegistry, properties.service())));

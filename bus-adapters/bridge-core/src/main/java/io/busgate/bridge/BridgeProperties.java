@@ -37,13 +37,16 @@ import io.busgate.bus.BusTopics;
  * @param requestRetention how long the request topic keeps requests when this bridge creates it,
  * so that recorded traffic can be replayed; match the gateways' {@code busgate.gateway.reply-retention},
  * or replays find requests whose original replies are gone
+ * @param authRetryInterval wait before the request consumer tries again after the broker refused
+ * it (authentication failed, or no ACL to read the request topic or join the group); meanwhile the
+ * bridge reports not ready ({@code busRequests}), and it serves once the ACLs are granted
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
 		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField,
 		@DefaultValue("6s") Duration sessionTimeout, @DefaultValue("500ms") Duration heartbeatInterval,
-		@DefaultValue("24h") Duration requestRetention) {
+		@DefaultValue("24h") Duration requestRetention, @DefaultValue("10s") Duration authRetryInterval) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {

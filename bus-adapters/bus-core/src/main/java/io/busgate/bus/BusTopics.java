@@ -1,5 +1,6 @@
 package io.busgate.bus;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -56,6 +57,14 @@ public final class BusTopics {
 	 */
 	public static boolean isReplyTopic(String topic) {
 		return hasNamedSuffix(topic, REPLIES_PREFIX) || hasNamedSuffix(topic, REPLAY_REPLIES_PREFIX);
+	}
+
+	/**
+	 * The prefixes of every reply topic, a gateway's ({@code gateway.replies.}) and a replay run's
+	 * ({@code replay.replies.}): the prefixed ACLs that let bridges answer whoever asks.
+	 */
+	public static List<String> replyTopicPrefixes() {
+		return List.of(REPLIES_PREFIX, REPLAY_REPLIES_PREFIX);
 	}
 
 	private static boolean hasNamedSuffix(String topic, String prefix) {

@@ -35,6 +35,13 @@ class BusTopicsTests {
 	}
 
 	@Test
+	void replyTopicPrefixesCoverEveryReplyTopic() {
+		assertThat(BusTopics.replyTopicPrefixes()).containsExactly("gateway.replies.", "replay.replies.");
+		assertThat(BusTopics.replyTopicPrefixes())
+			.allSatisfy((prefix) -> assertThat(BusTopics.isReplyTopic(prefix + "any-1")).isTrue());
+	}
+
+	@Test
 	void requestTopicsAreRecognised() {
 		assertThat(BusTopics.isRequestTopic(BusTopics.requests("user"))).isTrue();
 		assertThat(BusTopics.isRequestTopic("user.requests.canary")).isFalse();

@@ -20,6 +20,9 @@ import io.busgate.bus.BusCodec;
 final class ListCommand implements Callable<Integer> {
 
 	@Mixin
+	Connection connection;
+
+	@Mixin
 	Selection selection;
 
 	@Option(names = "--json", description = "One JSON document instead of lines.")
@@ -33,7 +36,7 @@ final class ListCommand implements Callable<Integer> {
 		PrintWriter out = this.spec.commandLine().getOut();
 		PrintWriter err = this.spec.commandLine().getErr();
 		RecordedTraffic.Found found;
-		try (RecordedTraffic traffic = new RecordedTraffic(this.selection.bootstrapServers, new BusCodec())) {
+		try (RecordedTraffic traffic = new RecordedTraffic(this.connection, new BusCodec())) {
 			found = traffic.read(this.selection);
 		}
 		found.notes().forEach((note) -> err.println("note: " + note));

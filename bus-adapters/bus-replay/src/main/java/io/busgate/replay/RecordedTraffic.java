@@ -29,6 +29,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 import io.busgate.bus.BusClientDefaults;
 import io.busgate.bus.BusCodec;
@@ -50,15 +51,19 @@ final class RecordedTraffic implements AutoCloseable {
 
 	private final String bootstrapServers;
 
+	private final Map<String, Object> clientProperties;
+
 	private final Admin admin;
 
 	private final BusCodec codec;
 
-	RecordedTraffic(String bootstrapServers, BusCodec codec) {
-		this.bootstrapServers = bootstrapServers;
-		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-				AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-				15_000));
+	RecordedTraffic(Connection connection, BusCodec codec) {
+		this.bootstrapServers = connection.bootstrapServers;
+		this.clientProperties = connection.clientProperties();
+		Map<String, Object> config = new HashMap<>(this.clientProperties);
+		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+		this.admin = Admin.create(config);
 		this.codec = codec;
 	}
 
@@ -265,12 +270,28 @@ final class RecordedTraffic implements AutoCloseable {
 		}
 	}
 
-	/** How long the topics keep records, as their {@code retention.ms} says. */
+	/**
+	 * How long the topics keep records, as their {@code retention.ms} says; only a note, so a
+	 * principal without the DescribeConfigs ACL gets the note without it.
+	 */
 	String retentionOf(Set<String> topics) {
 		List<ConfigResource> resources = topics.stream()
 			.map((topic) -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
 			.toList();
-		Map<ConfigResource, Config> configs = get(this.admin.describeConfigs(resources).all());
+		Map<ConfigResource, Config> configs;
+		try {
+			configs = this.admin.describeConfigs(resources).all().get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof AuthorizationException) {
+				return "retention unknown: not allowed to describe the topics' configs";
+			}
+			throw new SelectionException("Kafka (--bootstrap-servers) failed: " + ex.getCause().getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SelectionException("interrupted");
+		}
 		return configs.entrySet().stream().map((entry) -> {
 			ConfigEntry retention = entry.getValue().get(TopicConfig.RETENTION_MS_CONFIG);
 			String kept = (retention == null || retention.value() == null) ? "unknown"
@@ -280,16 +301,17 @@ final class RecordedTraffic implements AutoCloseable {
 	}
 
 	KafkaConsumer<String, byte[]> newConsumer() {
-		Map<String, Object> config = new HashMap<>(BusClientDefaults.consumer());
-		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		Map<String, Object> config = new HashMap<>(this.clientProperties);
+		config.putAll(BusClientDefaults.consumer());
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "bus-replay-" + UUID.randomUUID());
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
 		return new KafkaConsumer<>(config);
 	}
 
-	String bootstrapServers() {
-		return this.bootstrapServers;
+	/** What every client of the tool starts from: brokers and security ({@code --command-config}). */
+	Map<String, Object> clientProperties() {
+		return this.clientProperties;
 	}
 
 	Admin admin() {

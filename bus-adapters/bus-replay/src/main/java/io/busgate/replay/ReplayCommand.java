@@ -33,6 +33,9 @@ import io.busgate.replay.Replayer.Replayed;
 final class ReplayCommand implements Callable<Integer> {
 
 	@Mixin
+	Connection connection;
+
+	@Mixin
 	Selection selection;
 
 	@Option(names = "--to-topic", paramLabel = "TOPIC",
@@ -74,7 +77,7 @@ final class ReplayCommand implements Callable<Integer> {
 		PrintWriter out = this.spec.commandLine().getOut();
 		PrintWriter err = this.spec.commandLine().getErr();
 		BusCodec codec = new BusCodec();
-		try (RecordedTraffic traffic = new RecordedTraffic(this.selection.bootstrapServers, codec)) {
+		try (RecordedTraffic traffic = new RecordedTraffic(this.connection, codec)) {
 			RecordedTraffic.Found found = traffic.read(this.selection);
 			List<String> notes = new ArrayList<>(found.notes());
 			List<RecordedRequest> requests = found.requests();

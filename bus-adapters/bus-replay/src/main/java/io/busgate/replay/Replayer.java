@@ -185,8 +185,8 @@ final class Replayer {
 	}
 
 	private KafkaProducer<String, byte[]> newProducer() {
-		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
-		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.traffic.bootstrapServers());
+		Map<String, Object> config = new HashMap<>(this.traffic.clientProperties());
+		config.putAll(BusClientDefaults.producer());
 		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
 		return new KafkaProducer<>(config);
 	}

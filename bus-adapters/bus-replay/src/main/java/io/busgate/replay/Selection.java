@@ -18,10 +18,6 @@ import io.busgate.bus.BusTopics;
 /** Which recorded requests a command works on; every given criterion must match. */
 final class Selection {
 
-	@Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
-			description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
-	String bootstrapServers;
-
 	@Option(names = "--topic", split = ",", paramLabel = "TOPIC",
 			description = "Request topics to read, e.g. user.requests (default: the topics of the --operation"
 					+ " values, else every <service>.requests topic).")

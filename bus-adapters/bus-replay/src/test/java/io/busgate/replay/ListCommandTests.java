@@ -1,5 +1,8 @@
 package io.busgate.replay;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +85,28 @@ class ListCommandTests {
 		assertThat(listed.status()).isEqualTo(BusReplay.UNUSABLE);
 		assertThat(listed.err()).isEqualTo("bus-replay: no topic nobody.requests on " + bus.brokers()
 				+ System.lineSeparator());
+	}
+
+	@Test
+	void everyClientIsMadeWithTheCommandConfig(@TempDir Path dir) throws IOException {
+		Path clientProperties = dir.resolve("client.properties");
+		// SASL without a login module: a client made with these properties cannot even be created.
+		Files.writeString(clientProperties, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n");
+
+		RecordedBus.Result listed = bus.run("list", "--command-config", clientProperties.toString());
+
+		assertThat(listed.status()).isEqualTo(BusReplay.UNUSABLE);
+		assertThat(listed.err()).startsWith("bus-replay: Kafka (--bootstrap-servers) failed: ");
+	}
+
+	@Test
+	void unreadableCommandConfigIsAClearError(@TempDir Path dir) {
+		Path missing = dir.resolve("missing.properties");
+
+		RecordedBus.Result listed = bus.run("list", "--command-config", missing.toString());
+
+		assertThat(listed.status()).isEqualTo(BusReplay.UNUSABLE);
+		assertThat(listed.err()).startsWith("bus-replay: --command-config " + missing + " cannot be read: ");
 	}
 
 }
