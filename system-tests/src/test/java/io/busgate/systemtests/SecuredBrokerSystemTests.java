@@ -54,8 +54,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -447,20 +447,7 @@ class SecuredBrokerSystemTests {
 	}
 
 	private static Map<String, Object> query(String query) {
-		return WebTestClient.bindToServer()
-			.baseUrl(BusgateStack.url(gateway))
-			.responseTimeout(Duration.ofSeconds(20))
-			.build()
-			.post()
-			.uri("/graphql")
-			.bodyValue(Map.of("query", query))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		return SystemTestSupport.postQuery(BusgateStack.url(gateway), query);
 	}
 
 	/** Runs the replay tool, which must succeed, and returns its JSON output. */

@@ -73,8 +73,15 @@ abstract class SystemTestSupport {
 	 * after checking that it has no errors.
 	 */
 	static Map<String, Object> postQuery(String query) {
-		Map<String, Object> response = WebTestClient.bindToServer()
-			.baseUrl(stack.gatewayUrl())
+		Map<String, Object> response = postQuery(stack.gatewayUrl(), query);
+		assertThat(response).doesNotContainKey("errors");
+		return response;
+	}
+
+	/** Posts a query to a gateway and returns the whole response, which must be a 200. */
+	static Map<String, Object> postQuery(String gatewayUrl, String query) {
+		return WebTestClient.bindToServer()
+			.baseUrl(gatewayUrl)
 			.responseTimeout(Duration.ofSeconds(20))
 			.build()
 			.post()
@@ -87,8 +94,6 @@ abstract class SystemTestSupport {
 			})
 			.returnResult()
 			.getResponseBody();
-		assertThat(response).doesNotContainKey("errors");
-		return response;
 	}
 
 	/** The trace id a gateway response names in its extensions. */
