@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.reply-timeout=2s",
 				"busgate.gateway.send-timeout=1s",
-				"busgate.gateway.instance-id=gateway-tests" })
+				"busgate.gateway.instance-id=gateway-tests", TestTokens.SIGNING_KEY_PROPERTY })
 @AutoConfigureHttpGraphQlTester
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
@@ -216,7 +216,7 @@ class BusGraphQlTests {
 
 	@Test
 	void mutationCarriesTheClientsIdempotencyKeyAsHeaderNotAsArgument() {
-		this.graphQl.documentName("createPost")
+		asUser3().documentName("createPost")
 			.variable("key", "client-key-1")
 			.execute()
 			.path("createPost.title")
@@ -236,8 +236,8 @@ class BusGraphQlTests {
 
 	@Test
 	void mutationWithoutAKeyGetsAFreshOneEachTime() {
-		this.graphQl.documentName("createPost").execute().path("createPost.id").hasValue();
-		this.graphQl.documentName("createPost").execute().path("createPost.id").hasValue();
+		asUser3().documentName("createPost").execute().path("createPost.id").hasValue();
+		asUser3().documentName("createPost").execute().path("createPost.id").hasValue();
 
 		assertThat(this.bridge.requestsFor("post.createPost")).extracting((request) -> request.headers().idempotencyKey())
 			.doesNotContainNull()
@@ -284,6 +284,11 @@ class BusGraphQlTests {
 			.satisfy((errors) -> assertThat(errors).singleElement()
 				.satisfies((error) -> assertThat(error.getExtensions()).containsEntry("code", "QUERY_TOO_DEEP")));
 		assertThat(this.bridge.requests).isEmpty();
+	}
+
+	/** createPost.graphql creates a post by user 3, which only user 3 may. */
+	private HttpGraphQlTester asUser3() {
+		return this.graphQl.mutate().header("Authorization", TestTokens.bearer("3")).build();
 	}
 
 	@Test
