@@ -1,6 +1,11 @@
 package io.busgate.gateway;
 
 import java.time.Duration;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
 
 import io.busgate.gateway.security.LocalTokens;
 
@@ -25,6 +30,18 @@ public final class TestTokens {
 	/** The {@code Authorization} header's value for the user. */
 	public static String bearer(String userId) {
 		return "Bearer " + tokenFor(userId);
+	}
+
+	/** Sends the user's token in the {@code connection_init} payload of a WebSocket client. */
+	public static WebSocketGraphQlClientInterceptor connectionInit(String userId) {
+		return new WebSocketGraphQlClientInterceptor() {
+
+			@Override
+			public Mono<Object> connectionInitPayload() {
+				return Mono.just(Map.of("Authorization", bearer(userId)));
+			}
+
+		};
 	}
 
 }

@@ -38,8 +38,9 @@ final class AuthWiring implements SchemaDirectiveWiring {
 		GraphQLAppliedDirective directive = field.getAppliedDirective(DIRECTIVE);
 		TypeDefinitionRegistry registry = environment.getRegistry();
 		String type = parent.getName();
-		boolean needsToken = directive != null || type.equals(rootType(registry, "mutation", "Mutation"))
-				|| type.equals(rootType(registry, "subscription", "Subscription"))
+		boolean subscription = type.equals(rootType(registry, "subscription", "Subscription"));
+		boolean needsToken = directive != null || subscription
+				|| type.equals(rootType(registry, "mutation", "Mutation"))
 				|| (!this.anonymousReads && type.equals(rootType(registry, "query", "Query")));
 		if (!needsToken) {
 			return field;
@@ -52,7 +53,7 @@ final class AuthWiring implements SchemaDirectiveWiring {
 		FieldCoordinates coordinates = FieldCoordinates.coordinates(parent, field);
 		AuthRule rule = AuthRule.of(type + "." + field.getName(), field, subject);
 		DataFetcher<?> fetcher = environment.getCodeRegistry().getDataFetcher(coordinates, field);
-		environment.getCodeRegistry().dataFetcher(coordinates, new AuthorizingDataFetcher(rule, fetcher));
+		environment.getCodeRegistry().dataFetcher(coordinates, new AuthorizingDataFetcher(rule, fetcher, subscription));
 		return field;
 	}
 

@@ -2,18 +2,23 @@ package io.busgate.gateway.security;
 
 import java.util.Map;
 
+import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherResult;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.DataFetchingEnvironmentImpl;
+import reactor.core.publisher.Flux;
 
 import org.springframework.graphql.execution.ErrorType;
 
 /**
  * Checks a field's {@link AuthRule} before its own fetcher runs, so a refused field sends nothing
  * to the bus. A refusal is an error on the field with {@code extensions.code}
- * {@value #UNAUTHENTICATED} (no token) or {@value #FORBIDDEN} (not the caller's own).
+ * {@value #UNAUTHENTICATED} (no token) or {@value #FORBIDDEN} (not the caller's own). A
+ * subscription is refused with a stream that fails at once ({@link RefusedSubscriptionResolver}
+ * turns it into the error), as both transports expect a stream: graphql-transport-ws sends an
+ * {@code error} message, SSE a {@code next} event with the errors.
  */
 final class AuthorizingDataFetcher implements DataFetcher<Object> {
 
@@ -25,9 +30,12 @@ final class AuthorizingDataFetcher implements DataFetcher<Object> {
 
 	private final DataFetcher<?> delegate;
 
-	AuthorizingDataFetcher(AuthRule rule, DataFetcher<?> delegate) {
+	private final boolean subscription;
+
+	AuthorizingDataFetcher(AuthRule rule, DataFetcher<?> delegate, boolean subscription) {
 		this.rule = rule;
 		this.delegate = delegate;
+		this.subscription = subscription;
 	}
 
 	@Override
@@ -66,15 +74,16 @@ final class AuthorizingDataFetcher implements DataFetcher<Object> {
 		return (value != null) ? value.toString() : null;
 	}
 
-	private static DataFetcherResult<Object> refuse(DataFetchingEnvironment environment, ErrorType type, String code,
-			String message) {
-		return DataFetcherResult.newResult()
-			.error(GraphqlErrorBuilder.newError(environment)
-				.message(message)
-				.errorType(type)
-				.extensions(Map.of("code", code))
-				.build())
+	private Object refuse(DataFetchingEnvironment environment, ErrorType type, String code, String message) {
+		GraphQLError error = GraphqlErrorBuilder.newError(environment)
+			.message(message)
+			.errorType(type)
+			.extensions(Map.of("code", code))
 			.build();
+		if (this.subscription) {
+			return Flux.error(new RefusedSubscriptionException(error));
+		}
+		return DataFetcherResult.newResult().error(error).build();
 	}
 
 }

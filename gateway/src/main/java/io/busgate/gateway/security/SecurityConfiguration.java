@@ -94,6 +94,11 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
+	RefusedSubscriptionResolver refusedSubscriptionResolver() {
+		return new RefusedSubscriptionResolver();
+	}
+
+	@Bean
 	RuntimeWiringConfigurer authWiring(GatewayProperties properties) {
 		return (wiring) -> wiring.directiveWiring(new AuthWiring(properties.security().anonymousReads()));
 	}

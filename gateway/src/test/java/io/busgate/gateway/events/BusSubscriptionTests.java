@@ -164,7 +164,7 @@ class BusSubscriptionTests {
 	private WebSocketGraphQlClient client(String userId) {
 		return WebSocketGraphQlClient
 			.builder("ws://127.0.0.1:" + this.port + "/graphql", new ReactorNettyWebSocketClient())
-			.connectionInitPayload(Map.of("Authorization", TestTokens.bearer(userId)))
+			.interceptor(TestTokens.connectionInit(userId))
 			.build();
 	}
 
