@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -61,6 +62,9 @@ class BusGraphQlTests {
 
 	@Autowired
 	private MeterRegistry meters;
+
+	@Autowired
+	private GraphQlProperties graphQlProperties;
 
 	@BeforeEach
 	void reset() {
@@ -289,6 +293,15 @@ class BusGraphQlTests {
 	/** createPost.graphql creates a post by user 3, which only user 3 may. */
 	private HttpGraphQlTester asUser3() {
 		return this.graphQl.mutate().header("Authorization", TestTokens.bearer("3")).build();
+	}
+
+	@Test
+	void graphiqlIntrospectionAndSchemaAreOnOutsideProduction() {
+		this.web.get().uri("/graphiql").exchange().expectStatus().value((status) -> assertThat(status).isBetween(200, 399));
+		this.web.get().uri("/graphql/schema").exchange().expectStatus().isOk();
+		// Not asked with a query: switched off once, introspection stays off in the whole JVM
+		// (graphql-java's switch), so an earlier test class switching it off would decide.
+		assertThat(this.graphQlProperties.getSchema().getIntrospection().isEnabled()).isTrue();
 	}
 
 	@Test

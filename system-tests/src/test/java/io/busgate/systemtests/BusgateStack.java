@@ -3,6 +3,7 @@ package io.busgate.systemtests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,7 @@ import io.busgate.examples.message.MessageServiceApplication;
 import io.busgate.examples.post.PostServiceApplication;
 import io.busgate.examples.user.UserServiceApplication;
 import io.busgate.gateway.GatewayApplication;
+import io.busgate.gateway.security.LocalTokens;
 
 /**
  * All of Busgate in one JVM, each app in its own application context the way the local stack
@@ -66,6 +68,16 @@ public final class BusgateStack implements AutoCloseable {
 	 */
 	private static final String SPANS_SOON = "--management.opentelemetry.tracing.export.schedule-delay=100ms";
 
+	/**
+	 * The gateways verify tokens signed with this key, as the local stack's do; {@link #bearer}
+	 * mints them.
+	 */
+	private static final String SIGNING_KEY = "busgate-system-tests-signing-key-not-a-secret";
+
+	private static final String VERIFIES_TOKENS = "--busgate.gateway.security.local-signing-key=" + SIGNING_KEY;
+
+	private static final LocalTokens TOKENS = new LocalTokens(SIGNING_KEY);
+
 	private final RecordedSpans spans = new RecordedSpans();
 
 	private final String brokers;
@@ -98,9 +110,9 @@ public final class BusgateStack implements AutoCloseable {
 				"--busgate.bridge.grpc.target=127.0.0.1:" + this.postGrpcPort);
 		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, kafka(),
 				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
-		this.gateway = start(GatewayApplication.application(), kafka(), "--busgate.gateway.instance-id=system-tests",
-				"--busgate.gateway.reply-timeout=3s");
-		this.secondGateway = start(GatewayApplication.application(), kafka(),
+		this.gateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS,
+				"--busgate.gateway.instance-id=system-tests", "--busgate.gateway.reply-timeout=3s");
+		this.secondGateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS,
 				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s");
 	}
 
@@ -111,6 +123,11 @@ public final class BusgateStack implements AutoCloseable {
 	/** The spans all apps exported. */
 	RecordedSpans spans() {
 		return this.spans;
+	}
+
+	/** The {@code Authorization} header's value for a user, accepted by this stack's gateways. */
+	public static String bearer(String userId) {
+		return "Bearer " + TOKENS.mint(userId, Duration.ofHours(1));
 	}
 
 	public String gatewayUrl() {
@@ -124,7 +141,8 @@ public final class BusgateStack implements AutoCloseable {
 
 	/** Starts one more gateway; the caller stops it by closing it. */
 	ConfigurableApplicationContext startGateway(String instanceId) {
-		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), "--busgate.gateway.instance-id=" + instanceId);
+		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), VERIFIES_TOKENS,
+				"--busgate.gateway.instance-id=" + instanceId);
 		return GatewayApplication.application()
 			.initializers(OWN_NETTY_RESOURCES, exportingTo(this.spans))
 			.run(args.toArray(String[]::new));
