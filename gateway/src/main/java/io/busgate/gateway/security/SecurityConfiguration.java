@@ -49,7 +49,7 @@ public class SecurityConfiguration {
 	@Conditional(LocalSigningKeySet.class)
 	ReactiveJwtDecoder localJwtDecoder(GatewayProperties properties, Environment environment) {
 		for (String property : PROVIDER_PROPERTIES) {
-			if (environment.containsProperty(property)) {
+			if (StringUtils.hasText(environment.getProperty(property))) {
 				throw new IllegalStateException("Both busgate.gateway.security.local-signing-key and " + property
 						+ " are set: a gateway verifies tokens either from an identity provider or with a local key");
 			}
