@@ -41,6 +41,22 @@ public final class BusgateStack implements AutoCloseable {
 	 */
 	private static final String NO_GRAPHQL = "--spring.graphql.schema.locations=classpath:/no-graphql-here/";
 
+	/**
+	 * The gateway's Spring Security is on this shared classpath too; the other apps have none of
+	 * their own (each runs from its own jar), and must not lock their endpoints with Boot's defaults.
+	 */
+	private static final String NO_SECURITY = "--spring.autoconfigure.exclude="
+			+ "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+			+ "ManagementWebSecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.actuate.web.reactive."
+			+ "ReactiveManagementWebSecurityAutoConfiguration";
+
 	/** Settings are passed as arguments, which, unlike default properties, win over each app's yml. */
 	private static final String ANY_FREE_PORT = "--server.port=0";
 
@@ -102,13 +118,14 @@ public final class BusgateStack implements AutoCloseable {
 
 	public BusgateStack(String brokers) {
 		this.brokers = brokers;
-		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL, "--busgate.user-service.drills=true");
+		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
+				"--busgate.user-service.drills=true");
 		this.postService = startPostService();
 		this.messageService = startMessageService();
 		this.httpBridge = startHttpBridge();
-		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, kafka(),
+		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.grpc.target=127.0.0.1:" + this.postGrpcPort);
-		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, kafka(),
+		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
 		this.gateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS,
 				"--busgate.gateway.instance-id=system-tests", "--busgate.gateway.reply-timeout=3s");
@@ -162,7 +179,8 @@ public final class BusgateStack implements AutoCloseable {
 
 	/** Starts one more http-bridge, a second member of the user bridges' group; the caller closes it. */
 	public ConfigurableApplicationContext startExtraHttpBridge() {
-		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, kafka(), "--busgate.bridge.http.base-url=" + userServiceUrl());
+		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka(),
+				"--busgate.bridge.http.base-url=" + userServiceUrl());
 		return HttpBridgeApplication.application()
 			.profiles("user")
 			.initializers(OWN_NETTY_RESOURCES)
@@ -175,12 +193,13 @@ public final class BusgateStack implements AutoCloseable {
 	 * the result stops both.
 	 */
 	AutoCloseable startUserCanary(String requestTopic, Map<String, String> renamed) {
-		List<String> serviceArgs = new ArrayList<>(List.of(NO_GRAPHQL));
+		List<String> serviceArgs = new ArrayList<>(List.of(NO_GRAPHQL, NO_SECURITY));
 		renamed.forEach((id, name) -> serviceArgs.add("--busgate.user-service.renamed." + id + "=" + name));
 		ConfigurableApplicationContext service = start(UserServiceApplication.application(),
 				serviceArgs.toArray(String[]::new));
 		ConfigurableApplicationContext bridge = start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL,
-				kafka(), "--busgate.bridge.http.base-url=" + url(service), "--busgate.bridge.request-topic=" + requestTopic,
+				NO_SECURITY, kafka(), "--busgate.bridge.http.base-url=" + url(service),
+				"--busgate.bridge.request-topic=" + requestTopic,
 				"--busgate.bridge.group-id=" + requestTopic + "-bridge", "--spring.kafka.consumer.auto-offset-reset=earliest");
 		return () -> {
 			stop(bridge);
@@ -229,16 +248,17 @@ public final class BusgateStack implements AutoCloseable {
 	}
 
 	private ConfigurableApplicationContext startPostService() {
-		return start(PostServiceApplication.application(), NO_GRAPHQL, "--spring.grpc.server.port=" + this.postGrpcPort);
+		return start(PostServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
+				"--spring.grpc.server.port=" + this.postGrpcPort);
 	}
 
 	private ConfigurableApplicationContext startMessageService() {
-		return start(MessageServiceApplication.application(), NO_GRAPHQL,
+		return start(MessageServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
 				"--busgate.message-service.port=" + this.messageThriftPort);
 	}
 
 	private ConfigurableApplicationContext startHttpBridge() {
-		return start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL, kafka(),
+		return start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.http.base-url=" + userServiceUrl());
 	}
 

@@ -209,8 +209,10 @@ class SubscriptionSystemTests extends SystemTestSupport {
 
 	@SuppressWarnings("unchecked")
 	private static int subscriptions(String gatewayUrl) {
+		// A loaded gateway (fifty connections subscribing at once) may take longer than the default 5 s.
 		Map<String, Object> health = WebTestClient.bindToServer()
 			.baseUrl(gatewayUrl)
+			.responseTimeout(Duration.ofSeconds(20))
 			.build()
 			.get()
 			.uri("/actuator/health/readiness")

@@ -1,22 +1,31 @@
 package io.busgate.gateway.security;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
@@ -59,6 +68,7 @@ import static org.awaitility.Awaitility.await;
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests", "message.requests" })
 @Import(FakeBridges.class)
+@ExtendWith(OutputCaptureExtension.class)
 class AuthTests {
 
 	private static final String MESSAGE_IDS = "subscription($to: ID!) { messageReceived(toUserId: $to) { id } }";
@@ -197,7 +207,7 @@ class AuthTests {
 	}
 
 	@Test
-	void principalComesFromTheTokenOnlyAndTheTokenIsInNoRecord() {
+	void principalComesFromTheTokenOnlyAndTheTokenIsInNoRecordNorLog(CapturedOutput log) {
 		String token = TestTokens.tokenFor("3");
 		post("Bearer " + token, "7", "{ getUser(id: \"1\") { name friends(pageSize: 2) { name } } }");
 		List<ConsumerRecord<String, byte[]>> records = this.requests.get(0).drain(Duration.ofMillis(500));
@@ -214,6 +224,18 @@ class AuthTests {
 		post(null, "7", "{ getUser(id: \"1\") { name } }");
 		assertThat(this.requests.get(0).drain(Duration.ofMillis(500))).singleElement()
 			.satisfies((record) -> assertThat(record.headers().lastHeader(BusHeaders.PRINCIPAL)).isNull());
+
+		// Nor is a refused token logged.
+		String forged = new LocalTokens("another-key-that-the-gateway-does-not-know").mint("3", Duration.ofHours(1));
+		this.web.post()
+			.uri("/graphql")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + forged)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("query", "{ getUser(id: \"1\") { name } }"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		assertThat(log.getAll()).doesNotContain(token).doesNotContain(forged);
 	}
 
 	@Test
@@ -265,6 +287,28 @@ class AuthTests {
 			own.dispose();
 			asUser4.stop().block(Duration.ofSeconds(5));
 		}
+	}
+
+	@Test
+	void webSocketWithABadTokenIsClosedWith4401() {
+		String forged = new LocalTokens("another-key-that-the-gateway-does-not-know").mint("2", Duration.ofHours(1));
+		CompletableFuture<Integer> closed = new CompletableFuture<>();
+		WebSocket socket = HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.subprotocols("graphql-transport-ws")
+			.buildAsync(URI.create("ws://127.0.0.1:" + this.port + "/graphql"), new WebSocket.Listener() {
+
+				@Override
+				public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+					closed.complete(statusCode);
+					return null;
+				}
+
+			})
+			.join();
+		socket.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + forged + "\"}}", true)
+			.join();
+		assertThat(closed.orTimeout(20, TimeUnit.SECONDS).join()).isEqualTo(4401);
 	}
 
 	/** Subscribes to the user's messages; the errors the subscription ends with go to the list. */
