@@ -159,7 +159,8 @@ class ReplaySystemTests extends SystemTestSupport {
 		return switch (i % 4) {
 			case 0 -> "{ getUser(id: \"" + id + "\") { id name friends(pageSize: 3) { id name } } }";
 			case 1 -> "{ users(ids: [\"" + id + "\", \"" + (id + 1) + "\"]) { id name posts(first: 2) { title } } }";
-			case 2 -> "{ getUser(id: \"" + id + "\") { name inbox(first: 2) { body from { name } } } }";
+			case 2 -> "{ getUsers(start: " + id + ", pageSize: 3) { name } getUser(id: \"" + id
+					+ "\") { inbox(first: 2) { body from { name } } } }";
 			default -> "{ getUser(id: \"99999\") { id } }";
 		};
 	}
