@@ -70,6 +70,7 @@ class BusGraphQlTests {
 	void reset() {
 		this.bridge.reset();
 		FakeBridges.awaitAssigned(this.listeners);
+		FakeBridges.awaitGatewayReady(this.web);
 	}
 
 	@Test

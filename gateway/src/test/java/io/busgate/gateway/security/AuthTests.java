@@ -99,6 +99,7 @@ class AuthTests {
 	void tail() {
 		this.bridges.reset();
 		FakeBridges.awaitAssigned(this.listeners);
+		FakeBridges.awaitGatewayReady(this.web);
 		this.requests = List.of("user.requests", "post.requests", "message.requests")
 			.stream()
 			.map((topic) -> TopicTail.atEnd(this.broker.getBrokersAsString(), topic))
