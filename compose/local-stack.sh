@@ -8,6 +8,8 @@
 #
 # Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N]
 #        [--gateways N] [--no-rate-limit] [--help]   (see usage() below)
+#        ./compose/local-stack.sh token <userId> [validity, e.g. 30m; default 12h]
+#            prints a token (JWT) for a user that the local stack's gateways accept
 
 set -euo pipefail
 
@@ -28,6 +30,10 @@ readonly STACK_DIR="${REPO_ROOT}/target/local-stack"
 readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
 readonly CLASS_DATA_DIR="${STACK_DIR}/class-data"
+# The gateways' local token signing key (HMAC-SHA256), made on first use and kept across runs, so
+# that tokens stay valid over restarts. Never used in production, where an identity provider signs.
+readonly SIGNING_KEY_FILE="${STACK_DIR}/signing-key"
+readonly SIGNING_KEY_VARIABLE=BUSGATE_GATEWAY_SECURITY_LOCAL_SIGNING_KEY
 
 readonly BOOTSTRAP="127.0.0.1:9092"
 readonly HAPROXY_TEMPLATE="${SCRIPT_DIR}/haproxy/haproxy.cfg.template"
@@ -107,6 +113,7 @@ usage() {
 	cat <<EOF
 Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N]
                                [--gateways N] [--no-rate-limit] [--help]
+       ./compose/local-stack.sh token <userId> [validity, e.g. 30m or 2h; default 12h]
 
 Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
@@ -123,6 +130,9 @@ Runs the whole Busgate stack locally, no Docker needed:
      (N > 1), gateways local-1 ... local-N on :$((GATEWAY_BASE_PORT + 1)) ... and HAProxy on :${FRONT_PORT} in
      front of them (round robin, readiness checks; stats on http://127.0.0.1:${STATS_PORT}/),
   7. waits until all report ready, prints the URLs, and stays in the foreground.
+The gateways verify tokens (JWT, HMAC-SHA256) with a key kept in ${SIGNING_KEY_FILE#"${REPO_ROOT}"/}
+(made on first use); 'token <userId>' prints one for a user, to send as 'Authorization: Bearer <token>'.
+Mutations, subscriptions and a user's inbox need one; other queries work without.
 Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, Zipkin, the broker.
 For fault drills, SIGUSR1 stops the broker (cleanly, keeping its data) and SIGUSR2 starts it again;
 everything else stays up and reconnects on its own (compose/chaos/run.sh uses this).
@@ -227,6 +237,35 @@ parse_args() {
 		fail "BUSGATE_TRACE_SAMPLING must be a number from 0.0 to 1.0, was '${TRACE_SAMPLING}'"
 	[[ "${STARTUP_TIMEOUT}" =~ ^[1-9][0-9]*$ ]] ||
 		fail "BUSGATE_STARTUP_TIMEOUT must be a positive number of seconds, was '${STARTUP_TIMEOUT}'"
+}
+
+# ensure_signing_key: makes the local signing key once (48 random characters), readable by the owner only.
+ensure_signing_key() {
+	[[ -s "${SIGNING_KEY_FILE}" ]] && return 0
+	mkdir -p "${STACK_DIR}"
+	(umask 077 && head -c 36 /dev/urandom | base64 | tr -d '\n' >"${SIGNING_KEY_FILE}")
+	info "Made the local token signing key ${SIGNING_KEY_FILE#"${REPO_ROOT}"/}"
+}
+
+# export_signing_key <group>: the gateways verify tokens with the local key, passed in their
+# environment only (not on the command line, where ps would show it).
+export_signing_key() {
+	if [[ "$1" == gateway ]]; then
+		export "${SIGNING_KEY_VARIABLE}=$(<"${SIGNING_KEY_FILE}")"
+	fi
+}
+
+# token <userId> [validity]: prints a token for the user, signed with the local key (the gateway
+# jar's security.LocalTokens; the stack need not be running).
+token() {
+	(($# >= 1 && $# <= 2)) || fail "usage: ./compose/local-stack.sh token <userId> [validity, e.g. 30m or 2h]"
+	[[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]] && JAVA="${JAVA_HOME}/bin/java"
+	ensure_signing_key >&2
+	local jar
+	jar="$(app_jar gateway gateway)"
+	(export_signing_key gateway &&
+		exec "${JAVA}" "${TOOL_JVM_OPTS[@]}" -cp "${jar}" -Dloader.main=io.busgate.gateway.security.LocalTokens \
+			org.springframework.boot.loader.launch.PropertiesLauncher "$@")
 }
 
 # instance_name <group> <k>: the group's name for the first instance, <group>-<k> for the others.
@@ -388,14 +427,14 @@ class_data_current() {
 	[[ -f "${dir}/app.jsa" && -f "${dir}/stamp" ]] && [[ "$(cat "${dir}/stamp")" == "$(class_data_stamp "$2")" ]]
 }
 
-# record_class_data <artifact> <jar> <app arguments>
+# record_class_data <artifact> <jar> <group> <app arguments>
 record_class_data() {
-	local artifact="$1" jar="$2" dir="${CLASS_DATA_DIR}/$1" args=()
-	read -r -a args <<<"$3"
+	local artifact="$1" jar="$2" group="$3" dir="${CLASS_DATA_DIR}/$1" args=()
+	read -r -a args <<<"$4"
 	rm -rf "${dir}"
 	mkdir -p "${dir}"
 	"${JAVA}" -Djarmode=tools -jar "${jar}" extract --destination "${dir}/app" >"${dir}/record.log" 2>&1 &&
-		(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -XX:ArchiveClassesAtExit="${dir}/app.jsa" -Xlog:cds=off \
+		(cd "${REPO_ROOT}" && export_signing_key "${group}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" -XX:ArchiveClassesAtExit="${dir}/app.jsa" -Xlog:cds=off \
 			-Xlog:cds+dynamic=off -Dspring.context.exit=onRefresh -jar "${dir}/app/${jar##*/}" --server.port=0 \
 			"${args[@]}" --spring.kafka.admin.auto-create=false) >>"${dir}/record.log" 2>&1 &&
 		[[ -f "${dir}/app.jsa" ]] &&
@@ -410,7 +449,7 @@ prepare_class_data() {
 		seen+=("${artifact}")
 		jar="$(app_jar "${module}" "${artifact}")"
 		class_data_current "${artifact}" "${jar}" && continue
-		record_class_data "${artifact}" "${jar}" "${args}" &
+		record_class_data "${artifact}" "${jar}" "${group}" "${args}" &
 		pids+=($!)
 		artifacts+=("${artifact}")
 	done
@@ -626,8 +665,11 @@ start_app() {
 	local tracing=() launch=()
 	read -r -a tracing <<<"${TRACING_ARGS}"
 	mapfile -t launch < <(launch_args "${artifact}" "${jar}")
-	(cd "${REPO_ROOT}" && exec "${JAVA}" "${APP_JVM_OPTS[@]}" "${launch[@]}" --server.port="${port}" "${tracing[@]}" "${args[@]}") \
-		>"${LOG_DIR}/${name}.log" 2>&1 &
+	(
+		cd "${REPO_ROOT}"
+		export_signing_key "${group}"
+		exec "${JAVA}" "${APP_JVM_OPTS[@]}" "${launch[@]}" --server.port="${port}" "${tracing[@]}" "${args[@]}"
+	) >"${LOG_DIR}/${name}.log" 2>&1 &
 	APP_NAMES+=("${name}")
 	APP_GROUPS+=("${group}")
 	APP_TIERS+=("${tier}")
@@ -783,11 +825,17 @@ $(print_instances)
 
  Paste into GraphiQL:
    { getUser(id:"1") { id name friends(pageSize: 3) { id name } } }
-   { getUsers(pageSize: 5) { name posts(first: 3) { title author { name } } inbox(first: 2) { body from { name } } } }
+   { getUsers(pageSize: 5) { name posts(first: 3) { title author { name } } } }
 
  Or with curl:
    curl -s localhost:8080/graphql -H 'content-type: application/json' -d '{"query":"{ getUser(id:\\"1\\") { id name } }"}'
  and open the trace of its extensions.traceId: ${ZIPKIN_URL}/zipkin/traces/<traceId>
+
+ Mutations, subscriptions and a user's own inbox need a token (a JWT whose subject is the user id):
+   TOKEN=\$(./compose/local-stack.sh token 1)
+   curl -s localhost:8080/graphql -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' \\
+     -d '{"query":"{ getUser(id:\\"1\\") { name inbox(first: 2) { body from { name } } } }"}'
+ In GraphiQL, put {"Authorization": "Bearer <token>"} into the Headers tab.
 
  Press Ctrl-C to stop everything.
 ==========================================================================================
@@ -833,12 +881,17 @@ supervise() {
 }
 
 main() {
+	if [[ "${1:-}" == token ]]; then
+		token "${@:2}"
+		return
+	fi
 	parse_args "$@"
 	plan_instances
 	check_requirements
 	if [[ "${PREPARE_ONLY}" == true ]]; then
 		build
 		check_artifacts
+		ensure_signing_key
 		prepare_class_data
 		return 0
 	fi
@@ -849,6 +902,7 @@ main() {
 	trap 'exit 129' HUP
 	build
 	check_artifacts
+	ensure_signing_key
 	prepare_class_data
 	check_ports_free # again: the build may have taken a while
 	prepare_dirs

@@ -55,8 +55,11 @@ eventually() {
 	done
 }
 
+# graphql <body> [token]: posts a GraphQL request, with the token as the caller's when given.
 graphql() {
-	curl -fsS --max-time 20 "${GRAPHQL}" -H 'content-type: application/json' -d "$1"
+	local auth=()
+	(($# > 1)) && auth=(-H "authorization: Bearer $2")
+	curl -fsS --max-time 20 "${GRAPHQL}" -H 'content-type: application/json' "${auth[@]}" -d "$1"
 }
 
 bridge_members() {
@@ -79,6 +82,14 @@ if [[ "${build}" == true ]]; then
 fi
 pass "busgate/{$(IFS=,; printf '%s' "${APPS[*]}")}:latest"
 
+step "GIVEN tokens for users 1 and 2, signed with the local stack's key, which the gateways verify"
+# No identity provider here: the gateways take the local key (BUSGATE_LOCAL_SIGNING_KEY).
+TOKEN_1="$("${REPO_ROOT}/compose/local-stack.sh" token 1)" || fail "could not mint a token (build first: --build)"
+TOKEN_2="$("${REPO_ROOT}/compose/local-stack.sh" token 2)"
+BUSGATE_LOCAL_SIGNING_KEY="$(<"${REPO_ROOT}/target/local-stack/signing-key")"
+export BUSGATE_LOCAL_SIGNING_KEY
+pass "tokens for users 1 and 2"
+
 step "GIVEN the stack (three brokers, topics, services, bridges, two gateways, HAProxy, Jaeger)"
 "${COMPOSE[@]}" up -d --wait --wait-timeout 300 || { "${COMPOSE[@]}" ps; fail "the stack did not become healthy"; }
 eventually 60 curl -fsS -o /dev/null "http://localhost:8404/healthz" || fail "HAProxy has no gateway in rotation"
@@ -90,7 +101,7 @@ answer="$(graphql '{"query":"{ getUser(id: \"1\") { id name friends(pageSize: 2)
 pass "${answer}"
 
 step "WHEN a client creates a post THEN it reads back over gRPC"
-answer="$(graphql '{"query":"mutation { createPost(input: { authorId: \"1\", title: \"'"${RUN_ID}"'\", body: \"compose\", idempotencyKey: \"'"${RUN_ID}"'\" }) { id } }"}')"
+answer="$(graphql '{"query":"mutation { createPost(input: { title: \"'"${RUN_ID}"'\", body: \"compose\", idempotencyKey: \"'"${RUN_ID}"'\" }) { id } }"}' "${TOKEN_1}")"
 post_id="$(sed -n 's/.*"createPost":{"id":"\([^"]*\)".*/\1/p' <<<"${answer}")"
 [[ -n "${post_id}" ]] || fail "no post id in: ${answer}"
 answer="$(graphql '{"query":"{ post(id: \"'"${post_id}"'\") { title author { id } } }"}')"
@@ -100,13 +111,13 @@ pass "post ${post_id}: ${answer}"
 step "WHEN a client subscribes over SSE and a message is sent THEN the subscriber receives it"
 events="$(mktemp)"
 curl -sN --max-time 60 "${GRAPHQL}" -H 'content-type: application/json' -H 'accept: text/event-stream' \
-	-d '{"query":"subscription { messageReceived(toUserId: \"2\") { body } }"}' >"${events}" &
+	-H "authorization: Bearer ${TOKEN_2}" -d '{"query":"subscription { messageReceived(toUserId: \"2\") { body } }"}' >"${events}" &
 subscriber=$!
 # The subscription may not be registered yet when the first message goes out: send until one
 # arrives (each message has its own body and idempotency key).
 send_and_check() {
 	local body="${RUN_ID}-$((++sent))"
-	graphql '{"query":"mutation { sendMessage(input: { fromUserId: \"1\", toUserId: \"2\", body: \"'"${body}"'\", idempotencyKey: \"'"${body}"'\" }) { id } }"}' >/dev/null
+	graphql '{"query":"mutation { sendMessage(input: { toUserId: \"2\", body: \"'"${body}"'\", idempotencyKey: \"'"${body}"'\" }) { id } }"}' "${TOKEN_1}" >/dev/null
 	sleep 1
 	grep -q "\"body\":\"${RUN_ID}-" "${events}"
 }

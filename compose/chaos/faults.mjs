@@ -8,9 +8,24 @@
 // maxUnanswered=<n>, maxLatencyMs=<n> (every answer, data or error, within it),
 // errorsOnly=true (every request must be answered with an error: the broker-down phase),
 // errorCodes=<A,B> (every error has one of these codes), minErrors=<n> (the fault must show).
+import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const URL_FRONT = 'http://127.0.0.1:8080/graphql';
+/** The local stack's token signing key (compose/local-stack.sh makes it). */
+const SIGNING_KEY = new URL('../../target/local-stack/signing-key', import.meta.url);
+
+/**
+ * The Authorization header of a user: a JWT (HS256) signed with the local stack's key, valid for
+ * an hour, as `./compose/local-stack.sh token <userId>` would print it.
+ */
+function bearer(userId) {
+	const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+	const now = Math.floor(Date.now() / 1000);
+	const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: userId, iat: now, exp: now + 3600 })}`;
+	const signature = createHmac('sha256', readFileSync(SIGNING_KEY, 'utf8')).update(unsigned).digest('base64url');
+	return `Bearer ${unsigned}.${signature}`;
+}
 const [command, ...rest] = process.argv.slice(2);
 
 function options(list) {
@@ -30,7 +45,9 @@ function createPost(run, i) {
 	return {
 		id: key,
 		query: 'mutation($input: CreatePostInput!) { createPost(input: $input) { id title } }',
-		variables: { input: { authorId: authorOf(i), title: key, body: `chaos run ${run}`, idempotencyKey: key } },
+		// The author is the caller: the token's subject.
+		variables: { input: { title: key, body: `chaos run ${run}`, idempotencyKey: key } },
+		authorization: bearer(authorOf(i)),
 	};
 }
 
@@ -55,11 +72,14 @@ function plan(kind, file, o) {
 			spec.requests.push({ id: `p${offset + i}`, query: `{ post(id:"${1 + ((offset + i) % 1000)}") { id title } }` });
 		}
 	} else if (kind === 'all-services') {
-		// One user over HTTP, their posts over gRPC and their inbox over Thrift.
+		// One user over HTTP, their posts over gRPC and their inbox over Thrift, as that user (an
+		// inbox is only for its owner).
 		for (let i = 0; i < count; i++) {
+			const user = `${1 + ((offset + i) % 1000)}`;
 			spec.requests.push({
 				id: `a${offset + i}`,
-				query: `{ getUser(id:"${1 + ((offset + i) % 1000)}") { name posts(first: 1) { title } inbox(first: 1) { body } } }`,
+				query: `{ getUser(id:"${user}") { name posts(first: 1) { title } inbox(first: 1) { body } } }`,
+				authorization: bearer(user),
 			});
 		}
 	} else if (kind === 'mutations') {

@@ -4,7 +4,8 @@
 //
 // spec: {
 //   url,                  GraphQL endpoint (must be on 127.0.0.1)
-//   requests: [{ id, query, variables? }],   one entry per request, sent in order
+//   requests: [{ id, query, variables?, authorization? }],   one entry per request, sent in order
+//                         (authorization: the value of its Authorization header, a bearer token)
 //   concurrency,          requests in flight at once
 //   timeoutMs,            client timeout of every attempt
 //   retries,              extra attempts for a request that got no data (0 = none)
@@ -39,7 +40,11 @@ async function attempt(request) {
 	try {
 		const response = await fetch(spec.url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', accept: 'application/json' },
+			headers: {
+				'content-type': 'application/json',
+				accept: 'application/json',
+				...(request.authorization ? { authorization: request.authorization } : {}),
+			},
 			body: JSON.stringify({ query: request.query, variables: request.variables ?? {} }),
 			signal: AbortSignal.timeout(timeoutMs),
 		});

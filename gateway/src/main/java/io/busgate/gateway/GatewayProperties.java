@@ -36,6 +36,7 @@ import org.springframework.util.unit.DataSize;
  * before its broker
  * @param documentCacheSize how many parsed and validated documents to keep, so that a document
  * sent again (with other variables) is neither parsed nor validated again; 0 keeps none
+ * @param security who may call the gateway and how tokens are verified
  */
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration replyTimeout,
@@ -43,7 +44,8 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 		@DefaultValue("200ms") Duration deadlineMargin, @DefaultValue("1") int replyPartitions,
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
 		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions,
-		@DefaultValue("1s") Duration topicRetryInterval, @DefaultValue("1000") int documentCacheSize) {
+		@DefaultValue("1s") Duration topicRetryInterval, @DefaultValue("1000") int documentCacheSize,
+		@DefaultValue Security security) {
 
 	public GatewayProperties {
 		if (instanceId == null || instanceId.isBlank()) {
@@ -124,6 +126,46 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 		public String describe() {
 			return this.requests + " requests per " + this.period.toString().substring(2).toLowerCase() + " (burst "
 					+ this.burst + ")";
+		}
+
+	}
+
+	/**
+	 * Authentication and authorization. Callers present a JWT as {@code Authorization: Bearer
+	 * <token>}; its subject is the caller's user id. In production the tokens come from an identity
+	 * provider, configured with Boot's {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}
+	 * (or {@code jwk-set-uri}, or {@code public-key-location}); a local stack signs its own with
+	 * {@code localSigningKey}. Exactly one of the two must be set, or the gateway does not start.
+	 *
+	 * @param anonymousReads whether a caller without a token may run queries (fields marked
+	 * {@code @auth} in the schema still need one). On by default: the example data (users,
+	 * posts) is public, and reads stay cheap to try and to benchmark. Switch it off where every
+	 * read is someone's; anonymous queries then fail with {@code UNAUTHENTICATED}. Mutations and
+	 * subscriptions always need a token
+	 * @param localSigningKey a shared secret (at least 32 characters) that verifies HMAC-SHA256
+	 * tokens, for a local stack or tests, which mint tokens with it ({@code security.LocalTokens});
+	 * unset in production, where an identity provider signs the tokens
+	 */
+	public record Security(@DefaultValue("true") boolean anonymousReads, String localSigningKey) {
+
+		/** HMAC-SHA256 wants a key at least as long as its output, 256 bits. */
+		public static final int MIN_SIGNING_KEY_LENGTH = 32;
+
+		public Security {
+			if (localSigningKey != null && localSigningKey.isBlank()) {
+				localSigningKey = null;
+			}
+			if (localSigningKey != null && localSigningKey.length() < MIN_SIGNING_KEY_LENGTH) {
+				throw new IllegalArgumentException("busgate.gateway.security.local-signing-key must have at least "
+						+ MIN_SIGNING_KEY_LENGTH + " characters");
+			}
+		}
+
+		@Override
+		public String toString() {
+			// Never print the secret, e.g. when Boot reports a failed binding.
+			return "Security[anonymousReads=" + this.anonymousReads + ", localSigningKey="
+					+ ((this.localSigningKey != null) ? "(set)" : "(unset)") + "]";
 		}
 
 	}

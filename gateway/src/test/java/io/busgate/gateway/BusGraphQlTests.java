@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -37,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.reply-timeout=2s",
 				"busgate.gateway.send-timeout=1s",
-				"busgate.gateway.instance-id=gateway-tests" })
+				"busgate.gateway.instance-id=gateway-tests", TestTokens.SIGNING_KEY_PROPERTY })
 @AutoConfigureHttpGraphQlTester
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
@@ -62,10 +63,14 @@ class BusGraphQlTests {
 	@Autowired
 	private MeterRegistry meters;
 
+	@Autowired
+	private GraphQlProperties graphQlProperties;
+
 	@BeforeEach
 	void reset() {
 		this.bridge.reset();
 		FakeBridges.awaitAssigned(this.listeners);
+		FakeBridges.awaitGatewayReady(this.web);
 	}
 
 	@Test
@@ -216,7 +221,7 @@ class BusGraphQlTests {
 
 	@Test
 	void mutationCarriesTheClientsIdempotencyKeyAsHeaderNotAsArgument() {
-		this.graphQl.documentName("createPost")
+		asUser3().documentName("createPost")
 			.variable("key", "client-key-1")
 			.execute()
 			.path("createPost.title")
@@ -236,8 +241,8 @@ class BusGraphQlTests {
 
 	@Test
 	void mutationWithoutAKeyGetsAFreshOneEachTime() {
-		this.graphQl.documentName("createPost").execute().path("createPost.id").hasValue();
-		this.graphQl.documentName("createPost").execute().path("createPost.id").hasValue();
+		asUser3().documentName("createPost").execute().path("createPost.id").hasValue();
+		asUser3().documentName("createPost").execute().path("createPost.id").hasValue();
 
 		assertThat(this.bridge.requestsFor("post.createPost")).extracting((request) -> request.headers().idempotencyKey())
 			.doesNotContainNull()
@@ -284,6 +289,20 @@ class BusGraphQlTests {
 			.satisfy((errors) -> assertThat(errors).singleElement()
 				.satisfies((error) -> assertThat(error.getExtensions()).containsEntry("code", "QUERY_TOO_DEEP")));
 		assertThat(this.bridge.requests).isEmpty();
+	}
+
+	/** createPost.graphql creates a post by user 3, which only user 3 may. */
+	private HttpGraphQlTester asUser3() {
+		return this.graphQl.mutate().header("Authorization", TestTokens.bearer("3")).build();
+	}
+
+	@Test
+	void graphiqlIntrospectionAndSchemaAreOnOutsideProduction() {
+		this.web.get().uri("/graphiql").exchange().expectStatus().value((status) -> assertThat(status).isBetween(200, 399));
+		this.web.get().uri("/graphql/schema").exchange().expectStatus().isOk();
+		// Not asked with a query: switched off once, introspection stays off in the whole JVM
+		// (graphql-java's switch), so an earlier test class switching it off would decide.
+		assertThat(this.graphQlProperties.getSchema().getIntrospection().isEnabled()).isTrue();
 	}
 
 	@Test

@@ -19,11 +19,14 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Stands in for the bridges and their services: answers {@code user.requests} from 50 generated
@@ -67,6 +70,20 @@ public class FakeBridges {
 	public static void awaitAssigned(KafkaListenerEndpointRegistry registry) {
 		registry.getListenerContainers()
 			.forEach((container) -> ContainerTestUtils.waitForAssignment(container, PARTITIONS));
+	}
+
+	/**
+	 * Waits until the gateway is ready, i.e. holds its reply partitions: a request sent before
+	 * that could miss its reply and time out.
+	 */
+	public static void awaitGatewayReady(WebTestClient web) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> web.get()
+				.uri("/actuator/health/readiness")
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.is2xxSuccessful());
 	}
 
 	public void reset() {

@@ -3,6 +3,7 @@ package io.busgate.systemtests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,7 @@ import io.busgate.examples.message.MessageServiceApplication;
 import io.busgate.examples.post.PostServiceApplication;
 import io.busgate.examples.user.UserServiceApplication;
 import io.busgate.gateway.GatewayApplication;
+import io.busgate.gateway.security.LocalTokens;
 
 /**
  * All of Busgate in one JVM, each app in its own application context the way the local stack
@@ -39,6 +41,22 @@ public final class BusgateStack implements AutoCloseable {
 	 */
 	static final String NO_GRAPHQL = "--spring.graphql.schema.locations=classpath:/no-graphql-here/";
 
+	/**
+	 * The gateway's Spring Security is on this shared classpath too; the other apps have none of
+	 * their own (each runs from its own jar), and must not lock their endpoints with Boot's defaults.
+	 */
+	static final String NO_SECURITY = "--spring.autoconfigure.exclude="
+			+ "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+			+ "ManagementWebSecurityAutoConfiguration,"
+			+ "org.springframework.boot.security.autoconfigure.actuate.web.reactive."
+			+ "ReactiveManagementWebSecurityAutoConfiguration";
+
 	/** Settings are passed as arguments, which, unlike default properties, win over each app's yml. */
 	static final String ANY_FREE_PORT = "--server.port=0";
 
@@ -46,7 +64,7 @@ public final class BusgateStack implements AutoCloseable {
 	 * The tests' clients are all 127.0.0.1, one client to the gateways' rate limit, and some send
 	 * hundreds of requests at once: the limit is the gateway module's to test.
 	 */
-	private static final String NO_RATE_LIMIT = "--busgate.gateway.limits.rate.enabled=false";
+	static final String NO_RATE_LIMIT = "--busgate.gateway.limits.rate.enabled=false";
 
 	/**
 	 * Reactor Netty shares one set of event loops per JVM by default, and closing any context
@@ -72,6 +90,16 @@ public final class BusgateStack implements AutoCloseable {
 	 */
 	private static final String SPANS_SOON = "--management.opentelemetry.tracing.export.schedule-delay=100ms";
 
+	/**
+	 * The gateways verify tokens signed with this key, as the local stack's do; {@link #bearer}
+	 * mints them.
+	 */
+	private static final String SIGNING_KEY = "busgate-system-tests-signing-key-not-a-secret";
+
+	static final String VERIFIES_TOKENS = "--busgate.gateway.security.local-signing-key=" + SIGNING_KEY;
+
+	private static final LocalTokens TOKENS = new LocalTokens(SIGNING_KEY);
+
 	private final RecordedSpans spans = new RecordedSpans();
 
 	private final String brokers;
@@ -96,18 +124,19 @@ public final class BusgateStack implements AutoCloseable {
 
 	public BusgateStack(String brokers) {
 		this.brokers = brokers;
-		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL, "--busgate.user-service.drills=true");
+		this.userService = start(UserServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
+				"--busgate.user-service.drills=true");
 		this.postService = startPostService();
 		this.messageService = startMessageService();
 		this.httpBridge = startHttpBridge();
-		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, kafka(),
+		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.grpc.target=127.0.0.1:" + this.postGrpcPort);
-		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, kafka(),
+		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
-		this.gateway = start(GatewayApplication.application(), kafka(), "--busgate.gateway.instance-id=system-tests",
-				"--busgate.gateway.reply-timeout=3s", NO_RATE_LIMIT);
-		this.secondGateway = start(GatewayApplication.application(), kafka(),
-				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s", NO_RATE_LIMIT);
+		this.gateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
+				"--busgate.gateway.instance-id=system-tests", "--busgate.gateway.reply-timeout=3s");
+		this.secondGateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
+				"--busgate.gateway.instance-id=system-tests-2", "--busgate.gateway.reply-timeout=3s");
 	}
 
 	public String brokers() {
@@ -117,6 +146,11 @@ public final class BusgateStack implements AutoCloseable {
 	/** The spans all apps exported. */
 	RecordedSpans spans() {
 		return this.spans;
+	}
+
+	/** The {@code Authorization} header's value for a user, accepted by this stack's gateways. */
+	public static String bearer(String userId) {
+		return "Bearer " + TOKENS.mint(userId, Duration.ofHours(1));
 	}
 
 	public String gatewayUrl() {
@@ -130,8 +164,8 @@ public final class BusgateStack implements AutoCloseable {
 
 	/** Starts one more gateway; the caller stops it by closing it. */
 	ConfigurableApplicationContext startGateway(String instanceId) {
-		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), "--busgate.gateway.instance-id=" + instanceId,
-				NO_RATE_LIMIT);
+		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
+				"--busgate.gateway.instance-id=" + instanceId);
 		return GatewayApplication.application()
 			.initializers(OWN_NETTY_RESOURCES, exportingTo(this.spans))
 			.run(args.toArray(String[]::new));
@@ -151,7 +185,8 @@ public final class BusgateStack implements AutoCloseable {
 
 	/** Starts one more http-bridge, a second member of the user bridges' group; the caller closes it. */
 	public ConfigurableApplicationContext startExtraHttpBridge() {
-		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, kafka(), "--busgate.bridge.http.base-url=" + userServiceUrl());
+		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka(),
+				"--busgate.bridge.http.base-url=" + userServiceUrl());
 		return HttpBridgeApplication.application()
 			.profiles("user")
 			.initializers(OWN_NETTY_RESOURCES)
@@ -164,12 +199,13 @@ public final class BusgateStack implements AutoCloseable {
 	 * the result stops both.
 	 */
 	AutoCloseable startUserCanary(String requestTopic, Map<String, String> renamed) {
-		List<String> serviceArgs = new ArrayList<>(List.of(NO_GRAPHQL));
+		List<String> serviceArgs = new ArrayList<>(List.of(NO_GRAPHQL, NO_SECURITY));
 		renamed.forEach((id, name) -> serviceArgs.add("--busgate.user-service.renamed." + id + "=" + name));
 		ConfigurableApplicationContext service = start(UserServiceApplication.application(),
 				serviceArgs.toArray(String[]::new));
 		ConfigurableApplicationContext bridge = start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL,
-				kafka(), "--busgate.bridge.http.base-url=" + url(service), "--busgate.bridge.request-topic=" + requestTopic,
+				NO_SECURITY, kafka(), "--busgate.bridge.http.base-url=" + url(service),
+				"--busgate.bridge.request-topic=" + requestTopic,
 				"--busgate.bridge.group-id=" + requestTopic + "-bridge", "--spring.kafka.consumer.auto-offset-reset=earliest");
 		return () -> {
 			stop(bridge);
@@ -218,16 +254,17 @@ public final class BusgateStack implements AutoCloseable {
 	}
 
 	private ConfigurableApplicationContext startPostService() {
-		return start(PostServiceApplication.application(), NO_GRAPHQL, "--spring.grpc.server.port=" + this.postGrpcPort);
+		return start(PostServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
+				"--spring.grpc.server.port=" + this.postGrpcPort);
 	}
 
 	private ConfigurableApplicationContext startMessageService() {
-		return start(MessageServiceApplication.application(), NO_GRAPHQL,
+		return start(MessageServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
 				"--busgate.message-service.port=" + this.messageThriftPort);
 	}
 
 	private ConfigurableApplicationContext startHttpBridge() {
-		return start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL, kafka(),
+		return start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.http.base-url=" + userServiceUrl());
 	}
 

@@ -45,27 +45,28 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 	void queryAcrossThreeProtocolsIsConsistentAndOneRecordPerOperationAndLevel() {
 		List<TopicTail> tails = REQUEST_TOPICS.stream().map((topic) -> TopicTail.atEnd(stack.brokers(), topic)).toList();
 		try {
-			List<Map<String, Object>> users = usersWithPostsAndInbox(graphQl());
+			UsersAndInbox answer = usersWithPostsAndInbox(stack);
 
-			for (Map<String, Object> user : users) {
+			for (Map<String, Object> user : answer.users()) {
 				for (Map<String, Object> post : (List<Map<String, Object>>) user.get("posts")) {
 					assertThat(post.get("author")).isEqualTo(Map.of("id", user.get("id"), "name", user.get("name")));
 				}
-				for (Map<String, Object> message : (List<Map<String, Object>>) user.get("inbox")) {
-					assertThat(message.get("to")).isEqualTo(Map.of("id", user.get("id")));
-					assertThat(((Map<String, Object>) message.get("from")).get("name")).isNotNull();
-				}
 			}
-			assertThat(users).filteredOn((user) -> !((List<?>) user.get("posts")).isEmpty()).isNotEmpty();
-			assertThat(users).filteredOn((user) -> !((List<?>) user.get("inbox")).isEmpty()).isNotEmpty();
+			for (Map<String, Object> message : answer.inbox()) {
+				assertThat(message.get("to")).isEqualTo(Map.of("id", INBOX_OWNER));
+				assertThat(((Map<String, Object>) message.get("from")).get("name")).isNotNull();
+			}
+			assertThat(answer.users()).filteredOn((user) -> !((List<?>) user.get("posts")).isEmpty()).isNotEmpty();
+			assertThat(answer.inbox()).isNotEmpty();
 
 			Map<String, Long> recordsPerOperation = tails.stream()
 				.flatMap((tail) -> tail.drain(Duration.ofSeconds(1)).stream())
 				.map((record) -> this.codec.readRequest(record).headers().operation())
 				.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-			// Levels: getUsers | posts, inbox | author, from, to (all user.getUsers, one level).
+			// Levels: getUsers, me (user.getUsers) | posts, inbox | author, from, to (all user.getUsers,
+			// one level).
 			assertThat(recordsPerOperation).isEqualTo(Map.of("user.listUsers", 1L, "post.listByAuthor", 1L,
-					"message.inbox", 1L, "user.getUsers", 1L));
+					"message.inbox", 1L, "user.getUsers", 2L));
 		}
 		finally {
 			tails.forEach(TopicTail::close);
@@ -79,7 +80,7 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		Map<String, Object> input = Map.of("authorId", author, "title", "Kafka all the way", "body", "Hello",
 				"idempotencyKey", "post-" + UUID.randomUUID());
 
-		String id = graphQl().documentName("createPost")
+		String id = graphQlAs(author).documentName("createPost")
 			.variable("input", input)
 			.execute()
 			.path("createPost.author.id")
@@ -88,7 +89,7 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 			.path("createPost.id")
 			.entity(String.class)
 			.get();
-		graphQl().documentName("createPost")
+		graphQlAs(author).documentName("createPost")
 			.variable("input", input)
 			.execute()
 			.path("createPost.id")
@@ -111,7 +112,7 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		Map<String, Object> input = Map.of("fromUserId", "5", "toUserId", to, "body", "See you at the broker",
 				"idempotencyKey", "message-" + UUID.randomUUID());
 
-		String id = graphQl().documentName("sendMessage")
+		String id = graphQlAs("5").documentName("sendMessage")
 			.variable("input", input)
 			.execute()
 			.path("sendMessage.to.id")
@@ -120,14 +121,14 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 			.path("sendMessage.id")
 			.entity(String.class)
 			.get();
-		graphQl().documentName("sendMessage")
+		graphQlAs("5").documentName("sendMessage")
 			.variable("input", input)
 			.execute()
 			.path("sendMessage.id")
 			.entity(String.class)
 			.isEqualTo(id);
 
-		graphQl().documentName("messageById")
+		graphQlAs("5").documentName("messageById")
 			.variable("id", id)
 			.execute()
 			.path("message.body")
@@ -174,11 +175,12 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		String author = "41";
 		Counts before = counts(author);
 
-		assertCreatePostFails(Map.of("authorId", author, "title", "", "body", "x"), "INVALID_ARGUMENT");
-		assertCreatePostFails(Map.of("authorId", "999999", "title", "t", "body", "x"), "NOT_FOUND");
-		assertCreatePostFails(Map.of("authorId", author, "title", "t", "body", "x".repeat(10_001)), "INVALID_ARGUMENT");
-		assertSendMessageFails(Map.of("fromUserId", "2", "toUserId", author, "body", " "), "INVALID_ARGUMENT");
-		assertSendMessageFails(Map.of("fromUserId", "999999", "toUserId", author, "body", "hi"), "NOT_FOUND");
+		assertCreatePostFails(author, Map.of("title", "", "body", "x"), "INVALID_ARGUMENT");
+		// A valid token for a user the services do not know.
+		assertCreatePostFails("999999", Map.of("title", "t", "body", "x"), "NOT_FOUND");
+		assertCreatePostFails(author, Map.of("title", "t", "body", "x".repeat(10_001)), "INVALID_ARGUMENT");
+		assertSendMessageFails("2", Map.of("toUserId", author, "body", " "), "INVALID_ARGUMENT");
+		assertSendMessageFails("999999", Map.of("toUserId", author, "body", "hi"), "NOT_FOUND");
 
 		assertThat(counts(author)).isEqualTo(before);
 	}
@@ -204,12 +206,14 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		finally {
 			stack.startMessageServiceAgain();
 		}
-		await().untilAsserted(() -> graphQl().documentName("userAndMessage").execute().path("message.body").hasValue());
+		await().untilAsserted(
+				() -> graphQlAs("1").documentName("userAndMessage").execute().path("message.body").hasValue());
 	}
 
 	private void assertBackendDownFailsOnly(String document, String failingField) {
 		Instant start = Instant.now();
-		graphQl().documentName(document)
+		// With a token: reading a message needs one.
+		graphQlAs("1").documentName(document)
 			.execute()
 			.errors()
 			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
@@ -224,16 +228,16 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofMillis(1500));
 	}
 
-	private void assertCreatePostFails(Map<String, Object> input, String code) {
-		assertMutationFails("createPost", input, code);
+	private void assertCreatePostFails(String caller, Map<String, Object> input, String code) {
+		assertMutationFails(caller, "createPost", input, code);
 	}
 
-	private void assertSendMessageFails(Map<String, Object> input, String code) {
-		assertMutationFails("sendMessage", input, code);
+	private void assertSendMessageFails(String caller, Map<String, Object> input, String code) {
+		assertMutationFails(caller, "sendMessage", input, code);
 	}
 
-	private void assertMutationFails(String document, Map<String, Object> input, String code) {
-		graphQl().documentName(document)
+	private void assertMutationFails(String caller, String document, Map<String, Object> input, String code) {
+		graphQlAs(caller).documentName(document)
 			.variable("input", input)
 			.execute()
 			.errors()
@@ -256,7 +260,9 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 	}
 
 	private Counts counts(String userId) {
-		GraphQlTester.Response response = graphQl().documentName("postAndInboxCounts").variable("id", userId).execute();
+		GraphQlTester.Response response = graphQlAs(userId).documentName("postAndInboxCounts")
+			.variable("id", userId)
+			.execute();
 		return new Counts(response.path("getUser.posts").entityList(Object.class).get().size(),
 				response.path("getUser.inbox").entityList(Object.class).get().size());
 	}

@@ -157,11 +157,13 @@ class SecuredBrokerSystemTests {
 			}
 		});
 
-		userService = start(UserServiceApplication.application(), BusgateStack.NO_GRAPHQL);
+		userService = start(UserServiceApplication.application(), BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY);
 		userBridge = start(HttpBridgeApplication.application().profiles("user"), kafka(USER_BRIDGE, trustStore),
-				BusgateStack.NO_GRAPHQL, "--busgate.bridge.http.base-url=" + BusgateStack.url(userService));
-		gateway = start(GatewayApplication.application(), kafka(GATEWAY, trustStore),
-				"--busgate.gateway.instance-id=" + INSTANCE_ID, "--busgate.gateway.reply-timeout=3s");
+				BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY,
+				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService));
+		gateway = start(GatewayApplication.application(), kafka(GATEWAY, trustStore), BusgateStack.VERIFIES_TOKENS,
+				BusgateStack.NO_RATE_LIMIT, "--busgate.gateway.instance-id=" + INSTANCE_ID,
+				"--busgate.gateway.reply-timeout=3s");
 	}
 
 	@AfterAll
@@ -203,7 +205,7 @@ class SecuredBrokerSystemTests {
 		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isReady(userBridge));
 		Path trustStore = trustStore();
 		ConfigurableApplicationContext misdirected = start(HttpBridgeApplication.application().profiles("user"),
-				kafka(USER_BRIDGE, trustStore), BusgateStack.NO_GRAPHQL,
+				kafka(USER_BRIDGE, trustStore), BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY,
 				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService),
 				"--busgate.bridge.request-topic=" + BusTopics.requests("post"),
 				"--busgate.bridge.group-id=" + BusTopics.bridgeGroup("post"), "--busgate.bridge.auth-retry-interval=1s");
@@ -447,7 +449,7 @@ class SecuredBrokerSystemTests {
 	}
 
 	private static Map<String, Object> query(String query) {
-		return SystemTestSupport.postQuery(BusgateStack.url(gateway), query);
+		return SystemTestSupport.postQuery(BusgateStack.url(gateway), query, Map.of(), "1");
 	}
 
 	/** Runs the replay tool, which must succeed, and returns its JSON output. */

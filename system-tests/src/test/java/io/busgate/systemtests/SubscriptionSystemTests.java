@@ -12,11 +12,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
+import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -46,14 +49,16 @@ class SubscriptionSystemTests extends SystemTestSupport {
 
 	@Test
 	void sentMessageReachesTheRecipientsSubscribersOnBothGatewaysAndNobodyElse() {
-		WebSocketGraphQlClient first = client(stack.gatewayUrl());
-		WebSocketGraphQlClient second = client(stack.secondGatewayUrl());
+		WebSocketGraphQlClient first = client(stack.gatewayUrl(), "2");
+		WebSocketGraphQlClient second = client(stack.secondGatewayUrl(), "2");
+		WebSocketGraphQlClient someoneElse = client(stack.gatewayUrl(), "3");
 		List<Map<String, Object>> onFirst = new CopyOnWriteArrayList<>();
 		List<Map<String, Object>> onSecond = new CopyOnWriteArrayList<>();
 		List<Map<String, Object>> forSomeoneElse = new CopyOnWriteArrayList<>();
 		List<String> overSse = new CopyOnWriteArrayList<>();
 		Disposable subscriptions = Disposables.composite(subscribe(first, MESSAGE_RECEIVED, "2", onFirst),
-				subscribe(second, MESSAGE_RECEIVED, "2", onSecond), subscribe(first, MESSAGE_RECEIVED, "3", forSomeoneElse),
+				subscribe(second, MESSAGE_RECEIVED, "2", onSecond),
+				subscribe(someoneElse, MESSAGE_RECEIVED, "3", forSomeoneElse),
 				subscribeOverSse(MESSAGE_RECEIVED, "2", overSse));
 		try {
 			awaitSubscribed(4);
@@ -77,6 +82,7 @@ class SubscriptionSystemTests extends SystemTestSupport {
 			subscriptions.dispose();
 			first.stop().block(Duration.ofSeconds(10));
 			second.stop().block(Duration.ofSeconds(10));
+			someoneElse.stop().block(Duration.ofSeconds(10));
 		}
 	}
 
@@ -85,14 +91,17 @@ class SubscriptionSystemTests extends SystemTestSupport {
 		int users = 50;
 		int subscribersPerUser = 20;
 		int events = 100;
-		List<WebSocketGraphQlClient> connections = IntStream.range(0, 10).mapToObj((i) -> client(stack.gatewayUrl())).toList();
+		// One connection per user (a connection is one caller's), each with 20 subscriptions.
+		List<WebSocketGraphQlClient> connections = IntStream.range(0, users)
+			.mapToObj((i) -> client(stack.gatewayUrl(), Integer.toString(1000 + i)))
+			.toList();
 		Map<Integer, List<String>> receivedBySubscriber = new ConcurrentHashMap<>();
 		List<Disposable> subscriptions = new ArrayList<>();
 		for (int subscriber = 0; subscriber < users * subscribersPerUser; subscriber++) {
 			List<String> received = new CopyOnWriteArrayList<>();
 			receivedBySubscriber.put(subscriber, received);
 			String user = Integer.toString(1000 + subscriber % users);
-			subscriptions.add(connections.get(subscriber % connections.size())
+			subscriptions.add(connections.get(subscriber % users)
 				.document(MESSAGE_IDS)
 				.variable("to", user)
 				.executeSubscription()
@@ -130,7 +139,7 @@ class SubscriptionSystemTests extends SystemTestSupport {
 	@Test
 	void gatewayShutdownCompletesItsSubscriptions() {
 		ConfigurableApplicationContext gateway = stack.startGateway("shutting-down");
-		WebSocketGraphQlClient client = client(BusgateStack.url(gateway));
+		WebSocketGraphQlClient client = client(BusgateStack.url(gateway), "8");
 		AtomicReference<SignalType> ended = new AtomicReference<>();
 		Disposable subscription = client.document(MESSAGE_IDS)
 			.variable("to", "8")
@@ -152,9 +161,18 @@ class SubscriptionSystemTests extends SystemTestSupport {
 		}
 	}
 
-	private static WebSocketGraphQlClient client(String gatewayUrl) {
+	/** A WebSocket client for the user, who sends their token in the {@code connection_init} payload. */
+	private static WebSocketGraphQlClient client(String gatewayUrl, String userId) {
 		return WebSocketGraphQlClient.builder(gatewayUrl.replace("http://", "ws://") + "/graphql",
 				new ReactorNettyWebSocketClient())
+			.interceptor(new WebSocketGraphQlClientInterceptor() {
+
+				@Override
+				public Mono<Object> connectionInitPayload() {
+					return Mono.just(Map.of("Authorization", BusgateStack.bearer(userId)));
+				}
+
+			})
 			.build();
 	}
 
@@ -174,6 +192,7 @@ class SubscriptionSystemTests extends SystemTestSupport {
 			.uri("/graphql")
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.TEXT_EVENT_STREAM)
+			.header(HttpHeaders.AUTHORIZATION, BusgateStack.bearer(to))
 			.bodyValue(Map.of("query", document, "variables", Map.of("to", to)))
 			.retrieve()
 			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
@@ -190,8 +209,10 @@ class SubscriptionSystemTests extends SystemTestSupport {
 
 	@SuppressWarnings("unchecked")
 	private static int subscriptions(String gatewayUrl) {
+		// A loaded gateway (fifty connections subscribing at once) may take longer than the default 5 s.
 		Map<String, Object> health = WebTestClient.bindToServer()
 			.baseUrl(gatewayUrl)
+			.responseTimeout(Duration.ofSeconds(20))
 			.build()
 			.get()
 			.uri("/actuator/health/readiness")
@@ -214,7 +235,7 @@ class SubscriptionSystemTests extends SystemTestSupport {
 	}
 
 	private static String sendMessage(String from, String to, String body) {
-		return graphQl().document("mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }")
+		return graphQlAs(from).document("mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }")
 			.variable("input", Map.of("fromUserId", from, "toUserId", to, "body", body))
 			.execute()
 			.path("sendMessage.id")

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.graphql.test.tester.GraphQlTester;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -40,18 +42,47 @@ abstract class SystemTestSupport {
 			.build());
 	}
 
-	/** The 50 users of {@code usersWithPostsAndInbox}, each with its posts and inbox. */
+	/**
+	 * A GraphQL client of the (first) gateway for a user, with a token: what mutates, subscribes or
+	 * reads an inbox runs as the user it is for.
+	 */
+	static HttpGraphQlTester graphQlAs(String userId) {
+		return graphQlAs(stack, userId);
+	}
+
+	static HttpGraphQlTester graphQlAs(BusgateStack target, String userId) {
+		return graphQl(target).mutate().header(HttpHeaders.AUTHORIZATION, BusgateStack.bearer(userId)).build();
+	}
+
+	/** The user whose inbox {@code usersWithPostsAndInbox} reads; the seeded messages include some to them. */
+	static final String INBOX_OWNER = "50";
+
+	/**
+	 * {@code usersWithPostsAndInbox}, as {@link #INBOX_OWNER} (an inbox is only for its owner): the
+	 * first 50 users with their posts, and the owner with their inbox.
+	 */
 	@SuppressWarnings("unchecked")
-	static List<Map<String, Object>> usersWithPostsAndInbox(HttpGraphQlTester graphQl) {
-		return graphQl.documentName("usersWithPostsAndInbox")
-			.execute()
-			.path("getUsers")
+	static UsersAndInbox usersWithPostsAndInbox(BusgateStack target) {
+		GraphQlTester.Response response = graphQlAs(target, INBOX_OWNER).documentName("usersWithPostsAndInbox")
+			.variable("me", INBOX_OWNER)
+			.execute();
+		List<Map<String, Object>> users = response.path("getUsers")
 			.entityList(Map.class)
 			.hasSize(50)
 			.get()
 			.stream()
 			.map((user) -> (Map<String, Object>) user)
 			.toList();
+		List<Map<String, Object>> inbox = response.path("me.inbox")
+			.entityList(Map.class)
+			.get()
+			.stream()
+			.map((message) -> (Map<String, Object>) message)
+			.toList();
+		return new UsersAndInbox(users, inbox);
+	}
+
+	record UsersAndInbox(List<Map<String, Object>> users, List<Map<String, Object>> inbox) {
 	}
 
 	/** The gateway's producer, for records that tests put on the bus themselves. */
@@ -69,24 +100,26 @@ abstract class SystemTestSupport {
 	}
 
 	/**
-	 * Posts a query to the (first) gateway and returns the whole response, extensions included,
-	 * after checking that it has no errors.
+	 * Posts a query to the (first) gateway as the user and returns the whole response, extensions
+	 * included, after checking that it has no errors.
 	 */
-	static Map<String, Object> postQuery(String query) {
-		Map<String, Object> response = postQuery(stack.gatewayUrl(), query);
+	static Map<String, Object> postQuery(String query, Map<String, Object> variables, String userId) {
+		Map<String, Object> response = postQuery(stack.gatewayUrl(), query, variables, userId);
 		assertThat(response).doesNotContainKey("errors");
 		return response;
 	}
 
-	/** Posts a query to a gateway and returns the whole response, which must be a 200. */
-	static Map<String, Object> postQuery(String gatewayUrl, String query) {
+	/** Posts a query to a gateway as the user and returns the whole response, which must be a 200. */
+	static Map<String, Object> postQuery(String gatewayUrl, String query, Map<String, Object> variables,
+			String userId) {
 		return WebTestClient.bindToServer()
 			.baseUrl(gatewayUrl)
 			.responseTimeout(Duration.ofSeconds(20))
 			.build()
 			.post()
 			.uri("/graphql")
-			.bodyValue(Map.of("query", query))
+			.header(HttpHeaders.AUTHORIZATION, BusgateStack.bearer(userId))
+			.bodyValue(Map.of("query", query, "variables", variables))
 			.exchange()
 			.expectStatus()
 			.isOk()

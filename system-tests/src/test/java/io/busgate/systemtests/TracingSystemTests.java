@@ -119,7 +119,7 @@ class TracingSystemTests extends SystemTestSupport {
 		List<TopicTail> tails = topics.stream().map((topic) -> TopicTail.atEnd(stack.brokers(), topic)).toList();
 		try {
 			String traceId = traceIdOf(query("acrossThreeProtocols"));
-			graphQl().documentName("sendMessage")
+			graphQlAs("5").documentName("sendMessage")
 				.variable("input", Map.of("fromUserId", "5", "toUserId", "6", "body", "traced",
 						"idempotencyKey", "traced-" + UUID.randomUUID()))
 				.execute()
@@ -172,8 +172,9 @@ class TracingSystemTests extends SystemTestSupport {
 	}
 
 	private static Map<String, Object> query(String document) throws Exception {
+		// As user 1, whose inbox the document reads.
 		return postQuery(new ClassPathResource("graphql-test/" + document + ".graphql")
-			.getContentAsString(StandardCharsets.UTF_8));
+			.getContentAsString(StandardCharsets.UTF_8), Map.of("me", "1"), "1");
 	}
 
 	private static String traceIdOf(ConsumerRecord<?, ?> record) {

@@ -83,10 +83,13 @@ public class BusClient {
 	 * @param operation the operation, {@code <service>.<name>}
 	 * @param keys the keys, or {@code null} for a keyless call
 	 * @param args arguments shared by all keys
+	 * @param principal the subject of the caller's verified token, or {@code null} for an
+	 * anonymous caller; travels as the {@code bus-principal} header
 	 * @return the items in key order, or a future failed with a {@link BusFieldException}
 	 */
-	public CompletableFuture<List<Object>> query(String operation, List<Object> keys, Map<String, Object> args) {
-		return request(operation, keys, args, null);
+	public CompletableFuture<List<Object>> query(String operation, List<Object> keys, Map<String, Object> args,
+			String principal) {
+		return request(operation, keys, args, null, principal);
 	}
 
 	/**
@@ -94,8 +97,8 @@ public class BusClient {
 	 * same mutation.
 	 */
 	public CompletableFuture<List<Object>> mutate(String operation, List<Object> keys, Map<String, Object> args,
-			String idempotencyKey) {
-		return request(operation, keys, args, idempotencyKey);
+			String idempotencyKey, String principal) {
+		return request(operation, keys, args, idempotencyKey, principal);
 	}
 
 	/** Requests waiting for their reply right now. */
@@ -104,10 +107,10 @@ public class BusClient {
 	}
 
 	private CompletableFuture<List<Object>> request(String operation, List<Object> keys, Map<String, Object> args,
-			String idempotencyKey) {
+			String idempotencyKey, String principal) {
 		String correlationId = CorrelationIds.next();
 		RequestHeaders headers = new RequestHeaders(correlationId, operation, this.replyTopic,
-				this.clock.instant().plus(this.requestBudget), idempotencyKey);
+				this.clock.instant().plus(this.requestBudget), idempotencyKey, principal);
 		BusRequest request = new BusRequest(headers, keys, args);
 		Span span = this.tracer.spanBuilder("bus " + operation)
 			.setAttribute(BusSpanAttributes.OPERATION, operation)

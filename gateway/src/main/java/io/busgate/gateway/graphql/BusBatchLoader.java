@@ -31,23 +31,25 @@ final class BusBatchLoader {
 
 	/**
 	 * Loads a batch. Items not found are left out of the map (and load as {@code null}); keys of
-	 * a failed group map to a failed {@link Try}.
+	 * a failed group map to a failed {@link Try}. DataLoaders are per request, so a batch has one
+	 * caller, whose principal every record of the batch carries.
 	 */
-	CompletableFuture<Map<BusKey, Object>> load(Set<BusKey> keys) {
+	CompletableFuture<Map<BusKey, Object>> load(Set<BusKey> keys, String principal) {
 		Map<Group, List<BusKey>> groups = keys.stream()
 			.collect(Collectors.groupingBy((key) -> new Group(key.operation(), key.args()), LinkedHashMap::new,
 					Collectors.toList()));
 		Map<BusKey, Object> results = new ConcurrentHashMap<>();
 		CompletableFuture<?>[] requests = groups.entrySet()
 			.stream()
-			.map((group) -> request(group.getKey(), group.getValue(), results))
+			.map((group) -> request(group.getKey(), group.getValue(), principal, results))
 			.toArray(CompletableFuture[]::new);
 		return CompletableFuture.allOf(requests).thenApply((done) -> results);
 	}
 
-	private CompletableFuture<Void> request(Group group, List<BusKey> keys, Map<BusKey, Object> results) {
+	private CompletableFuture<Void> request(Group group, List<BusKey> keys, String principal,
+			Map<BusKey, Object> results) {
 		List<Object> keyValues = keys.stream().map(BusKey::key).toList();
-		return this.client.query(group.operation(), keyValues, group.args()).handle((items, failure) -> {
+		return this.client.query(group.operation(), keyValues, group.args(), principal).handle((items, failure) -> {
 			for (int i = 0; i < keys.size(); i++) {
 				if (failure != null) {
 					results.put(keys.get(i), Try.failed(unwrap(failure)));

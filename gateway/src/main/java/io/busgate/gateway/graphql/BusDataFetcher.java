@@ -12,11 +12,13 @@ import graphql.schema.DataFetchingEnvironment;
 import org.dataloader.DataLoader;
 
 import io.busgate.gateway.bus.BusClient;
+import io.busgate.gateway.security.Caller;
 
 /**
  * Fetches a {@code @bus} field. Queries go through the request's DataLoader so that keys are
  * batched; mutations are sent one by one, each with its own idempotency key, in the order
- * GraphQL executes them.
+ * GraphQL executes them. Every request carries the caller's principal, from the request's
+ * {@link Caller}: never from anything the client sent.
  */
 final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 
@@ -42,13 +44,15 @@ final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 		if (this.binding.keySource() != BusBinding.KeySource.NONE && key == null) {
 			return CompletableFuture.completedFuture(null);
 		}
+		String principal = Caller.of(environment.getGraphQlContext()).subject();
 		if (isMutation(environment)) {
 			List<Object> keys = (key != null) ? keysOf(key) : null;
-			return this.client.mutate(this.binding.operation(), keys, args, takeIdempotencyKey(args))
+			return this.client.mutate(this.binding.operation(), keys, args, takeIdempotencyKey(args), principal)
 				.thenApply((items) -> (key instanceof List) ? items : items.get(0));
 		}
 		if (key == null) {
-			return this.client.query(this.binding.operation(), null, args).thenApply((items) -> items.get(0));
+			return this.client.query(this.binding.operation(), null, args, principal)
+				.thenApply((items) -> items.get(0));
 		}
 		DataLoader<BusKey, Object> loader = environment.getDataLoader(BusBatchLoader.NAME);
 		if (key instanceof List<?> keys) {

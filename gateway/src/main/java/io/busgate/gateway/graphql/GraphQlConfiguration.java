@@ -19,6 +19,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.busgate.gateway.GatewayProperties;
 import io.busgate.gateway.bus.BusClient;
+import io.busgate.gateway.security.Caller;
 
 /**
  * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
@@ -36,7 +37,8 @@ public class GraphQlConfiguration {
 	BusBatchLoader busBatchLoader(BusClient client, BatchLoaderRegistry registry) {
 		BusBatchLoader loader = new BusBatchLoader(client);
 		registry.<BusKey, Object>forName(BusBatchLoader.NAME)
-			.registerMappedBatchLoader((keys, environment) -> Mono.fromFuture(loader.load(keys)));
+			.registerMappedBatchLoader((keys, environment) -> Mono
+				.fromFuture(loader.load(keys, Caller.of(environment.getContext()).subject())));
 		return loader;
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -23,7 +24,7 @@ import org.springframework.web.server.WebFilterChain;
  * per client. Over the limit: 429 with {@code Retry-After} (whole seconds, rounded up) and a
  * problem detail; nothing is read or sent to the bus. Other paths (actuator, GraphiQL) pass.
  *
- * <p>The client is the authenticated principal's name when there is one, else the remote
+ * <p>The client is the authenticated principal's name when there is one, else (anonymous) the remote
  * address (behind a proxy, the address the proxy forwards, see
  * {@code server.forward-headers-strategy}). Principals and addresses never share a bucket.
  */
@@ -65,6 +66,8 @@ final class ClientRateLimit implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		return exchange.getPrincipal()
+			// Spring Security makes every caller without a token the same anonymous principal.
+			.filter((principal) -> !(principal instanceof AnonymousAuthenticationToken))
 			.map(Principal::getName)
 			.filter((name) -> !name.isBlank())
 			.map((name) -> "principal:" + name)

@@ -22,6 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.gateway.GatewayApplication;
+import io.busgate.gateway.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,7 +59,7 @@ class GatewayWithoutBrokerTests {
 			.run("--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
 					"--busgate.gateway.instance-id=no-broker-tests", "--busgate.gateway.reply-timeout=3s",
 					"--busgate.gateway.send-timeout=1s", "--busgate.gateway.limits.request-timeout=5s",
-					"--busgate.gateway.topic-retry-interval=200ms",
+					"--busgate.gateway.topic-retry-interval=200ms", "--" + TestTokens.SIGNING_KEY_PROPERTY,
 					// A producer that blocks sends for longer than the request timeout.
 					"--spring.kafka.producer.properties.max.block.ms=10000");
 		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) this.gateway).getWebServer().getPort();

@@ -32,6 +32,7 @@ import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClien
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusEvent;
 import io.busgate.gateway.FakeBridges;
+import io.busgate.gateway.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=subscription-tests",
-				"busgate.gateway.subscription-buffer=16" })
+				"busgate.gateway.subscription-buffer=16", TestTokens.SIGNING_KEY_PROPERTY })
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
 @Import(FakeBridges.class)
 class BusSubscriptionTests {
@@ -73,9 +74,7 @@ class BusSubscriptionTests {
 
 	@Test
 	void webSocketSubscriberGetsItsMessagesWithNestedFieldsResolved() {
-		WebSocketGraphQlClient client = WebSocketGraphQlClient
-			.builder("ws://127.0.0.1:" + this.port + "/graphql", new ReactorNettyWebSocketClient())
-			.build();
+		WebSocketGraphQlClient client = client("2");
 		List<Map<String, Object>> received = new CopyOnWriteArrayList<>();
 		Disposable subscription = client.document(MESSAGE_RECEIVED)
 			.variable("to", "2")
@@ -106,6 +105,7 @@ class BusSubscriptionTests {
 			.uri("/graphql")
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.TEXT_EVENT_STREAM)
+			.header("Authorization", TestTokens.bearer("4"))
 			.bodyValue(Map.of("query", MESSAGE_RECEIVED, "variables", Map.of("to", "4")))
 			.retrieve()
 			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
@@ -132,10 +132,8 @@ class BusSubscriptionTests {
 		int events = 1000;
 		String body = "x".repeat(20_000);
 		StuckClient stuck = StuckClient.subscribe(URI.create("ws://127.0.0.1:" + this.port + "/graphql"),
-				"subscription { messageReceived(toUserId: \"6\") { id body } }");
-		WebSocketGraphQlClient client = WebSocketGraphQlClient
-			.builder("ws://127.0.0.1:" + this.port + "/graphql", new ReactorNettyWebSocketClient())
-			.build();
+				"subscription { messageReceived(toUserId: \"6\") { id body } }", TestTokens.bearer("6"));
+		WebSocketGraphQlClient client = client("6");
 		List<String> received = new CopyOnWriteArrayList<>();
 		Disposable reader = client.document("subscription { messageReceived(toUserId: \"6\") { id body } }")
 			.executeSubscription()
@@ -162,6 +160,14 @@ class BusSubscriptionTests {
 		}
 	}
 
+	/** A graphql-transport-ws client authenticated as the user in its connection_init payload. */
+	private WebSocketGraphQlClient client(String userId) {
+		return WebSocketGraphQlClient
+			.builder("ws://127.0.0.1:" + this.port + "/graphql", new ReactorNettyWebSocketClient())
+			.interceptor(TestTokens.connectionInit(userId))
+			.build();
+	}
+
 	private void publishMessage(String id, String from, String to) {
 		publish(id, id, from, to, "hello " + to);
 	}
@@ -183,14 +189,15 @@ class BusSubscriptionTests {
 
 		private WebSocket socket;
 
-		static StuckClient subscribe(URI uri, String query) {
+		static StuckClient subscribe(URI uri, String query, String authorization) {
 			StuckClient client = new StuckClient();
 			client.socket = HttpClient.newHttpClient()
 				.newWebSocketBuilder()
 				.subprotocols("graphql-transport-ws")
 				.buildAsync(uri, client)
 				.join();
-			client.socket.sendText("{\"type\":\"connection_init\"}", true).join();
+			client.socket.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"" + authorization
+					+ "\"}}", true).join();
 			client.acknowledged.orTimeout(10, TimeUnit.SECONDS).join();
 			client.socket.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\""
 					+ query.replace("\"", "\\\"") + "\"}}", true).join();

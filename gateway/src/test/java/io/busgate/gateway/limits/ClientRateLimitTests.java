@@ -1,6 +1,7 @@
 package io.busgate.gateway.limits;
 
 import java.net.InetSocketAddress;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.Set;
 
@@ -14,6 +15,8 @@ import reactor.netty.http.server.HttpServer;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 
@@ -22,9 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The filter in a real HTTP server on loopback, on a clock the tests move. A filter before it
  * stands in for Spring Security: it makes the {@code X-Test-User} header the exchange's
- * principal.
+ * principal, and without one the anonymous principal, as Spring Security does.
  */
 class ClientRateLimitTests {
+
+	private static final AnonymousAuthenticationToken ANONYMOUS = new AnonymousAuthenticationToken("key",
+			"anonymousUser", AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS"));
 
 	private final MutableClock clock = new MutableClock();
 
@@ -37,7 +43,8 @@ class ClientRateLimitTests {
 				new ClientBuckets(1, Duration.ofSeconds(2), 3, 100, this.clock), "1 requests per 2s (burst 3)");
 		WebFilter authentication = (exchange, chain) -> {
 			String user = exchange.getRequest().getHeaders().getFirst("X-Test-User");
-			return chain.filter((user != null) ? exchange.mutate().principal(Mono.just(() -> user)).build() : exchange);
+			Principal principal = (user != null) ? () -> user : ANONYMOUS;
+			return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
 		};
 		var handler = WebHttpHandlerBuilder.webHandler((exchange) -> {
 			exchange.getResponse().setStatusCode(HttpStatus.OK);
@@ -94,7 +101,7 @@ class ClientRateLimitTests {
 		assertThat(get("/graphql", "127.0.0.1", "ada").status()).isEqualTo(429);
 
 		assertThat(get("/graphql", "127.0.0.1", "grace").status()).isEqualTo(200);
-		// Without a principal, the address is the client: 127.0.0.1 and 127.0.0.2 apart.
+		// Anonymous, the address is the client: 127.0.0.1 and 127.0.0.2 apart.
 		for (int i = 0; i < 3; i++) {
 			assertThat(get("/graphql", "127.0.0.1", null).status()).isEqualTo(200);
 		}

@@ -23,6 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.test.TopicTail;
 import io.busgate.gateway.FakeBridges;
+import io.busgate.gateway.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"busgate.gateway.limits.max-cost=50", "busgate.gateway.limits.max-aliases=5",
 				"busgate.gateway.limits.max-root-fields=8", "busgate.gateway.limits.max-document-characters=2000",
 				"busgate.gateway.limits.max-document-tokens=300", "busgate.gateway.limits.max-request-body=8KB",
-				"spring.graphql.schema.introspection.enabled=false" })
+				"spring.graphql.schema.introspection.enabled=false", TestTokens.SIGNING_KEY_PROPERTY })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
 @Import(FakeBridges.class)
