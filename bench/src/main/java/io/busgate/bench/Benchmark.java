@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -123,17 +124,6 @@ final class Benchmark {
 				meter.add(LOAD_GENERATOR, self);
 			}
 			Map<String, Long> residentAfterStart = meter.residentBytes();
-			JfrRecordings profile = (this.recordings != null) ? JfrRecordings.start(this.recordings, stackProcesses)
-					: null;
-			List<Figures> figures = new ArrayList<>();
-
-			try (KafkaFloor floor = new KafkaFloor(this.stack.bootstrapServers(), this.settings.requestTimeout())) {
-				figures.add(report(floor.sequential("1a floor: raw Kafka request/reply, sequential",
-						this.settings.floorWarmup(), this.settings.floorSequential(), meter)));
-				figures.add(report(floor.pipelined("1b floor: raw Kafka request/reply, " + this.settings.floorWindow()
-						+ " in flight", this.settings.floorPipelined(), this.settings.floorWindow(), meter)));
-			}
-
 			HttpLoad.Call direct = new HttpLoad.Call() {
 
 				@Override
@@ -148,6 +138,21 @@ final class Benchmark {
 				}
 
 			};
+			HttpLoad.Call nPlusOne = graphQl(N_PLUS_ONE, () -> "{\"n\":" + this.settings.nPlusOneItems() + "}",
+					this::nPlusOneFailure);
+			warmUp(http, List.of(getUser, getUser, getUser, getUser, getUser, getUser, getUser, getUser, nPlusOne, direct),
+					meter);
+			JfrRecordings profile = (this.recordings != null) ? JfrRecordings.start(this.recordings, stackProcesses)
+					: null;
+			List<Figures> figures = new ArrayList<>();
+
+			try (KafkaFloor floor = new KafkaFloor(this.stack.bootstrapServers(), this.settings.requestTimeout())) {
+				figures.add(report(floor.sequential("1a floor: raw Kafka request/reply, sequential",
+						this.settings.floorWarmup(), this.settings.floorSequential(), meter)));
+				figures.add(report(floor.pipelined("1b floor: raw Kafka request/reply, " + this.settings.floorWindow()
+						+ " in flight", this.settings.floorPipelined(), this.settings.floorWindow(), meter)));
+			}
+
 			figures.add(report(http.sequential("2a direct: user-service GET /user?ids=, sequential", direct,
 					this.settings.directWarmup(), this.settings.directSequential(), meter)));
 			figures.add(report(http.closed("2b direct: user-service, " + this.settings.directConcurrency() + " in flight",
@@ -170,8 +175,6 @@ final class Benchmark {
 			}
 			int sustainedRate = steps.stream().filter(OpenStep::sustained).mapToInt(OpenStep::rate).max().orElse(0);
 
-			HttpLoad.Call nPlusOne = graphQl(N_PLUS_ONE, () -> "{\"n\":" + this.settings.nPlusOneItems() + "}",
-					this::nPlusOneFailure);
 			for (int i = 0; i < this.settings.nPlusOneWarmup(); i++) {
 				http.sendOnce(nPlusOne);
 			}
@@ -196,7 +199,7 @@ final class Benchmark {
 					second.process().ifPresent((process) -> meter.add("http-bridge-2", process));
 					awaitBridges(2);
 					figures.add(report(http.closed("6b bus: getUser, " + delay + ", 2 bridges", getUser,
-							this.settings.scalingConcurrency(), this.settings.scalingWarmup(),
+							this.settings.scalingConcurrency(), this.settings.secondBridgeWarmup(),
 							this.settings.scalingDuration(), meter)));
 					residentAfterRun = meter.residentBytes();
 				}
@@ -221,6 +224,34 @@ final class Benchmark {
 					List.of());
 			return withTargets(results);
 		}
+	}
+
+	/**
+	 * Loads the stack with a mix of the scenarios' requests for {@code stackWarmup}; measured but
+	 * not reported, so that only its errors and rate show in the progress.
+	 */
+	private void warmUp(HttpLoad http, List<HttpLoad.Call> mix, ProcessMeter meter) {
+		AtomicInteger turn = new AtomicInteger();
+		HttpLoad.Call mixed = new HttpLoad.Call() {
+
+			@Override
+			public HttpLoad.Request next() {
+				return mix.get(Math.floorMod(turn.getAndIncrement(), mix.size())).next();
+			}
+
+			/** Answered when it answers one of the mix's calls: which one it was sent for is not kept. */
+			@Override
+			public String failure(HttpLoad.Response response) {
+				List<String> failures = mix.stream().map((call) -> call.failure(response)).toList();
+				return failures.contains(null) ? null : failures.get(0);
+			}
+
+		};
+		Figures warmup = http.closed("0 warm-up", mixed, this.settings.stackWarmupConcurrency(), Duration.ZERO,
+				this.settings.stackWarmup(), meter);
+		say("0 warm-up: %d requests in %d s (%d in flight), %d errors, %.0f/s", warmup.requests(),
+				this.settings.stackWarmup().toSeconds(), this.settings.stackWarmupConcurrency(), warmup.errors(),
+				warmup.throughput());
 	}
 
 	private Results withTargets(Results results) {
