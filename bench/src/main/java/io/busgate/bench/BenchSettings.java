@@ -30,27 +30,31 @@ import java.util.List;
  * @param nPlusOneWarmup N+1 queries before the measured ones
  * @param nPlusOneQueries measured N+1 queries, one at a time
  * @param backendDelay the delay of every user service call while the bridges are compared
+ * (scenario 6: the benchmark's own bridges, fed bus records on a topic of their own)
+ * @param scalingMaxInFlight calls each compared bridge works on at once: this, not the machine's
+ * CPUs, must bound what one bridge serves (as a bridge's share of a backend's capacity would),
+ * or two bridges on one machine compare CPUs, not bridges
  * @param scalingConcurrency queries in flight at once while the bridges are compared
  * @param scalingWarmup how long each bridge comparison run goes before it is measured
  * @param scalingDuration how long each bridge comparison run is measured
- * @param secondBridgeWarmup how long the two-bridge run goes before it is measured: the second
- * bridge starts cold, and its JIT compilers take a CPU away while they work
+ * @param bridgeWarmup how long the two-bridge run goes before it is measured: both bridges start
+ * cold, and their JIT compilers take a CPU away while they work
  * @param requestTimeout when the load generator gives up on a request (an error)
- * @param bridgeJoinTimeout how long the second bridge may take to get its partitions
+ * @param bridgeJoinTimeout how long the compared bridges may take to get their partitions
  */
-record BenchSettings(Duration stackWarmup, int stackWarmupConcurrency, int floorWarmup, int floorSequential, int floorPipelined, int floorWindow, int directWarmup,
-		int directSequential, int directConcurrency, Duration directDuration, int busWarmup, int busSequential,
-		List<Integer> openRates, Duration openStepWarmup, Duration openStepDuration, Duration sustainedP99,
-		int nPlusOneItems, int nPlusOneWarmup, int nPlusOneQueries, Duration backendDelay, int scalingConcurrency,
-		Duration scalingWarmup, Duration scalingDuration, Duration secondBridgeWarmup, Duration requestTimeout,
-		Duration bridgeJoinTimeout) {
+record BenchSettings(Duration stackWarmup, int stackWarmupConcurrency, int floorWarmup, int floorSequential,
+		int floorPipelined, int floorWindow, int directWarmup, int directSequential, int directConcurrency,
+		Duration directDuration, int busWarmup, int busSequential, List<Integer> openRates, Duration openStepWarmup,
+		Duration openStepDuration, Duration sustainedP99, int nPlusOneItems, int nPlusOneWarmup, int nPlusOneQueries,
+		Duration backendDelay, int scalingMaxInFlight, int scalingConcurrency, Duration scalingWarmup,
+		Duration scalingDuration, Duration bridgeWarmup, Duration requestTimeout, Duration bridgeJoinTimeout) {
 
 	/** The full run: a few minutes on a 2-CPU machine. */
 	static BenchSettings full() {
 		return new BenchSettings(Duration.ofSeconds(40), 8, 1_000, 3_000, 20_000, 256, 2_000, 3_000, 16,
 				Duration.ofSeconds(5), 2_000, 3_000,
 				List.of(100, 250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000), Duration.ofSeconds(2),
-				Duration.ofSeconds(6), Duration.ofMillis(50), 100, 100, 300, Duration.ofMillis(10), 64,
+				Duration.ofSeconds(6), Duration.ofMillis(50), 100, 100, 300, Duration.ofMillis(10), 1, 64,
 				Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(10),
 				Duration.ofSeconds(60));
 	}
@@ -60,7 +64,7 @@ record BenchSettings(Duration stackWarmup, int stackWarmupConcurrency, int floor
 		return new BenchSettings(Duration.ofSeconds(1), 2, 20, 50, 200, 20, 10, 20, 4, Duration.ofSeconds(1), 10, 20,
 				List.of(20, 40),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(50), 100, 3, 5, Duration.ofMillis(10),
-				4, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(10),
+				1, 4, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(10),
 				Duration.ofSeconds(60));
 	}
 

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.header.Header;
 
 import io.busgate.bench.Results.Machine;
@@ -64,6 +65,9 @@ final class Benchmark {
 	private static final int USERS = 10_000;
 
 	private static final String LOAD_GENERATOR = "bench (load generator)";
+
+	/** The benchmark's own user bridges of scenario 6, by number. */
+	private static final String SCALING_BRIDGE = "scaling user-bridge ";
 
 	private static final Duration STARTUP_LIMIT = Duration.ofMinutes(10);
 
@@ -188,20 +192,27 @@ final class Benchmark {
 
 			Map<String, Long> residentAfterRun;
 			slowDownUserService(http, this.settings.backendDelay());
-			try {
-				String delay = this.settings.backendDelay().toMillis() + " ms backend, "
-						+ this.settings.scalingConcurrency() + " in flight";
-				Figures oneBridge = report(http.closed("6a bus: getUser, " + delay + ", 1 bridge", getUser,
-						this.settings.scalingConcurrency(), this.settings.scalingWarmup(), this.settings.scalingDuration(),
-						meter));
-				figures.add(oneBridge);
-				try (SystemUnderTest.ExtraBridge second = this.stack.startSecondUserBridge()) {
-					second.process().ifPresent((process) -> meter.add("http-bridge-2", process));
-					awaitBridges(2);
-					figures.add(report(http.closed("6b bus: getUser, " + delay + ", 2 bridges", getUser,
-							this.settings.scalingConcurrency(), this.settings.secondBridgeWarmup(),
-							this.settings.scalingDuration(), meter)));
+			try (BridgeScaling scaling = new BridgeScaling(this.stack, this.settings.requestTimeout())) {
+				String setup = this.settings.backendDelay().toMillis() + " ms backend, "
+						+ this.settings.scalingConcurrency() + " in flight, bridges at most "
+						+ this.settings.scalingMaxInFlight() + " call(s) at once";
+				// Both bridges start cold and are measured warm: two first, then one.
+				try (SystemUnderTest.ExtraBridge first = scaling.startBridge(this.settings.scalingMaxInFlight());
+						SystemUnderTest.ExtraBridge second = scaling.startBridge(this.settings.scalingMaxInFlight())) {
+					first.process().ifPresent((process) -> meter.add(SCALING_BRIDGE + "1", process));
+					second.process().ifPresent((process) -> meter.add(SCALING_BRIDGE + "2", process));
+					awaitBridges(scaling.group(), 2);
+					Figures twoBridges = report(scaling.closed("6b bridges: user.getUsers records, " + setup + ", 2 bridges",
+							this.settings.scalingConcurrency(), this.settings.bridgeWarmup(),
+							this.settings.scalingDuration(), meter));
 					residentAfterRun = meter.residentBytes();
+					second.close();
+					meter.remove(SCALING_BRIDGE + "2");
+					awaitBridges(scaling.group(), 1);
+					figures.add(report(scaling.closed("6a bridges: user.getUsers records, " + setup + ", 1 bridge",
+							this.settings.scalingConcurrency(), this.settings.scalingWarmup(),
+							this.settings.scalingDuration(), meter)));
+					figures.add(twoBridges);
 				}
 			}
 			finally {
@@ -303,19 +314,15 @@ final class Benchmark {
 		return System.nanoTime();
 	}
 
-	/** Waits until the user bridges' group has {@code count} members, each with partitions. */
-	private void awaitBridges(int count) {
-		String group = BusTopics.bridgeGroup("user");
+	/** Waits until the bridges' group has {@code count} members, each with partitions. */
+	private void awaitBridges(String group, int count) {
 		long start = System.nanoTime();
 		long deadline = start + this.settings.bridgeJoinTimeout().toNanos();
 		try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, this.stack.bootstrapServers()))) {
 			while (true) {
-				ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
-					.describedGroups()
-					.get(group)
-					.get(10, TimeUnit.SECONDS);
-				Collection<MemberDescription> members = description.members();
-				if (description.groupState() == GroupState.STABLE && members.size() == count
+				ConsumerGroupDescription description = describe(admin, group);
+				Collection<MemberDescription> members = (description != null) ? description.members() : List.of();
+				if (description != null && description.groupState() == GroupState.STABLE && members.size() == count
 						&& members.stream().noneMatch((member) -> member.assignment().topicPartitions().isEmpty())) {
 					say("6 %s: %d members with partitions after %.1f s", group, count, (System.nanoTime() - start) / 1e9);
 					return;
@@ -333,6 +340,20 @@ final class Benchmark {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			throw new IllegalStateException("could not describe " + group, ex);
+		}
+	}
+
+	/** The group's description, or {@code null} while it does not exist (no member has joined yet). */
+	private static ConsumerGroupDescription describe(Admin admin, String group)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof GroupIdNotFoundException) {
+				return null;
+			}
+			throw ex;
 		}
 	}
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,8 +28,8 @@ import java.util.stream.Stream;
  * The local stack, {@code compose/local-stack.sh --no-build --no-rate-limit}: every app a process of its own jar
  * on this machine, on the stack's fixed loopback ports. It runs under the lock every user of the
  * local stack takes ({@value #LOCK}), held from before it starts until its last process has
- * stopped; start-up is timed from when the lock is held. A second http-bridge is another process
- * of the same jar.
+ * stopped; start-up is timed from when the lock is held. The benchmark's own user bridges are
+ * more processes of the http-bridge jar.
  */
 final class LocalStack implements SystemUnderTest {
 
@@ -43,7 +44,7 @@ final class LocalStack implements SystemUnderTest {
 	/** A banner line naming a process: name, pid, address, log file. */
 	private static final Pattern PROCESS_LINE = Pattern.compile("^ {3}(\\S+)\\s+(\\d+)\\s+\\S+\\s+\\S+.*$");
 
-	/** What the local stack gives each app (its APP_JVM_OPTS), so the second bridge is like the first. */
+	/** What the local stack gives each app (its APP_JVM_OPTS), so the benchmark's bridges are like the stack's. */
 	private static final List<String> APP_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
 
 	/** The local stack's cap on glibc malloc arenas, which its apps inherit. */
@@ -54,14 +55,6 @@ final class LocalStack implements SystemUnderTest {
 	 * local stack's own default, every trace, is for looking into it.
 	 */
 	private static final String TRACE_SAMPLING = "0.01";
-
-	/**
-	 * Calls each user bridge works on at once: with the backend slowed down (scenario 6), this,
-	 * not the machine's CPUs, bounds what one bridge serves, as a bridge's share of a backend's
-	 * capacity would; what a second bridge adds is then measurable on one machine. With 2, two
-	 * bridges would serve more than 2 CPUs can carry, and the comparison measured the CPUs.
-	 */
-	private static final int BRIDGE_MAX_IN_FLIGHT = 1;
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -78,6 +71,8 @@ final class LocalStack implements SystemUnderTest {
 	private final CountDownLatch bannerPrinted = new CountDownLatch(1);
 
 	private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+
+	private final AtomicInteger extraBridges = new AtomicInteger();
 
 	private volatile long launchedNanos;
 
@@ -101,7 +96,6 @@ final class LocalStack implements SystemUnderTest {
 		// The stack's own limit per phase is 120 s; apps starting side by side on 2 busy CPUs take longer.
 		builder.environment().putIfAbsent("BUSGATE_STARTUP_TIMEOUT", Long.toString(startupTimeout.toSeconds()));
 		builder.environment().put("BUSGATE_TRACE_SAMPLING", TRACE_SAMPLING);
-		builder.environment().put("BUSGATE_BRIDGE_MAX_IN_FLIGHT", Integer.toString(BRIDGE_MAX_IN_FLIGHT));
 		try {
 			Files.createDirectories(output);
 			this.stack = builder.start();
@@ -129,8 +123,7 @@ final class LocalStack implements SystemUnderTest {
 
 	@Override
 	public String configuration() {
-		return "compose/local-stack.sh, traces sampled " + TRACE_SAMPLING + ", user bridges at most "
-				+ BRIDGE_MAX_IN_FLIGHT + " calls in flight each";
+		return "compose/local-stack.sh, traces sampled " + TRACE_SAMPLING;
 	}
 
 	@Override
@@ -170,15 +163,15 @@ final class LocalStack implements SystemUnderTest {
 	}
 
 	@Override
-	public ExtraBridge startSecondUserBridge() {
+	public ExtraBridge startUserBridge(String... settings) {
 		List<String> command = new ArrayList<>();
 		command.add(javaCommand());
 		command.addAll(APP_JVM_OPTIONS);
 		command.addAll(List.of("-jar", httpBridgeJar().toString(), "--spring.profiles.active=user",
 				"--server.port=" + freePort(), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
-				"--busgate.bridge.max-in-flight=" + BRIDGE_MAX_IN_FLIGHT,
 				"--management.tracing.sampling.probability=" + TRACE_SAMPLING));
-		Path log = this.output.resolve("http-bridge-2.log");
+		command.addAll(List.of(settings));
+		Path log = this.output.resolve("user-bridge-" + this.extraBridges.incrementAndGet() + ".log");
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
@@ -198,7 +191,7 @@ final class LocalStack implements SystemUnderTest {
 			};
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("could not start a second http-bridge: " + command, ex);
+			throw new UncheckedIOException("could not start an http-bridge: " + command, ex);
 		}
 	}
 

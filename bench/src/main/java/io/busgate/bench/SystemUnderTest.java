@@ -28,10 +28,10 @@ interface SystemUnderTest extends AutoCloseable {
 	URI userService();
 
 	/**
-	 * Starts a second http-bridge of the user service, which joins the first one's consumer
-	 * group; closing it stops it.
+	 * Starts another http-bridge of the user service with these settings added (e.g. its own
+	 * request topic, group and {@code max-in-flight}); closing it stops it.
 	 */
-	ExtraBridge startSecondUserBridge();
+	ExtraBridge startUserBridge(String... settings);
 
 	@Override
 	void close();

@@ -62,8 +62,8 @@ class BenchmarkTests {
 			.anyMatch((scenario) -> scenario.startsWith("3 bus"))
 			.anyMatch((scenario) -> scenario.startsWith("4 bus: open model, 20/s"))
 			.anyMatch((scenario) -> scenario.startsWith("5 bus: N+1"))
-			.anyMatch((scenario) -> scenario.startsWith("6a bus"))
-			.anyMatch((scenario) -> scenario.startsWith("6b bus"));
+			.anyMatch((scenario) -> scenario.startsWith("6a bridges"))
+			.anyMatch((scenario) -> scenario.startsWith("6b bridges"));
 		assertThat(results.figures()).allSatisfy((figures) -> {
 			assertThat(figures.requests()).as(figures.scenario()).isPositive();
 			assertThat(figures.errors()).as(figures.scenario() + ": " + figures.errorSamples()).isZero();

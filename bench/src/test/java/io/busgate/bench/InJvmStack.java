@@ -56,8 +56,8 @@ final class InJvmStack implements SystemUnderTest {
 	}
 
 	@Override
-	public ExtraBridge startSecondUserBridge() {
-		ConfigurableApplicationContext bridge = this.stack.startExtraHttpBridge();
+	public ExtraBridge startUserBridge(String... settings) {
+		ConfigurableApplicationContext bridge = this.stack.startExtraHttpBridge(settings);
 		return new ExtraBridge() {
 
 			@Override

@@ -183,10 +183,14 @@ public final class BusgateStack implements AutoCloseable {
 		return this.gateway;
 	}
 
-	/** Starts one more http-bridge, a second member of the user bridges' group; the caller closes it. */
-	public ConfigurableApplicationContext startExtraHttpBridge() {
-		List<String> args = List.of(ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka(),
-				"--busgate.bridge.http.base-url=" + userServiceUrl());
+	/**
+	 * Starts one more http-bridge of the user service with these settings added: a second member
+	 * of the user bridges' group unless they name another. The caller closes it.
+	 */
+	public ConfigurableApplicationContext startExtraHttpBridge(String... settings) {
+		List<String> args = new ArrayList<>(List.of(ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka(),
+				"--busgate.bridge.http.base-url=" + userServiceUrl()));
+		args.addAll(List.of(settings));
 		return HttpBridgeApplication.application()
 			.profiles("user")
 			.initializers(OWN_NETTY_RESOURCES)
