@@ -2,33 +2,20 @@ package io.busgate.bench;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
-import io.busgate.bus.BusClientDefaults;
 import io.busgate.bus.BusCodec;
-import io.busgate.bus.BusContractException;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusTopics;
@@ -46,8 +33,6 @@ final class BridgeScaling implements AutoCloseable {
 
 	private static final int REQUEST_PARTITIONS = 6;
 
-	private static final Duration POLL = Duration.ofMillis(100);
-
 	private static final String OPERATION = "user.getUsers";
 
 	private final SystemUnderTest stack;
@@ -64,17 +49,7 @@ final class BridgeScaling implements AutoCloseable {
 
 	private final Admin admin;
 
-	private final KafkaProducer<String, byte[]> requests;
-
-	private final KafkaConsumer<String, byte[]> replies;
-
-	private final Map<String, CompletableFuture<BusReply>> pending = new ConcurrentHashMap<>();
-
-	private final AtomicLong correlationIds = new AtomicLong();
-
-	private final Thread replyThread;
-
-	private volatile boolean running = true;
+	private final Requester requester;
 
 	BridgeScaling(SystemUnderTest stack, Duration timeout) {
 		this.stack = stack;
@@ -85,22 +60,10 @@ final class BridgeScaling implements AutoCloseable {
 		// A reply topic by the contract's naming, which bridges check, as if of a gateway named so.
 		this.replyTopic = BusTopics.replies("bench-scaling-" + run);
 		this.admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
-		get(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
+		Requester.await(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
 				new NewTopic(this.replyTopic, 1, (short) 1)))
-			.all());
-		Map<String, Object> producer = new HashMap<>(BusClientDefaults.producer());
-		producer.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-		this.requests = new KafkaProducer<>(producer);
-		Map<String, Object> consumer = new HashMap<>(BusClientDefaults.consumer());
-		consumer.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-		this.replies = new KafkaConsumer<>(consumer);
-		List<TopicPartition> replyPartitions = List.of(new TopicPartition(this.replyTopic, 0));
-		this.replies.assign(replyPartitions);
-		this.replies.seekToEnd(replyPartitions);
-		replyPartitions.forEach(this.replies::position);
-		this.replyThread = new Thread(this::readReplies, "bench-scaling-replies");
-		this.replyThread.setDaemon(true);
-		this.replyThread.start();
+			.all(), timeout);
+		this.requester = new Requester(stack.bootstrapServers(), this.replyTopic, timeout, "bench-scaling");
 	}
 
 	/**
@@ -170,73 +133,19 @@ final class BridgeScaling implements AutoCloseable {
 		});
 	}
 
+	/** A reply whose value cannot be decoded fails its request. */
 	private CompletableFuture<BusReply> send() {
-		String correlationId = Long.toString(this.correlationIds.incrementAndGet());
-		CompletableFuture<BusReply> reply = new CompletableFuture<>();
-		this.pending.put(correlationId, reply);
-		reply.whenComplete((answered, ex) -> this.pending.remove(correlationId));
 		String userId = Integer.toString(ThreadLocalRandom.current().nextInt(1, 1_001));
-		RequestHeaders headers = new RequestHeaders(correlationId, OPERATION, this.replyTopic,
+		RequestHeaders headers = new RequestHeaders(this.requester.nextCorrelationId(), OPERATION, this.replyTopic,
 				Instant.now().plus(this.timeout), null);
-		this.requests.send(this.codec.requestRecord(new BusRequest(headers, List.of(userId), Map.of()), this.requestTopic),
-				(metadata, ex) -> {
-					if (ex != null) {
-						reply.completeExceptionally(ex);
-					}
-				});
-		return reply;
-	}
-
-	private void readReplies() {
-		try {
-			while (this.running) {
-				for (ConsumerRecord<String, byte[]> record : this.replies.poll(POLL)) {
-					try {
-						BusReply reply = this.codec.readReply(record);
-						CompletableFuture<BusReply> waiting = this.pending.get(reply.correlationId());
-						if (waiting != null) {
-							waiting.complete(reply);
-						}
-					}
-					catch (BusContractException ex) {
-						CompletableFuture<BusReply> waiting = this.pending.get(record.key());
-						if (waiting != null) {
-							waiting.completeExceptionally(ex);
-						}
-					}
-				}
-			}
-		}
-		catch (WakeupException ex) {
-			// closing
-		}
-	}
-
-	private <T> T get(KafkaFuture<T> future) {
-		try {
-			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("Kafka did not answer within " + this.timeout.toMillis() + " ms", ex);
-		}
+		return this.requester
+			.send(this.codec.requestRecord(new BusRequest(headers, List.of(userId), Map.of()), this.requestTopic))
+			.thenApply(this.codec::readReply);
 	}
 
 	@Override
 	public void close() {
-		this.running = false;
-		this.replies.wakeup();
-		try {
-			this.replyThread.join(this.timeout.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.replies.close(Duration.ofSeconds(1));
-		this.requests.close(Duration.ofSeconds(1));
+		this.requester.close();
 		this.admin.deleteTopics(List.of(this.requestTopic, BusTopics.deadLetter(this.requestTopic), this.replyTopic));
 		this.admin.close(Duration.ofSeconds(5));
 	}

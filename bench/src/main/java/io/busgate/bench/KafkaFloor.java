@@ -5,19 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,19 +66,11 @@ final class KafkaFloor implements AutoCloseable {
 
 	private final Admin admin;
 
-	private final KafkaProducer<String, byte[]> requester;
-
-	private final KafkaConsumer<String, byte[]> replies;
+	private final Requester requester;
 
 	private final KafkaConsumer<String, byte[]> responderConsumer;
 
 	private final KafkaProducer<String, byte[]> responderProducer;
-
-	private final Map<String, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
-
-	private final AtomicLong correlationIds = new AtomicLong();
-
-	private final Thread replyThread;
 
 	private final Thread responderThread;
 
@@ -94,17 +83,12 @@ final class KafkaFloor implements AutoCloseable {
 		this.requestTopic = "bench-floor-" + run + ".requests";
 		this.replyTopic = "bench-floor-" + run + ".replies";
 		this.admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-		get(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
+		Requester.await(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
 				new NewTopic(this.replyTopic, 1, (short) 1)))
-			.all());
-		this.requester = new KafkaProducer<>(producerConfig());
-		this.responderProducer = new KafkaProducer<>(producerConfig());
-		this.replies = new KafkaConsumer<>(consumerConfig(Map.of()));
-		List<TopicPartition> replyPartitions = List.of(new TopicPartition(this.replyTopic, 0));
-		this.replies.assign(replyPartitions);
-		this.replies.seekToEnd(replyPartitions);
-		replyPartitions.forEach(this.replies::position);
-		this.responderConsumer = new KafkaConsumer<>(consumerConfig(Map.of(ConsumerConfig.GROUP_ID_CONFIG,
+			.all(), timeout);
+		this.requester = new Requester(bootstrapServers, this.replyTopic, timeout, "bench-floor");
+		this.responderProducer = new KafkaProducer<>(Requester.producerConfig(bootstrapServers));
+		this.responderConsumer = new KafkaConsumer<>(Requester.consumerConfig(bootstrapServers, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
 				"bench-floor-responder-" + run, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
 				ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS)));
 		CountDownLatch assigned = new CountDownLatch(1);
@@ -122,8 +106,9 @@ final class KafkaFloor implements AutoCloseable {
 			}
 
 		});
-		this.replyThread = daemon("bench-floor-replies", this::readReplies);
-		this.responderThread = daemon("bench-floor-responder", this::respond);
+		this.responderThread = new Thread(this::respond, "bench-floor-responder");
+		this.responderThread.setDaemon(true);
+		this.responderThread.start();
 		await(assigned);
 	}
 
@@ -186,38 +171,15 @@ final class KafkaFloor implements AutoCloseable {
 
 	/** Sends a request; completes with the {@link System#nanoTime()} its reply arrived at. */
 	private CompletableFuture<Long> send() {
-		String correlationId = Long.toString(this.correlationIds.incrementAndGet());
-		CompletableFuture<Long> reply = new CompletableFuture<>();
-		this.pending.put(correlationId, reply);
-		reply.whenComplete((answered, ex) -> this.pending.remove(correlationId));
+		String correlationId = this.requester.nextCorrelationId();
 		List<Header> headers = List.of(header(BusHeaders.CORRELATION_ID, correlationId),
 				header(BusHeaders.REPLY_TO, this.replyTopic), header(BusHeaders.OPERATION, "floor.echo"),
 				header(BusHeaders.DEADLINE, Long.toString(Instant.now().plus(this.timeout).toEpochMilli())),
 				header(BusHeaders.CONTENT_TYPE, BusHeaders.JSON));
-		this.requester.send(new ProducerRecord<>(this.requestTopic, null, correlationId, REQUEST_VALUE, headers),
-				(metadata, ex) -> {
-					if (ex != null) {
-						reply.completeExceptionally(ex);
-					}
-				});
-		return reply;
-	}
-
-	private void readReplies() {
-		try {
-			while (this.running) {
-				for (ConsumerRecord<String, byte[]> record : this.replies.poll(POLL)) {
-					long now = System.nanoTime();
-					CompletableFuture<Long> reply = this.pending.get(record.key());
-					if (reply != null) {
-						reply.complete(now);
-					}
-				}
-			}
-		}
-		catch (WakeupException ex) {
-			// closing
-		}
+		// Timed on the requester's reader thread, as the reply is read.
+		return this.requester
+			.send(new ProducerRecord<>(this.requestTopic, null, correlationId, REQUEST_VALUE, headers))
+			.thenApply((reply) -> System.nanoTime());
 	}
 
 	/** What a bridge does, minus the backend: answer the poll's records, then commit them. */
@@ -237,7 +199,7 @@ final class KafkaFloor implements AutoCloseable {
 							record.key(), REPLY_VALUE, headers)));
 				}
 				for (Future<RecordMetadata> reply : sent) {
-					get(reply);
+					Requester.await(reply, this.timeout);
 				}
 				this.responderConsumer.commitSync();
 			}
@@ -247,19 +209,6 @@ final class KafkaFloor implements AutoCloseable {
 		}
 	}
 
-	private Map<String, Object> producerConfig() {
-		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
-		config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
-		return config;
-	}
-
-	private Map<String, Object> consumerConfig(Map<String, Object> extra) {
-		Map<String, Object> config = new HashMap<>(BusClientDefaults.consumer());
-		config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
-		config.putAll(extra);
-		return config;
-	}
-
 	private static Header header(String name, String value) {
 		return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
 	}
@@ -267,26 +216,6 @@ final class KafkaFloor implements AutoCloseable {
 	private static String text(ConsumerRecord<String, byte[]> record, String header) {
 		Header found = record.headers().lastHeader(header);
 		return (found != null) ? new String(found.value(), StandardCharsets.UTF_8) : "";
-	}
-
-	private static Thread daemon(String name, Runnable loop) {
-		Thread thread = new Thread(loop, name);
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
-	}
-
-	private <T> T get(Future<T> future) {
-		try {
-			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("Kafka did not answer within " + this.timeout.toMillis() + " ms", ex);
-		}
 	}
 
 	private void await(CountDownLatch latch) {
@@ -315,18 +244,15 @@ final class KafkaFloor implements AutoCloseable {
 	@Override
 	public void close() {
 		this.running = false;
-		this.replies.wakeup();
 		this.responderConsumer.wakeup();
 		try {
-			this.replyThread.join(this.timeout.toMillis());
 			this.responderThread.join(this.timeout.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.replies.close(Duration.ofSeconds(1));
+		this.requester.close();
 		this.responderConsumer.close(Duration.ofSeconds(1));
-		this.requester.close(Duration.ofSeconds(1));
 		this.responderProducer.close(Duration.ofSeconds(1));
 		this.admin.deleteTopics(List.of(this.requestTopic, this.replyTopic));
 		this.admin.close(Duration.ofSeconds(5));
