@@ -24,9 +24,8 @@ import io.busgate.examples.post.v1.PostServiceGrpc;
  * without a principal are not checked); each status description says what was wrong, in words
  * a GraphQL client can be shown.
  *
- * <p>Binds itself together with the {@link IdempotencyKeyInterceptor} that feeds
- * {@code CreatePost} its key and the {@link PrincipalInterceptor} that names its caller, so the
- * service is never served without them.
+ * <p>Binds itself together with the {@link CallMetadataInterceptor} that feeds {@code CreatePost}
+ * its idempotency key and names its caller, so the service is never served without it.
  */
 final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableService {
 
@@ -51,8 +50,7 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 
 	@Override
 	public ServerServiceDefinition bindService() {
-		return ServerInterceptors.intercept(PostServiceGrpc.bindService(this), new IdempotencyKeyInterceptor(),
-				new PrincipalInterceptor());
+		return ServerInterceptors.intercept(PostServiceGrpc.bindService(this), new CallMetadataInterceptor());
 	}
 
 	@Override
@@ -90,13 +88,13 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 
 	@Override
 	public void createPost(CreatePostRequest request, StreamObserver<Post> responses) {
-		String idempotencyKey = IdempotencyKeyInterceptor.KEY.get();
+		String idempotencyKey = CallMetadataInterceptor.IDEMPOTENCY_KEY.get();
 		String problem = problemWith(request, idempotencyKey);
 		if (problem != null) {
 			invalid(responses, problem);
 			return;
 		}
-		String principal = PrincipalInterceptor.PRINCIPAL.get();
+		String principal = CallMetadataInterceptor.PRINCIPAL.get();
 		if (principal != null && !principal.equals(request.getAuthorId())) {
 			// Anonymous calls are not checked: the gateway enforces access first.
 			responses.onError(Status.PERMISSION_DENIED

@@ -232,13 +232,13 @@ class PostGrpcServiceTests {
 
 	private PostServiceGrpc.PostServiceBlockingStub stubFor(String principal) {
 		Metadata headers = new Metadata();
-		headers.put(PrincipalInterceptor.HEADER, principal);
+		headers.put(CallMetadataInterceptor.PRINCIPAL_HEADER, principal);
 		return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 	}
 
 	private PostServiceGrpc.PostServiceBlockingStub stubWithKey(String idempotencyKey) {
 		Metadata headers = new Metadata();
-		headers.put(IdempotencyKeyInterceptor.HEADER, idempotencyKey);
+		headers.put(CallMetadataInterceptor.IDEMPOTENCY_KEY_HEADER, idempotencyKey);
 		return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 	}
 
