@@ -65,11 +65,6 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 			throw new IllegalArgumentException("busgate.gateway.deadline-margin (" + deadlineMargin
 					+ ") must be shorter than busgate.gateway.reply-timeout (" + replyTimeout + ")");
 		}
-		if (bus.partitionRefreshInterval().compareTo(replyTimeout) >= 0) {
-			throw new IllegalArgumentException("busgate.gateway.bus.partition-refresh-interval ("
-					+ bus.partitionRefreshInterval() + ") must be shorter than busgate.gateway.reply-timeout ("
-					+ replyTimeout + ")");
-		}
 	}
 
 	/**
@@ -189,9 +184,9 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 * @param services settings per service (the {@code <service>} of {@code <service>.requests}),
 	 * overriding the ones above
 	 * @param partitionRefreshInterval how often the reply and event topics are described again, to
-	 * find partitions added since the gateway started reading them; shorter than the reply timeout,
-	 * so that a reply on a partition just added still arrives in time (new partitions are read from
-	 * their beginning)
+	 * find partitions added since the gateway started reading them; keep it shorter than the reply
+	 * timeout, so that a reply on a partition just added still arrives in time (new partitions are
+	 * read from their beginning)
 	 */
 	public record Bus(@DefaultValue("10000") int maxPendingReplies, @DefaultValue("100") int maxBatchSize,
 			Map<String, Service> services, @DefaultValue("5s") Duration partitionRefreshInterval) {

@@ -131,8 +131,9 @@ public final class GatewayTopics implements DisposableBean {
 				described.accept(describe(topic));
 				failing.set(false);
 			}
-			catch (ExecutionException | TimeoutException | KafkaException ex) {
-				// Once per run of failures: while the broker is down, readiness says so already.
+			catch (ExecutionException | TimeoutException | RuntimeException ex) {
+				// Caught whatever it is, or the schedule would end. Logged once per run of failures:
+				// while the broker is down, readiness says so already.
 				if (!failing.getAndSet(true)) {
 					logger.warn("Could not describe " + topic + " to look for new partitions (retrying every "
 							+ interval + " ms): " + NestedExceptionUtils.getMostSpecificCause(ex));

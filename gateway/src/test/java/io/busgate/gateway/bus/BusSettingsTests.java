@@ -58,16 +58,6 @@ class BusSettingsTests {
 				.hasMessageContaining("max-pending-replies (0)"));
 	}
 
-	@Test
-	void partitionsMustBeLookedForMoreOftenThanARequestTimesOut() {
-		this.contexts
-			.withPropertyValues("busgate.gateway.reply-timeout=5s", "busgate.gateway.bus.partition-refresh-interval=5s")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("partition-refresh-interval (PT5S) must be shorter than"));
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(GatewayProperties.class)
 	static class Properties {
