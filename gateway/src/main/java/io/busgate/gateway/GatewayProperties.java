@@ -2,6 +2,7 @@ package io.busgate.gateway;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -37,6 +38,7 @@ import org.springframework.util.unit.DataSize;
  * @param documentCacheSize how many parsed and validated documents to keep, so that a document
  * sent again (with other variables) is neither parsed nor validated again; 0 keeps none
  * @param security who may call the gateway and how tokens are verified
+ * @param bus how the gateway uses the bus: pending replies, batch sizes, partitions
  */
 @ConfigurationProperties("busgate.gateway")
 public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration replyTimeout,
@@ -45,7 +47,7 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 		@DefaultValue("24h") Duration replyRetention, @DefaultValue Limits limits,
 		@DefaultValue("256") int subscriptionBuffer, @DefaultValue("6") int eventPartitions,
 		@DefaultValue("1s") Duration topicRetryInterval, @DefaultValue("1000") int documentCacheSize,
-		@DefaultValue Security security) {
+		@DefaultValue Security security, @DefaultValue Bus bus) {
 
 	public GatewayProperties {
 		if (instanceId == null || instanceId.isBlank()) {
@@ -166,6 +168,60 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 			// Never print the secret, e.g. when Boot reports a failed binding.
 			return "Security[anonymousReads=" + this.anonymousReads + ", localSigningKey="
 					+ ((this.localSigningKey != null) ? "(set)" : "(unset)") + "]";
+		}
+
+	}
+
+	/**
+	 * How the gateway uses the bus.
+	 *
+	 * @param maxPendingReplies most request records this gateway waits for replies to at once;
+	 * beyond it a new bus request fails at once with {@code UNAVAILABLE} and nothing is sent, so a
+	 * silent or slow backend (each request waits up to the reply timeout) costs bounded memory
+	 * @param maxBatchSize most keys in one request record, what the backends accept at once (the
+	 * example services take up to 1,000); the keys of one DataLoader dispatch for one operation
+	 * leave as several records when there are more
+	 * @param services settings per service (the {@code <service>} of {@code <service>.requests}),
+	 * overriding the ones above
+	 * @param partitionRefreshInterval how often the reply and event topics are described again, to
+	 * find partitions added since the gateway started reading them; keep it shorter than the reply
+	 * timeout, so that a reply on a partition just added still arrives in time (new partitions are
+	 * read from their beginning)
+	 */
+	public record Bus(@DefaultValue("10000") int maxPendingReplies, @DefaultValue("100") int maxBatchSize,
+			Map<String, Service> services, @DefaultValue("5s") Duration partitionRefreshInterval) {
+
+		public Bus {
+			if (maxPendingReplies < 1 || maxBatchSize < 1) {
+				throw new IllegalArgumentException("busgate.gateway.bus: max-pending-replies (" + maxPendingReplies
+						+ ") and max-batch-size (" + maxBatchSize + ") must be at least 1");
+			}
+			if (partitionRefreshInterval.isNegative() || partitionRefreshInterval.isZero()) {
+				throw new IllegalArgumentException(
+						"busgate.gateway.bus.partition-refresh-interval must be positive, was " + partitionRefreshInterval);
+			}
+			services = (services != null) ? Map.copyOf(services) : Map.of();
+			services.forEach((service, settings) -> {
+				if (settings.maxBatchSize() != null && settings.maxBatchSize() < 1) {
+					throw new IllegalArgumentException("busgate.gateway.bus.services." + service
+							+ ".max-batch-size must be at least 1, was " + settings.maxBatchSize());
+				}
+			});
+		}
+
+		/** Most keys in one request record to the service. */
+		public int maxBatchSize(String service) {
+			Service settings = this.services.get(service);
+			return (settings != null && settings.maxBatchSize() != null) ? settings.maxBatchSize() : this.maxBatchSize;
+		}
+
+		/**
+		 * Settings of one service.
+		 *
+		 * @param maxBatchSize most keys in one request record to this service; unset: the gateway's
+		 * {@code max-batch-size}
+		 */
+		public record Service(Integer maxBatchSize) {
 		}
 
 	}

@@ -120,7 +120,37 @@ public class BusClient {
 			.startSpan();
 		Context traced = Context.current().with(span);
 		Timer.Sample sample = this.metrics.started();
-		CompletableFuture<BusReply> reply = this.pending.register(correlationId, this.replyTimeout);
+		CompletableFuture<BusReply> reply;
+		try {
+			reply = this.pending.register(correlationId, this.replyTimeout);
+			dispatch(request, traced);
+		}
+		catch (BusFieldException tooManyPending) {
+			// Refused before anything is sent: no backend works on a request nobody could wait for.
+			reply = CompletableFuture.failedFuture(tooManyPending);
+		}
+		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
+		return reply.handleAsync((result, failure) -> {
+			String status = BusStatus.OK.code();
+			try {
+				return itemsOf(request, result, failure);
+			}
+			catch (BusFieldException ex) {
+				status = ex.code();
+				span.setStatus(StatusCode.ERROR, ex.getMessage());
+				throw ex;
+			}
+			finally {
+				span.setAttribute(BusSpanAttributes.STATUS, status);
+				span.end();
+				this.metrics.finished(sample, operation, status);
+			}
+		}, traced.wrap(this.executor));
+	}
+
+	private void dispatch(BusRequest request, Context traced) {
+		String operation = request.headers().operation();
+		String correlationId = request.headers().correlationId();
 		// The send timeout runs from here: the producer may block (no metadata while the broker is
 		// unreachable, or a full buffer) and the request may wait for a bus thread meanwhile.
 		CompletableFuture<Void> acknowledged = new CompletableFuture<>();
@@ -140,23 +170,6 @@ public class BusClient {
 		catch (RejectedExecutionException ex) {
 			acknowledged.completeExceptionally(ex);
 		}
-		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
-		return reply.handleAsync((result, failure) -> {
-			String status = BusStatus.OK.code();
-			try {
-				return itemsOf(request, result, failure);
-			}
-			catch (BusFieldException ex) {
-				status = ex.code();
-				span.setStatus(StatusCode.ERROR, ex.getMessage());
-				throw ex;
-			}
-			finally {
-				span.setAttribute(BusSpanAttributes.STATUS, status);
-				span.end();
-				this.metrics.finished(sample, operation, status);
-			}
-		}, traced.wrap(this.executor));
 	}
 
 	private void send(BusRequest request, CompletableFuture<Void> acknowledged) {

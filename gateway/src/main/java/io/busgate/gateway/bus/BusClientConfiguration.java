@@ -3,7 +3,6 @@ package io.busgate.gateway.bus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -18,10 +17,6 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.support.TopicPartitionOffset;
-import org.springframework.kafka.support.TopicPartitionOffset.SeekPosition;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import io.busgate.bus.BusCodec;
@@ -30,14 +25,14 @@ import io.busgate.gateway.GatewayProperties;
 
 /**
  * The gateway's side of the bus: one shared producer for requests (Boot's, with the settings of
- * {@code BusKafkaAutoConfiguration}), and one consumer that reads this instance's reply topic.
+ * {@code BusKafkaAutoConfiguration}), and the reader of this instance's reply topic.
  */
 @Configuration(proxyBeanMethods = false)
 public class BusClientConfiguration {
 
 	@Bean
-	PendingReplies pendingReplies() {
-		return new PendingReplies();
+	PendingReplies pendingReplies(GatewayProperties properties) {
+		return new PendingReplies(properties.bus().maxPendingReplies());
 	}
 
 	/**
@@ -65,21 +60,27 @@ public class BusClientConfiguration {
 	}
 
 	@Bean
-	GatewayTopics gatewayTopics(KafkaAdmin admin, GatewayProperties properties) {
-		return new GatewayTopics(admin, properties.topicRetryInterval());
+	GatewayTopics gatewayTopics(KafkaAdmin admin, ConsumerFactory<String, byte[]> consumerFactory,
+			GatewayProperties properties) {
+		return new GatewayTopics(admin, consumerFactory, properties.topicRetryInterval(),
+				properties.bus().partitionRefreshInterval());
 	}
 
-	/** Creates the reply topics, then starts reading them. */
+	/**
+	 * Creates the reply topics, then reads all partitions of the reply topic by assignment, not
+	 * through a consumer group: there is no rebalance to wait for, and every partition starts at
+	 * its end because a gateway only waits for replies to requests it sends from now on.
+	 */
 	@Bean
-	ReplyConsumer replyConsumer(GatewayTopics topics, GatewayProperties properties,
-			ConcurrentMessageListenerContainer<String, byte[]> replyListenerContainer) {
+	ReplyConsumer replyConsumer(GatewayTopics topics, GatewayProperties properties, ReplyListener listener) {
 		String replies = BusTopics.replies(properties.instanceId());
 		return new ReplyConsumer(topics, List.of(
 				TopicBuilder.name(replies)
 					.partitions(properties.replyPartitions())
 					.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(properties.replyRetention().toMillis()))
 					.build(),
-				TopicBuilder.name(BusTopics.deadLetter(replies)).partitions(1).build()), replyListenerContainer);
+				TopicBuilder.name(BusTopics.deadLetter(replies)).partitions(1).build()),
+				topics.reader("busgate-replies", replies, listener));
 	}
 
 	@Bean
@@ -94,30 +95,6 @@ public class BusClientConfiguration {
 				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 
-	/**
-	 * Reads all partitions of the reply topic by assignment, not through a consumer group:
-	 * there is no rebalance to wait for, and every partition starts at its end because a
-	 * gateway only waits for replies to requests it sends from now on.
-	 */
-	@Bean
-	ConcurrentMessageListenerContainer<String, byte[]> replyListenerContainer(GatewayProperties properties,
-			ConsumerFactory<String, byte[]> consumerFactory, ReplyListener listener) {
-		String replies = BusTopics.replies(properties.instanceId());
-		TopicPartitionOffset[] partitions = IntStream.range(0, properties.replyPartitions())
-			.mapToObj((partition) -> new TopicPartitionOffset(replies, partition, SeekPosition.END))
-			.toArray(TopicPartitionOffset[]::new);
-		ContainerProperties containerProperties = new ContainerProperties(partitions);
-		// Without a group id the container commits nothing, which is right for replies.
-		containerProperties.setMessageListener(listener);
-		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
-				consumerFactory, containerProperties);
-		container.setBeanName("busgate-replies");
-		// Started by the ReplyConsumer once the reply topics exist, and stopped with it.
-		container.setAutoStartup(false);
-		container.setPhase(ReplyConsumer.PHASE);
-		return container;
-	}
-
 	@Bean
 	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
 			PendingReplies pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor,
@@ -129,9 +106,9 @@ public class BusClientConfiguration {
 
 	/** Ready only once the reply partitions are held, so no reply can be missed. */
 	@Bean
-	HealthIndicator busRepliesHealthIndicator(ReplyListener listener, GatewayProperties properties) {
+	HealthIndicator busRepliesHealthIndicator(ReplyConsumer consumer, GatewayProperties properties) {
 		String replies = BusTopics.replies(properties.instanceId());
-		return () -> (listener.isAssigned() ? Health.up() : Health.outOfService())
+		return () -> (consumer.isAssigned() ? Health.up() : Health.outOfService())
 			.withDetails(Map.of("topic", replies))
 			.build();
 	}

@@ -7,11 +7,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * Starts the reply consumer once the reply topics exist, which may be long after start-up
- * when the broker is down; until then the gateway is not ready.
+ * Starts reading the reply topic once the reply topics exist, which may be long after start-up
+ * when the broker is down; until then, and until its partitions are assigned, the gateway is
+ * not ready. Every partition the topic has is read, whatever {@code reply-partitions} says,
+ * and partitions added later too ({@link TopicReader}).
  */
 final class ReplyConsumer implements SmartLifecycle {
 
@@ -25,19 +26,25 @@ final class ReplyConsumer implements SmartLifecycle {
 
 	private final List<NewTopic> replyTopics;
 
-	private final MessageListenerContainer container;
+	private final TopicReader reader;
 
 	private volatile CompletableFuture<Void> started;
 
-	ReplyConsumer(GatewayTopics topics, List<NewTopic> replyTopics, MessageListenerContainer container) {
+	/**
+	 * @param topics creates the reply topics
+	 * @param replyTopics the reply topic and its dead-letter topic
+	 * @param reader reads the reply topic
+	 */
+	ReplyConsumer(GatewayTopics topics, List<NewTopic> replyTopics, TopicReader reader) {
 		this.topics = topics;
 		this.replyTopics = replyTopics;
-		this.container = container;
+		this.reader = reader;
 	}
 
 	@Override
 	public void start() {
-		this.started = this.topics.create(this.replyTopics).thenRun(this.container::start);
+		this.started = this.topics.create(this.replyTopics)
+			.thenAccept((created) -> this.reader.start(created.get(this.reader.topic())));
 	}
 
 	@Override
@@ -45,7 +52,12 @@ final class ReplyConsumer implements SmartLifecycle {
 		if (this.started != null) {
 			this.started.cancel(false);
 		}
-		this.container.stop();
+		this.reader.stop();
+	}
+
+	/** Whether the reply partitions are held, so that no reply can be missed. */
+	boolean isAssigned() {
+		return this.reader.isAssigned();
 	}
 
 	@Override

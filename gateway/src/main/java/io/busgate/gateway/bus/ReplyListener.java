@@ -1,8 +1,6 @@
 package io.busgate.gateway.bus;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -10,12 +8,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.MDC;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchMessageListener;
-import org.springframework.kafka.listener.ConsumerSeekAware;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
@@ -28,7 +24,7 @@ import io.busgate.observability.ObservabilityDefaults;
  * for any more are dropped; undecodable replies fail their request (when their correlation id is
  * readable) and go to the reply topic's dead-letter topic.
  */
-final class ReplyListener implements BatchMessageListener<String, byte[]>, ConsumerSeekAware {
+final class ReplyListener implements BatchMessageListener<String, byte[]> {
 
 	private static final Log logger = LogFactory.getLog(ReplyListener.class);
 
@@ -41,8 +37,6 @@ final class ReplyListener implements BatchMessageListener<String, byte[]>, Consu
 	private final BusMetrics metrics;
 
 	private final TextMapPropagator propagator;
-
-	private volatile boolean assigned;
 
 	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template, BusMetrics metrics,
 			TextMapPropagator propagator) {
@@ -73,24 +67,6 @@ final class ReplyListener implements BatchMessageListener<String, byte[]>, Consu
 		catch (BusContractException ex) {
 			undecodable(record, ex);
 		}
-	}
-
-	/**
-	 * Called once the reply partitions are assigned and positioned at their end: from now on no
-	 * reply to a request sent by this gateway can be missed.
-	 */
-	@Override
-	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-		this.assigned = true;
-	}
-
-	@Override
-	public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-		this.assigned = false;
-	}
-
-	boolean isAssigned() {
-		return this.assigned;
 	}
 
 	private void undecodable(ConsumerRecord<String, byte[]> record, BusContractException ex) {

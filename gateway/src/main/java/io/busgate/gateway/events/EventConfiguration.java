@@ -10,7 +10,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
-import org.springframework.kafka.core.ConsumerFactory;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.gateway.GatewayProperties;
@@ -47,8 +46,8 @@ public class EventConfiguration {
 
 	@Bean
 	EventConsumers eventConsumers(EventTypes eventTypes, EventHub hub, GatewayTopics topics,
-			ConsumerFactory<String, byte[]> consumerFactory, GatewayProperties properties) {
-		return new EventConsumers(eventTypes, hub, topics, consumerFactory, properties.eventPartitions());
+			GatewayProperties properties) {
+		return new EventConsumers(eventTypes, hub, topics, properties.eventPartitions());
 	}
 
 	/** Ready only once every event topic is held, so a new subscription misses nothing. */

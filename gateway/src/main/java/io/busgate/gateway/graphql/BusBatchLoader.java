@@ -1,5 +1,6 @@
 package io.busgate.gateway.graphql;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,15 @@ import java.util.stream.Collectors;
 
 import org.dataloader.Try;
 
+import io.busgate.bus.BusTopics;
+import io.busgate.gateway.GatewayProperties;
 import io.busgate.gateway.bus.BusClient;
 
 /**
  * The batch function of the one DataLoader behind every {@code @bus} field: the keys wanted in
  * one execution tick are grouped by operation and arguments, and each group leaves as one
- * request record. A group that fails fails only its own keys.
+ * request record, or as several when it has more keys than the service takes at once
+ * ({@code busgate.gateway.bus.max-batch-size}). A record that fails fails only its own keys.
  */
 final class BusBatchLoader {
 
@@ -25,8 +29,11 @@ final class BusBatchLoader {
 
 	private final BusClient client;
 
-	BusBatchLoader(BusClient client) {
+	private final GatewayProperties.Bus settings;
+
+	BusBatchLoader(BusClient client, GatewayProperties.Bus settings) {
 		this.client = client;
+		this.settings = settings;
 	}
 
 	/**
@@ -39,11 +46,15 @@ final class BusBatchLoader {
 			.collect(Collectors.groupingBy((key) -> new Group(key.operation(), key.args()), LinkedHashMap::new,
 					Collectors.toList()));
 		Map<BusKey, Object> results = new ConcurrentHashMap<>();
-		CompletableFuture<?>[] requests = groups.entrySet()
-			.stream()
-			.map((group) -> request(group.getKey(), group.getValue(), principal, results))
-			.toArray(CompletableFuture[]::new);
-		return CompletableFuture.allOf(requests).thenApply((done) -> results);
+		List<CompletableFuture<Void>> requests = new ArrayList<>();
+		groups.forEach((group, groupKeys) -> {
+			int maxBatchSize = this.settings.maxBatchSize(BusTopics.serviceOf(group.operation()));
+			for (int from = 0; from < groupKeys.size(); from += maxBatchSize) {
+				List<BusKey> batch = groupKeys.subList(from, Math.min(groupKeys.size(), from + maxBatchSize));
+				requests.add(request(group, batch, principal, results));
+			}
+		});
+		return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).thenApply((done) -> results);
 	}
 
 	private CompletableFuture<Void> request(Group group, List<BusKey> keys, String principal,

@@ -34,8 +34,8 @@ public class GraphQlConfiguration {
 	}
 
 	@Bean
-	BusBatchLoader busBatchLoader(BusClient client, BatchLoaderRegistry registry) {
-		BusBatchLoader loader = new BusBatchLoader(client);
+	BusBatchLoader busBatchLoader(BusClient client, BatchLoaderRegistry registry, GatewayProperties properties) {
+		BusBatchLoader loader = new BusBatchLoader(client, properties.bus());
 		registry.<BusKey, Object>forName(BusBatchLoader.NAME)
 			.registerMappedBatchLoader((keys, environment) -> Mono
 				.fromFuture(loader.load(keys, Caller.of(environment.getContext()).subject())));

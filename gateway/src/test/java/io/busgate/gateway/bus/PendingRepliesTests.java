@@ -1,6 +1,8 @@
 package io.busgate.gateway.bus;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 class PendingRepliesTests {
 
-	private final PendingReplies pending = new PendingReplies();
+	private final PendingReplies pending = new PendingReplies(10_000);
 
 	@Test
 	void replyCompletesItsRequestAndLeavesTheMap() throws Exception {
@@ -65,6 +67,66 @@ class PendingRepliesTests {
 		this.pending.register("c-1", Duration.ofSeconds(10));
 
 		assertThatIllegalStateException().isThrownBy(() -> this.pending.register("c-1", Duration.ofSeconds(10)));
+	}
+
+	@Test
+	void beyondItsMaximumANewRequestIsRefusedWithUnavailableUntilOneLeaves() {
+		PendingReplies pending = new PendingReplies(3);
+		CompletableFuture<BusReply> first = pending.register("c-1", Duration.ofSeconds(10));
+		pending.register("c-2", Duration.ofSeconds(10));
+		pending.register("c-3", Duration.ofMillis(50));
+
+		assertThatExceptionOfType(BusFieldException.class)
+			.isThrownBy(() -> pending.register("c-4", Duration.ofSeconds(10)))
+			.satisfies((refused) -> assertThat(refused.code()).isEqualTo("UNAVAILABLE"))
+			.withMessageContaining("max-pending-replies");
+		assertThat(pending.size()).isEqualTo(3);
+
+		// A timeout, a reply and a failure each make room for one more.
+		await().until(() -> pending.size() == 2);
+		assertThat(pending.register("c-4", Duration.ofSeconds(10))).isNotDone();
+		pending.complete(BusReply.ok("c-1", List.of()));
+		assertThat(first).isCompleted();
+		assertThat(pending.register("c-5", Duration.ofSeconds(10))).isNotDone();
+		pending.fail("c-2", new IllegalStateException("broken reply"));
+		assertThat(pending.register("c-6", Duration.ofSeconds(10))).isNotDone();
+		assertThatExceptionOfType(BusFieldException.class)
+			.isThrownBy(() -> pending.register("c-7", Duration.ofSeconds(10)));
+	}
+
+	@Test
+	void aRefusedDuplicateTakesNoRoom() {
+		PendingReplies pending = new PendingReplies(2);
+		pending.register("c-1", Duration.ofSeconds(10));
+
+		assertThatIllegalStateException().isThrownBy(() -> pending.register("c-1", Duration.ofSeconds(10)));
+
+		assertThat(pending.size()).isEqualTo(1);
+		assertThat(pending.register("c-2", Duration.ofSeconds(10))).isNotDone();
+	}
+
+	@Test
+	void concurrentRequestsNeverExceedTheMaximum() throws Exception {
+		PendingReplies pending = new PendingReplies(100);
+		List<Boolean> accepted = Collections.synchronizedList(new ArrayList<>());
+		List<Thread> threads = IntStream.range(0, 4).mapToObj((t) -> new Thread(() -> {
+			for (int i = 0; i < 1000; i++) {
+				try {
+					pending.register(t + "-" + i, Duration.ofSeconds(10));
+					accepted.add(true);
+				}
+				catch (BusFieldException ex) {
+					accepted.add(false);
+				}
+			}
+		})).toList();
+		threads.forEach(Thread::start);
+		for (Thread thread : threads) {
+			thread.join();
+		}
+
+		assertThat(accepted).hasSize(4000).filteredOn(Boolean::booleanValue).hasSize(100);
+		assertThat(pending.size()).isEqualTo(100);
 	}
 
 }
