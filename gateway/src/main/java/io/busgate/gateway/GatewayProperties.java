@@ -101,7 +101,8 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 * @param subscriptions how many subscriptions may be open at once
 	 */
 	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("5000") int maxCost,
-			@DefaultValue("10") int busFieldCost, @DefaultValue({ "first", "last", "pageSize" }) List<String> listSizeArguments,
+			@DefaultValue("10") int busFieldCost,
+			@DefaultValue({ "first", "last", "pageSize" }) List<String> listSizeArguments,
 			@DefaultValue("50") int maxAliases, @DefaultValue("50") int maxRootFields,
 			@DefaultValue("20000") int maxDocumentCharacters, @DefaultValue("5000") int maxDocumentTokens,
 			@DefaultValue("30s") Duration requestTimeout, @DefaultValue("256KB") DataSize maxRequestBody,

@@ -2,14 +2,17 @@ package io.busgate.gateway.limits;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -19,9 +22,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusEvent;
@@ -198,6 +205,39 @@ class ClientLimitsTests {
 			await().until(() -> this.subscriptionLimit.openFor(client) == 1);
 		}
 		await().until(() -> this.subscriptionLimit.openFor(client) == 0);
+	}
+
+	@Test
+	void subscriptionsOverSseCountForTheClientToo() {
+		String user = "33";
+		List<Disposable> streams = new ArrayList<>();
+		List<String> refusals = new CopyOnWriteArrayList<>();
+		try {
+			for (int i = 0; i < 4; i++) {
+				streams.add(WebClient.create("http://127.0.0.1:" + this.port)
+					.post()
+					.uri("/graphql")
+					.contentType(MediaType.APPLICATION_JSON)
+					.accept(MediaType.TEXT_EVENT_STREAM)
+					.header("Authorization", TestTokens.bearer(user))
+					.bodyValue(Map.of("query", POST_CREATED))
+					.retrieve()
+					.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+					})
+					.filter((event) -> event.data() != null && event.data().contains("TOO_MANY_SUBSCRIPTIONS"))
+					.subscribe((event) -> refusals.add(event.data())));
+				int opened = i + 1;
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> this.subscriptionLimit.openFor("principal:" + user) == Math.min(opened, 3));
+			}
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> refusals.size() == 1);
+			assertThat(refusals.get(0)).contains("this client already has 3 open subscriptions");
+		}
+		finally {
+			streams.forEach(Disposable::dispose);
+		}
+		await().until(() -> this.subscriptionLimit.openFor("principal:" + user) == 0);
 	}
 
 	/** Publishes posts until every one of the subscriptions got one: they are open and served. */
