@@ -38,6 +38,9 @@ readonly SIGNING_KEY_VARIABLE=BUSGATE_GATEWAY_SECURITY_LOCAL_SIGNING_KEY
 readonly BOOTSTRAP="127.0.0.1:9092"
 readonly HAPROXY_TEMPLATE="${SCRIPT_DIR}/haproxy/haproxy.cfg.template"
 readonly HAPROXY_CFG="${STACK_DIR}/haproxy.cfg"
+# Behind HAProxy the gateways take the client's address for their limits per client from the
+# X-Forwarded-For it sets, and believe that header only from HAProxy's own address.
+readonly HAPROXY_TRUSTED_BY_GATEWAYS="--busgate.gateway.limits.trusted-proxies=127.0.0.1"
 # The public GraphQL port: the gateway's own with one gateway, HAProxy's with several.
 readonly FRONT_PORT=8080
 readonly STATS_PORT=8404
@@ -275,7 +278,7 @@ instance_name() {
 
 # Turns the counts into app instances (BUS_APPS), gateway ids and the list of ports to check.
 plan_instances() {
-	local bridge service name module artifact port k
+	local bridge service name module artifact port k behind_haproxy=""
 	for bridge in "${BRIDGES[@]}"; do
 		IFS='|' read -r service name module artifact port <<<"${bridge}"
 		for ((k = 1; k <= BRIDGE_COUNT[${service}]; k++)); do
@@ -286,11 +289,12 @@ plan_instances() {
 				"$((BRIDGE_COUNT[${service}] - REQUEST_PARTITIONS)) will get no partition and stand by (BUSGATE_REQUEST_PARTITIONS)"
 		fi
 	done
+	if ((GATEWAYS > 1)); then behind_haproxy=" ${HAPROXY_TRUSTED_BY_GATEWAYS}"; fi
 	for ((k = 1; k <= GATEWAYS; k++)); do
 		if ((GATEWAYS == 1)); then port="${FRONT_PORT}"; else port=$((GATEWAY_BASE_PORT + k)); fi
 		GATEWAY_IDS+=("local-${k}")
 		GATEWAY_PORTS+=("${port}")
-		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --busgate.gateway.limits.rate.enabled=${RATE_LIMIT} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --busgate.gateway.limits.rate.enabled=${RATE_LIMIT}${behind_haproxy} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
 	done
 	# Every port the stack listens on: Kafka, gRPC (post), Thrift (message), the apps' HTTP
 	# ports and, with several gateways, HAProxy's.

@@ -2,6 +2,7 @@ package io.busgate.gateway;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -73,8 +74,17 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 *
 	 * @param maxDepth deepest field nesting
 	 * @param maxCost most a document may cost: each field costs 1, each {@code @bus} field (a
-	 * round trip over the bus) {@code busFieldCost}, summed over the whole document
+	 * round trip over the bus) {@code busFieldCost}, plus what its selection costs, times the
+	 * size of the list it asks for (see {@code listSizeArguments}); summed over the whole
+	 * document. 5,000 fits every document of the examples, tests and benchmark (the largest,
+	 * 50 users with 3 posts each and their authors, costs 2,628) and refuses a list of friends of
+	 * friends of friends (12,220)
 	 * @param busFieldCost the cost of one {@code @bus} field
+	 * @param listSizeArguments arguments that say how many items a field returns ({@code
+	 * friends(pageSize: 100)}, {@code posts(first: 10)}): their value, or the size of a list
+	 * given for them, multiplies the cost of the field's selection, default values included. The
+	 * list of keys of a {@code @bus} field (its {@code key} argument, when that is a list, as in
+	 * {@code users(ids: [...])}) always counts
 	 * @param maxAliases most aliased fields in a document (aliases multiply work: twenty aliases
 	 * of one field are twenty fetches)
 	 * @param maxRootFields most fields an operation may select at its root
@@ -86,19 +96,53 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 * read into memory (a document and its variables; the document alone is also bounded by
 	 * {@code maxDocumentCharacters})
 	 * @param rate how many requests each client may make
+	 * @param trustedProxies the proxies (addresses or CIDR ranges, e.g. {@code 10.0.0.0/8},
+	 * {@code ::1}; no host names) whose {@code X-Forwarded-For} names the client, for the limits
+	 * per client. None by default: the client is the connection's peer, and no header a client
+	 * sends can change that. Behind a proxy, list it here and let it <em>set</em> the header
+	 * @param subscriptions how many subscriptions may be open at once
 	 */
-	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("1000") int maxCost,
-			@DefaultValue("10") int busFieldCost, @DefaultValue("50") int maxAliases,
-			@DefaultValue("50") int maxRootFields, @DefaultValue("20000") int maxDocumentCharacters,
-			@DefaultValue("5000") int maxDocumentTokens, @DefaultValue("30s") Duration requestTimeout,
-			@DefaultValue("256KB") DataSize maxRequestBody, @DefaultValue Rate rate) {
+	public record Limits(@DefaultValue("10") int maxDepth, @DefaultValue("5000") int maxCost,
+			@DefaultValue("10") int busFieldCost,
+			@DefaultValue({ "first", "last", "pageSize" }) List<String> listSizeArguments,
+			@DefaultValue("50") int maxAliases, @DefaultValue("50") int maxRootFields,
+			@DefaultValue("20000") int maxDocumentCharacters, @DefaultValue("5000") int maxDocumentTokens,
+			@DefaultValue("30s") Duration requestTimeout, @DefaultValue("256KB") DataSize maxRequestBody,
+			@DefaultValue Rate rate, List<String> trustedProxies, @DefaultValue Subscriptions subscriptions) {
+
+		public Limits {
+			listSizeArguments = (listSizeArguments != null) ? List.copyOf(listSizeArguments) : List.of();
+			trustedProxies = (trustedProxies != null) ? List.copyOf(trustedProxies) : List.of();
+		}
+
 	}
 
 	/**
-	 * Requests per client on the GraphQL endpoint (HTTP, SSE, WebSocket handshakes; not the
-	 * actuator): a token bucket per client, the authenticated principal or else the remote
-	 * address. A request over the limit gets 429 with {@code Retry-After}. On by default; load
-	 * tests on one machine (the benchmark, the chaos runner) turn it off.
+	 * Subscriptions open at once, over WebSockets and SSE. One more is refused with {@code
+	 * TOO_MANY_SUBSCRIPTIONS}; a subscription that ends (completed by the client, failed, or its
+	 * connection closed) frees its place.
+	 *
+	 * @param maxPerConnection on one WebSocket connection
+	 * @param maxPerClient for one client (the authenticated principal, else the address, as for
+	 * the rate limit), over all its connections to this gateway
+	 */
+	public record Subscriptions(@DefaultValue("25") int maxPerConnection, @DefaultValue("100") int maxPerClient) {
+
+		public Subscriptions {
+			if (maxPerConnection < 1 || maxPerClient < 1) {
+				throw new IllegalArgumentException("busgate.gateway.limits.subscriptions: max-per-connection ("
+						+ maxPerConnection + ") and max-per-client (" + maxPerClient + ") must be at least 1");
+			}
+		}
+
+	}
+
+	/**
+	 * Requests per client on the GraphQL endpoint (HTTP, SSE, WebSocket handshakes, and each
+	 * operation sent over a WebSocket; not the actuator): a token bucket per client, the
+	 * authenticated principal or else the remote address. A request over the limit gets 429 with
+	 * {@code Retry-After}, an operation over a WebSocket an error with code {@code RATE_LIMITED}.
+	 * On by default; load tests on one machine (the benchmark, the chaos runner) turn it off.
 	 *
 	 * @param enabled whether requests are limited at all
 	 * @param requests how many requests a client may make per {@code period}, sustained

@@ -63,6 +63,11 @@ final class ClientBuckets {
 		return bucket.take(now);
 	}
 
+	/** A wait in whole seconds, rounded up, at least 1: for {@code Retry-After} and messages. */
+	static long wholeSeconds(Duration wait) {
+		return Math.max(1, (wait.toNanos() + 999_999_999) / 1_000_000_000);
+	}
+
 	/** Clients that have a bucket of their own. */
 	int clients() {
 		return this.buckets.size();

@@ -9,12 +9,15 @@ import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
 import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.busgate.gateway.GatewayProperties;
 
 /** Document and request limits ({@code busgate.gateway.limits.*}), enforced before any bus traffic. */
 @Configuration(proxyBeanMethods = false)
 public class LimitsConfiguration {
+
+	private static final String FORWARD_HEADERS_STRATEGY = "server.forward-headers-strategy";
 
 	@Bean
 	QueryDepthLimit queryDepthLimit(GatewayProperties properties) {
@@ -23,7 +26,8 @@ public class LimitsConfiguration {
 
 	@Bean
 	QueryCostLimit queryCostLimit(GatewayProperties properties) {
-		return new QueryCostLimit(properties.limits().maxCost(), properties.limits().busFieldCost());
+		return new QueryCostLimit(properties.limits().maxCost(), properties.limits().busFieldCost(),
+				properties.limits().listSizeArguments());
 	}
 
 	@Bean
@@ -43,19 +47,56 @@ public class LimitsConfiguration {
 			.maxInMemorySize(Math.toIntExact(properties.limits().maxRequestBody().toBytes()));
 	}
 
+	/**
+	 * Who a request counts against, for the limits per client. Refuses to start with Boot's own
+	 * handling of forwarding headers (native or framework; Boot also turns native on by itself on
+	 * a cloud platform such as Kubernetes, so {@code gateway.yml} sets {@code none}): it believes
+	 * those headers from any peer, so every client could pick its own address.
+	 */
+	@Bean
+	Clients limitedClients(GatewayProperties properties, Environment environment) {
+		String strategy = environment.getProperty(FORWARD_HEADERS_STRATEGY, "");
+		if (!"none".equalsIgnoreCase(strategy)) {
+			throw new IllegalStateException(FORWARD_HEADERS_STRATEGY + " must be none, was '" + strategy
+					+ "': with it, forwarding headers from anyone would set the client's address for the limits per"
+					+ " client. List the proxies whose X-Forwarded-For to believe in"
+					+ " busgate.gateway.limits.trusted-proxies instead");
+		}
+		return new Clients(new ClientAddresses(properties.limits().trustedProxies()));
+	}
+
+	/** One token bucket per client, shared by HTTP requests and WebSocket operations. */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "busgate.gateway.limits.rate.enabled", matchIfMissing = true)
+	ClientBuckets clientBuckets(GatewayProperties properties) {
+		GatewayProperties.Rate rate = properties.limits().rate();
+		return new ClientBuckets(rate.requests(), rate.period(), rate.burst(), rate.maxClients(), Clock.systemUTC());
+	}
+
 	/** Requests per client on the GraphQL paths ({@code busgate.gateway.limits.rate.*}). */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "busgate.gateway.limits.rate.enabled", matchIfMissing = true)
-	ClientRateLimit clientRateLimit(GatewayProperties properties, GraphQlProperties graphQl) {
-		GatewayProperties.Rate rate = properties.limits().rate();
+	ClientRateLimit clientRateLimit(GatewayProperties properties, GraphQlProperties graphQl, Clients clients,
+			ClientBuckets buckets) {
 		Set<String> paths = new LinkedHashSet<>();
 		paths.add(graphQl.getHttp().getPath());
 		if (graphQl.getWebsocket().getPath() != null) {
 			paths.add(graphQl.getWebsocket().getPath());
 		}
-		return new ClientRateLimit(paths,
-				new ClientBuckets(rate.requests(), rate.period(), rate.burst(), rate.maxClients(), Clock.systemUTC()),
-				rate.describe());
+		return new ClientRateLimit(paths, clients, buckets, properties.limits().rate().describe());
+	}
+
+	/** Operations per client over WebSockets, from the same buckets. */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "busgate.gateway.limits.rate.enabled", matchIfMissing = true)
+	WebSocketRateLimit webSocketRateLimit(GatewayProperties properties, Clients clients, ClientBuckets buckets) {
+		return new WebSocketRateLimit(clients, buckets, properties.limits().rate().describe());
+	}
+
+	@Bean
+	SubscriptionLimit subscriptionLimit(GatewayProperties properties, Clients clients) {
+		GatewayProperties.Subscriptions subscriptions = properties.limits().subscriptions();
+		return new SubscriptionLimit(clients, subscriptions.maxPerConnection(), subscriptions.maxPerClient());
 	}
 
 	@Bean

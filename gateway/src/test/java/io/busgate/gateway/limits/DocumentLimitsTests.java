@@ -77,8 +77,13 @@ class DocumentLimitsTests {
 
 	@Test
 	void tooCostly() {
-		assertRefused("{ getUser(id: \"1\") { friends { friends { friends { friends { friends { id } } } } } } }",
-				"QUERY_TOO_COSTLY", "costs 61; at most 50");
+		// 10 + 10 + 3 * (10 + 2 * 1) = 56: each friend's friends are paid for once per friend. A
+		// field over the budget on its own counts as one over it: 51.
+		assertRefused("{ getUser(id: \"1\") { friends(pageSize: 3) { friends(pageSize: 2) { id } } } }",
+				"QUERY_TOO_COSTLY", "costs at least 51; at most 50");
+		// A list of keys multiplies too: 10 + 4 * (10 + 1 * 1) = 54.
+		assertRefused("{ users(ids: [\"1\", \"2\", \"3\", \"4\"]) { friends(pageSize: 1) { id } } }",
+				"QUERY_TOO_COSTLY", "costs at least 51; at most 50");
 	}
 
 	@Test
@@ -176,7 +181,8 @@ class DocumentLimitsTests {
 
 		// Levels answered well within the 2.5 s reply timeout, 1.1 s apiece: the third is still
 		// waiting when the 3 s budget runs out, and the fourth is never asked for.
-		post(Map.of("query", "{ getUser(id: \"1\") { friends { friends { friends { name } } } } }")).expectStatus()
+		post(Map.of("query", "{ getUser(id: \"1\") { friends(pageSize: 1) { friends(pageSize: 1) { friends(pageSize: 1) {"
+				+ " name } } } } }")).expectStatus()
 			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
 		assertThat(this.userRequests.drain(Duration.ofSeconds(3))).hasSize(3);
 	}
