@@ -29,8 +29,10 @@ struct SendMessageRequest {
   /** 1 to 2,000 characters (code points), not blank. */
   3: string body,
   /**
-   * Makes the send safe to repeat: a send with a key seen before creates nothing and returns
-   * the message the first send created.
+   * Makes the send safe to repeat: a send with a key its sender used before for the same send
+   * (same fromUserId, toUserId and body) creates nothing and returns the message the first send
+   * created; the same key with another toUserId or body is InvalidArgument. Keys are the sender's
+   * own: another sender's equal key is another send. See README.md for how long keys are kept.
    */
   4: optional string idempotencyKey,
 }
@@ -46,8 +48,8 @@ exception InvalidArgument {
 }
 
 /**
- * The caller the call is made for (its principal, see README.md) may not do this; message says
- * why. Anonymous calls are never refused with it.
+ * The caller the call is made for (its principal, see README.md) may not do this, or the call is
+ * made for no one (anonymous) and needs a caller; message says why.
  */
 exception PermissionDenied {
   1: string message,
@@ -55,17 +57,25 @@ exception PermissionDenied {
 
 service MessageService {
 
-  /** The messages with the given ids that exist, in no particular order: match them by id. At most 1,000 ids. */
+  /**
+   * The messages with the given ids that exist and that the caller sent or received, in no
+   * particular order: match them by id. Any other id, and every id of an anonymous call, is
+   * answered as one that does not exist. At most 1,000 ids.
+   */
   list<Message> getMessages(1: list<string> ids) throws (1: InvalidArgument invalid),
 
   /**
    * One entry per requested user id, in request order (an unknown user has no messages), with at
-   * most `first` (1..100) of the messages the user received, newest first. At most 1,000 ids.
+   * most `first` (1..100) of the messages the user received, newest first. At most 1,000 ids,
+   * each the caller's own: PermissionDenied otherwise, and for an anonymous call.
    */
   list<Inbox> inbox(1: list<string> userIds, 2: i32 first = 20)
       throws (1: InvalidArgument invalid, 2: PermissionDenied denied),
 
-  /** Sends a message; see SendMessageRequest.idempotencyKey for repeated sends. */
+  /**
+   * Sends a message as the caller (fromUserId must be the caller: PermissionDenied otherwise, and
+   * for an anonymous call); see SendMessageRequest.idempotencyKey for repeated sends.
+   */
   Message sendMessage(1: SendMessageRequest request)
       throws (1: InvalidArgument invalid, 2: NotFound notFound, 3: PermissionDenied denied),
 }

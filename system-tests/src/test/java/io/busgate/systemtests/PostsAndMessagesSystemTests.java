@@ -38,6 +38,9 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		.map(BusTopics::requests)
 		.toList();
 
+	/** The sender of the seeded message 1 (seed 42), which {@code userAndMessage} reads. */
+	private static final String MESSAGE_ONE_SENDER = "7557";
+
 	private final BusCodec codec = new BusCodec();
 
 	@Test
@@ -147,8 +150,9 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		int postsBefore = counts(author).posts();
 		int inboxBefore = counts(recipient).inbox();
 		String replies = BusTopics.replies("system-tests");
-		BusRequest createPost = mutation("post.createPost", Map.of("authorId", author, "title", "Once", "body", "only"));
-		BusRequest sendMessage = mutation("message.sendMessage",
+		BusRequest createPost = mutation("post.createPost", author,
+				Map.of("authorId", author, "title", "Once", "body", "only"));
+		BusRequest sendMessage = mutation("message.sendMessage", "2",
 				Map.of("fromUserId", "2", "toUserId", recipient, "body", "only once"));
 
 		try (TopicTail replyTail = TopicTail.atEnd(stack.brokers(), replies)) {
@@ -206,14 +210,16 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		finally {
 			stack.startMessageServiceAgain();
 		}
-		await().untilAsserted(
-				() -> graphQlAs("1").documentName("userAndMessage").execute().path("message.body").hasValue());
+		await().untilAsserted(() -> graphQlAs(MESSAGE_ONE_SENDER).documentName("userAndMessage")
+			.execute()
+			.path("message.body")
+			.hasValue());
 	}
 
 	private void assertBackendDownFailsOnly(String document, String failingField) {
 		Instant start = Instant.now();
-		// With a token: reading a message needs one.
-		graphQlAs("1").documentName(document)
+		// As the sender of the message read: a message is only for its sender and recipient.
+		graphQlAs(MESSAGE_ONE_SENDER).documentName(document)
 			.execute()
 			.errors()
 			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
@@ -245,9 +251,9 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 				.satisfies((error) -> assertThat(error.getExtensions()).containsEntry("code", code)));
 	}
 
-	private BusRequest mutation(String operation, Map<String, Object> input) {
+	private BusRequest mutation(String operation, String principal, Map<String, Object> input) {
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, BusTopics.replies("system-tests"),
-				Instant.now().plusSeconds(10), "redelivered-" + UUID.randomUUID());
+				Instant.now().plusSeconds(10), "redelivered-" + UUID.randomUUID(), principal);
 		return new BusRequest(headers, null, Map.of("input", input));
 	}
 

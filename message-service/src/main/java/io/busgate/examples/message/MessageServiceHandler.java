@@ -2,6 +2,7 @@ package io.busgate.examples.message;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.busgate.examples.message.thrift.Inbox;
 import io.busgate.examples.message.thrift.InvalidArgument;
@@ -17,10 +18,13 @@ import io.busgate.observability.thrift.ThriftPrincipal;
  * an {@link InvalidArgument} whose message says which), then reads or writes the
  * {@link MessageStore}. Thread-safe, as the store is.
  *
- * <p>Access: a call made for a principal ({@link ThriftPrincipal#current()}, the user id the
- * gateway verified) may read only that user's inbox and send only as that user; otherwise it is
- * a {@link PermissionDenied}. Calls without a principal are not checked: the gateway enforces
- * access first, and anonymous internal callers (the bus, tests, tools) keep working.
+ * <p>Access, checked here whatever the gateway checked before: every call is made for a
+ * principal ({@link ThriftPrincipal#current()}, the user id the gateway verified) or for no one
+ * (an anonymous caller). A message is shown only to its sender and its recipient: to anyone else,
+ * and to an anonymous caller, {@code getMessages} answers as for an id that does not exist, so
+ * that ids cannot be probed. An inbox is read only by its user, and a message is sent only as
+ * the principal; otherwise, and always for an anonymous caller, the call is a
+ * {@link PermissionDenied}.
  */
 class MessageServiceHandler implements MessageService.Iface {
 
@@ -38,14 +42,33 @@ class MessageServiceHandler implements MessageService.Iface {
 
 	private final MessageStore store;
 
+	private final Supplier<String> principal;
+
 	MessageServiceHandler(MessageStore store) {
+		this(store, ThriftPrincipal::current);
+	}
+
+	/**
+	 * A handler whose calls are made for whoever {@code principal} names, instead of the principal
+	 * the call carries: for calling the methods without a server.
+	 */
+	MessageServiceHandler(MessageStore store, Supplier<String> principal) {
 		this.store = store;
+		this.principal = principal;
 	}
 
 	@Override
 	public List<Message> getMessages(List<String> ids) throws InvalidArgument {
 		checkIds("ids", ids);
-		return this.store.find(ids).stream().map(MessageServiceHandler::toThrift).toList();
+		String principal = this.principal.get();
+		if (principal == null) {
+			return List.of();
+		}
+		return this.store.find(ids)
+			.stream()
+			.filter((message) -> principal.equals(message.fromUserId()) || principal.equals(message.toUserId()))
+			.map(MessageServiceHandler::toThrift)
+			.toList();
 	}
 
 	@Override
@@ -54,13 +77,14 @@ class MessageServiceHandler implements MessageService.Iface {
 		if (first < 1 || first > MAX_FIRST) {
 			throw new InvalidArgument("first must be between 1 and " + MAX_FIRST + ", was " + first);
 		}
-		String principal = ThriftPrincipal.current();
-		if (principal != null) {
-			List<String> others = userIds.stream().filter((userId) -> !userId.equals(principal)).distinct().toList();
-			if (!others.isEmpty()) {
-				throw new PermissionDenied(
-						"permission denied: user '" + principal + "' may read only their own inbox, not " + others);
-			}
+		String principal = this.principal.get();
+		if (principal == null) {
+			throw new PermissionDenied("permission denied: an anonymous caller may not read an inbox");
+		}
+		List<String> others = userIds.stream().filter((userId) -> !userId.equals(principal)).distinct().toList();
+		if (!others.isEmpty()) {
+			throw new PermissionDenied(
+					"permission denied: user '" + principal + "' may read only their own inbox, not " + others);
 		}
 		List<Inbox> inboxes = new ArrayList<>(userIds.size());
 		for (String userId : userIds) {
@@ -81,8 +105,11 @@ class MessageServiceHandler implements MessageService.Iface {
 		String from = required("fromUserId", request.getFromUserId());
 		String to = required("toUserId", request.getToUserId());
 		String body = required("body", request.getBody());
-		String principal = ThriftPrincipal.current();
-		if (principal != null && !principal.equals(from)) {
+		String principal = this.principal.get();
+		if (principal == null) {
+			throw new PermissionDenied("permission denied: an anonymous caller may not send messages");
+		}
+		if (!principal.equals(from)) {
 			throw new PermissionDenied(
 					"permission denied: user '" + principal + "' may send only as themselves, not as '" + from + "'");
 		}
@@ -106,7 +133,12 @@ class MessageServiceHandler implements MessageService.Iface {
 				throw new NotFound("No user with id '" + userId + "'");
 			}
 		}
-		return toThrift(this.store.send(from, to, body, key));
+		try {
+			return toThrift(this.store.send(from, to, body, key));
+		}
+		catch (IdempotencyKeyReusedException ex) {
+			throw new InvalidArgument(ex.getMessage());
+		}
 	}
 
 	private static void checkIds(String name, List<String> ids) throws InvalidArgument {

@@ -22,9 +22,11 @@ import org.springframework.util.unit.DataSize;
  * @param seed seed of the random generator that builds the seeded messages; the same seed (and
  * the other settings) always produces the same data
  * @param seededMessages how many messages exist at startup; at least 0
- * @param idempotencyKeys how many idempotency keys of recent sends are remembered (least
- * recently used go first); a send repeated after its key was forgotten creates a new message.
- * At least 1
+ * @param idempotencyKeysPerUser how many idempotency keys each sender's record holds: the keys
+ * of their most recently used keyed sends. Keys are scoped by sender, so one user's sends never
+ * push out another's keys; a send repeated after its sender's newer keyed sends pushed its key
+ * out creates a new message. Kept in memory with the messages (a restart forgets both). At
+ * least 1
  */
 @ConfigurationProperties("busgate.message-service")
 public record MessageServiceProperties(
@@ -36,7 +38,7 @@ public record MessageServiceProperties(
 		@DefaultValue("10000") int userCount,
 		@DefaultValue("42") long seed,
 		@DefaultValue("50000") int seededMessages,
-		@DefaultValue("100000") int idempotencyKeys) {
+		@DefaultValue("1000") int idempotencyKeysPerUser) {
 
 	public MessageServiceProperties {
 		if (host == null || host.isBlank()) {
@@ -59,15 +61,15 @@ public record MessageServiceProperties(
 		if (seededMessages < 0) {
 			throw new IllegalArgumentException("seededMessages must not be negative, was " + seededMessages);
 		}
-		if (idempotencyKeys < 1) {
-			throw new IllegalArgumentException("idempotencyKeys must be at least 1, was " + idempotencyKeys);
+		if (idempotencyKeysPerUser < 1) {
+			throw new IllegalArgumentException("idempotencyKeysPerUser must be at least 1, was " + idempotencyKeysPerUser);
 		}
 	}
 
 	/** The defaults, as used when nothing is configured. */
 	static MessageServiceProperties defaults() {
 		return new MessageServiceProperties("127.0.0.1", 9095, 2, 8, DataSize.ofMegabytes(1), 10_000, 42L, 50_000,
-				100_000);
+				1000);
 	}
 
 }

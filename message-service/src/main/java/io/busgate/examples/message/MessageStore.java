@@ -1,9 +1,13 @@
 package io.busgate.examples.message;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +26,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Users are {@code "1"} to {@code "<userCount>"}; user {@code "k"} has index {@code k - 1}.
  * Message ids are decimal numbers counting up from {@code "1"}. Every message is kept, so memory
- * grows with the number of sends; only the idempotency record is bounded.
+ * grows with the number of sends.
+ *
+ * <p>Idempotency keys are the sender's own: each sender has a record of the keys of their latest
+ * keyed sends (at most {@code idempotencyKeysPerUser}, least recently used forgotten first), so
+ * the same key from two senders is two sends, and no sender's traffic can push out another's
+ * keys. A key is remembered with a fingerprint of the send it made, so that reusing it for
+ * another send is refused rather than answered with a message that is not what was asked for.
+ * The keys are kept in memory with the messages they protect: a restart loses both.
  */
 final class MessageStore {
 
@@ -57,39 +68,34 @@ final class MessageStore {
 	/** {@code received[i]}: the messages user i received, oldest first. */
 	private final List<List<StoredMessage>> received;
 
-	/** Idempotency key -> the message its first send created; least recently used first. */
-	private final LinkedHashMap<String, StoredMessage> byIdempotencyKey;
+	/** Sender -> their idempotency keys, each with the send it made; least recently used first. */
+	private final Map<String, LinkedHashMap<String, KeyedSend>> keysBySender = new HashMap<>();
+
+	private final int idempotencyKeysPerUser;
 
 	private long lastId;
 
 	/** The newest sentAt so far: sends never go back in time, so inboxes stay in send order. */
 	private Instant lastSentAt = SEED_START;
 
-	private MessageStore(int userCount, int idempotencyKeys, Clock clock) {
+	private MessageStore(int userCount, int idempotencyKeysPerUser, Clock clock) {
 		this.userCount = userCount;
+		this.idempotencyKeysPerUser = idempotencyKeysPerUser;
 		this.clock = clock;
 		this.received = new ArrayList<>(userCount);
 		for (int i = 0; i < userCount; i++) {
 			this.received.add(new ArrayList<>(0));
 		}
-		this.byIdempotencyKey = new LinkedHashMap<>(16, 0.75f, true) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, StoredMessage> eldest) {
-				return size() > idempotencyKeys;
-			}
-
-		};
 	}
 
 	/**
 	 * A store holding the seeded messages. Deterministic: equal settings give equal messages
 	 * (ids, bodies, users and timestamps), on every machine and run.
-	 * @param properties user count, seed, seeded message count and idempotency record size
+	 * @param properties user count, seed, seeded message count and idempotency keys per user
 	 * @param clock the time of new sends
 	 */
 	static MessageStore seeded(MessageServiceProperties properties, Clock clock) {
-		MessageStore store = new MessageStore(properties.userCount(), properties.idempotencyKeys(), clock);
+		MessageStore store = new MessageStore(properties.userCount(), properties.idempotencyKeysPerUser(), clock);
 		SplittableRandom random = new SplittableRandom(properties.seed());
 		int n = properties.userCount();
 		Instant sentAt = SEED_START;
@@ -176,32 +182,72 @@ final class MessageStore {
 	}
 
 	/**
-	 * Stores a new message, or, when {@code idempotencyKey} was seen before, returns the message
-	 * its first send created and stores nothing. The users must exist.
+	 * Stores a new message, or, when the sender used {@code idempotencyKey} before for the same
+	 * send, returns the message that send created and stores nothing. The users must exist.
 	 * @param idempotencyKey {@code null} for a send that is not to be deduplicated
+	 * @throws IdempotencyKeyReusedException if the sender used the key for another send (another
+	 * recipient or body)
 	 */
 	StoredMessage send(String fromUserId, String toUserId, String body, String idempotencyKey) {
 		if (!userExists(fromUserId) || !userExists(toUserId)) {
 			throw new IllegalArgumentException("unknown user " + fromUserId + " or " + toUserId);
 		}
+		byte[] fingerprint = (idempotencyKey != null) ? fingerprint(fromUserId, toUserId, body) : null;
 		this.lock.writeLock().lock();
 		try {
+			LinkedHashMap<String, KeyedSend> keys = null;
 			if (idempotencyKey != null) {
-				StoredMessage earlier = this.byIdempotencyKey.get(idempotencyKey);
+				keys = this.keysBySender.computeIfAbsent(fromUserId, (sender) -> keyRecord(this.idempotencyKeysPerUser));
+				KeyedSend earlier = keys.get(idempotencyKey);
 				if (earlier != null) {
-					return earlier;
+					if (!Arrays.equals(earlier.fingerprint(), fingerprint)) {
+						throw new IdempotencyKeyReusedException(idempotencyKey);
+					}
+					return earlier.message();
 				}
 			}
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 			StoredMessage message = add(body, now.isAfter(this.lastSentAt) ? now : this.lastSentAt, fromUserId,
 					toUserId);
-			if (idempotencyKey != null) {
-				this.byIdempotencyKey.put(idempotencyKey, message);
+			if (keys != null) {
+				keys.put(idempotencyKey, new KeyedSend(fingerprint, message));
 			}
 			return message;
 		}
 		finally {
 			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** One sender's keys: the most recently used {@code size} are kept. */
+	private static LinkedHashMap<String, KeyedSend> keyRecord(int size) {
+		return new LinkedHashMap<>(16, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, KeyedSend> eldest) {
+				return size() > size;
+			}
+
+		};
+	}
+
+	/**
+	 * SHA-256 of the fields of a send (not its key), each length-prefixed so that no two sends
+	 * give the same bytes.
+	 */
+	private static byte[] fingerprint(String... fields) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (String field : fields) {
+				byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+				digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+				digest.update((byte) ':');
+				digest.update(bytes);
+			}
+			return digest.digest();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java platform has SHA-256", ex);
 		}
 	}
 
@@ -230,6 +276,10 @@ final class MessageStore {
 
 	static String idOf(int index) {
 		return Integer.toString(index + 1);
+	}
+
+	/** A remembered idempotency key: the fingerprint of the send it made, and its message. */
+	private record KeyedSend(byte[] fingerprint, StoredMessage message) {
 	}
 
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class MessageStoreTests {
 
@@ -89,15 +90,58 @@ class MessageStoreTests {
 	}
 
 	@Test
-	void idempotencyRecordForgetsTheLeastRecentlyUsedKeys() {
+	void sameKeyFromTwoSendersIsTwoSendsEachAnsweredWithItsOwn() {
+		MessageStore store = MessageStore.seeded(properties(10, 0, 10), CLOCK);
+
+		StoredMessage fromTwo = store.send("2", "3", "from two", "kx-9");
+		StoredMessage fromOne = store.send("1", "4", "from one", "kx-9");
+
+		assertThat(fromOne.id()).isNotEqualTo(fromTwo.id());
+		assertThat(fromOne).extracting(StoredMessage::fromUserId, StoredMessage::toUserId, StoredMessage::body)
+			.containsExactly("1", "4", "from one");
+		assertThat(store.send("2", "3", "from two", "kx-9")).isSameAs(fromTwo);
+		assertThat(store.send("1", "4", "from one", "kx-9")).isSameAs(fromOne);
+		assertThat(store.inbox("4", 10)).containsExactly(fromOne);
+		assertThat(store.size()).isEqualTo(2);
+	}
+
+	@Test
+	void keyReusedByItsSenderForAnotherSendIsRefusedAndSendsNothing() {
+		MessageStore store = MessageStore.seeded(properties(10, 0, 10), CLOCK);
+		StoredMessage first = store.send("1", "2", "hello", "k");
+
+		for (String[] other : new String[][] { { "1", "3", "hello" }, { "1", "2", "hello!" } }) {
+			assertThatExceptionOfType(IdempotencyKeyReusedException.class)
+				.isThrownBy(() -> store.send(other[0], other[1], other[2], "k"))
+				.withMessage("idempotency key 'k' was used for a different request");
+		}
+		assertThat(store.send("1", "2", "hello", "k")).isSameAs(first);
+		assertThat(store.size()).isEqualTo(1);
+	}
+
+	@Test
+	void oneSendersKeysAreNotPushedOutByAnothersSends() {
+		MessageStore store = MessageStore.seeded(properties(10, 0, 2), CLOCK);
+		StoredMessage kept = store.send("1", "2", "mine", "k");
+
+		for (int i = 0; i < 50; i++) {
+			store.send("3", "2", "flood " + i, "flood-" + i);
+		}
+
+		assertThat(store.send("1", "2", "mine", "k")).isSameAs(kept);
+		assertThat(store.size()).isEqualTo(51);
+	}
+
+	@Test
+	void eachSendersRecordKeepsTheirMostRecentlyUsedKeys() {
 		MessageStore store = MessageStore.seeded(properties(10, 0, 2), CLOCK);
 		StoredMessage a = store.send("1", "2", "a", "a");
 		store.send("1", "2", "b", "b");
 		store.send("1", "2", "a", "a"); // a is now more recently used than b
-		store.send("1", "2", "c", "c"); // evicts b
+		store.send("1", "2", "c", "c"); // pushes out b, the sender's least recently used key
 
 		assertThat(store.send("1", "2", "a", "a")).isSameAs(a);
-		assertThat(store.send("1", "2", "b", "b").body()).isEqualTo("b");
+		assertThat(store.send("1", "2", "b", "b").id()).isEqualTo("4");
 		assertThat(store.size()).isEqualTo(4);
 	}
 
@@ -134,9 +178,9 @@ class MessageStoreTests {
 		assertThat(store.userExists(null)).isFalse();
 	}
 
-	static MessageServiceProperties properties(int userCount, int seededMessages, int idempotencyKeys) {
+	static MessageServiceProperties properties(int userCount, int seededMessages, int idempotencyKeysPerUser) {
 		return new MessageServiceProperties("127.0.0.1", 0, 1, 2, DataSize.ofKilobytes(64), userCount, 42L,
-				seededMessages, idempotencyKeys);
+				seededMessages, idempotencyKeysPerUser);
 	}
 
 }

@@ -78,8 +78,8 @@ class MessageThriftServerTests {
 				MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + this.server.port());
 		try (ThriftTestClient client = new ThriftTestClient(this.server.port(), tracing::protocol)) {
 			// A struct argument: the context fields go into the arguments struct, not into it.
-			Message sent = tracing.call("sendMessage",
-					() -> client.client().sendMessage(MessageServiceHandlerTests.request("1", "2", "traced", "t")));
+			Message sent = ThriftPrincipal.callAs("1", () -> tracing.call("sendMessage",
+					() -> client.client().sendMessage(MessageServiceHandlerTests.request("1", "2", "traced", "t"))));
 
 			assertThat(sent.getBody()).isEqualTo("traced");
 		}
@@ -95,7 +95,8 @@ class MessageThriftServerTests {
 	@Test
 	void untracedClientIsServedInATraceOfItsOwn() throws Exception {
 		try (ThriftTestClient client = new ThriftTestClient(this.server.port())) {
-			assertThat(client.client().getMessages(List.of("1"))).hasSize(1);
+			// Served, as for any anonymous caller: no message is theirs.
+			assertThat(client.client().getMessages(List.of("1"))).isEmpty();
 		}
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.spans.getFinishedSpanItems().size() == 1);
@@ -106,9 +107,7 @@ class MessageThriftServerTests {
 
 	@Test
 	void callsMadeForAPrincipalReadOnlyTheirOwnInboxAndSendOnlyAsThemselves() throws Exception {
-		ThriftClientTracing tracing = new ThriftClientTracing(this.openTelemetry,
-				MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + this.server.port());
-		try (ThriftTestClient client = new ThriftTestClient(this.server.port(), tracing::protocol)) {
+		try (ThriftTestClient client = callerClient(this.server.port())) {
 			MessageService.Client calls = client.client();
 
 			assertThat(ThriftPrincipal.callAs("2", () -> calls.inbox(List.of("2", "2"), 1))).hasSize(2);
@@ -121,9 +120,59 @@ class MessageThriftServerTests {
 				.isThrownBy(() -> ThriftPrincipal.callAs("2",
 						() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "3", "forged", null))))
 				.withMessage("permission denied: user '2' may send only as themselves, not as '1'");
-			// Anonymous calls on the same connection: nothing of the calls before stays with it.
-			assertThat(calls.inbox(List.of("1", "3"), 1)).hasSize(2);
-			assertThat(ThriftPrincipal.callAs(null, () -> calls.inbox(List.of("3"), 1))).hasSize(1);
+			// Anonymous calls on the same connection: nothing of the calls before stays with it, and
+			// private data needs a caller.
+			assertThatExceptionOfType(PermissionDenied.class).isThrownBy(() -> calls.inbox(List.of("3"), 1))
+				.withMessage("permission denied: an anonymous caller may not read an inbox");
+			assertThatExceptionOfType(PermissionDenied.class)
+				.isThrownBy(() -> ThriftPrincipal.callAs(null,
+						() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "3", "anonymous", "k"))))
+				.withMessage("permission denied: an anonymous caller may not send messages");
+			assertThat(ThriftPrincipal.callAs("3", () -> calls.inbox(List.of("3"), 1))).hasSize(1);
+		}
+	}
+
+	@Test
+	void aMessageIsShownOnlyToItsSenderAndItsRecipient() throws Exception {
+		try (ThriftTestClient client = callerClient(this.server.port())) {
+			MessageService.Client calls = client.client();
+			Message sent = ThriftPrincipal.callAs("1",
+					() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "2", "between us", null)));
+			List<String> ids = List.of(sent.getId());
+
+			assertThat(ThriftPrincipal.callAs("1", () -> calls.getMessages(ids))).containsExactly(sent);
+			assertThat(ThriftPrincipal.callAs("2", () -> calls.getMessages(ids))).containsExactly(sent);
+			// Anyone else, and an anonymous caller, gets what an unknown id gets: nothing.
+			assertThat(ThriftPrincipal.callAs("3", () -> calls.getMessages(ids))).isEmpty();
+			assertThat(calls.getMessages(ids)).isEmpty();
+			assertThat(ThriftPrincipal.callAs("3", () -> calls.getMessages(List.of("no-such-id")))).isEmpty();
+		}
+	}
+
+	@Test
+	void idempotencyKeysAreTheCallersOwn() throws Exception {
+		try (ThriftTestClient client = callerClient(this.server.port())) {
+			MessageService.Client calls = client.client();
+
+			Message fromTwo = ThriftPrincipal.callAs("2",
+					() -> calls.sendMessage(MessageServiceHandlerTests.request("2", "3", "from two", "kx-9")));
+			Message fromOne = ThriftPrincipal.callAs("1",
+					() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "4", "from one", "kx-9")));
+			Message again = ThriftPrincipal.callAs("1",
+					() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "4", "from one", "kx-9")));
+
+			assertThat(fromOne.getId()).isNotEqualTo(fromTwo.getId());
+			assertThat(fromOne).extracting(Message::getFromUserId, Message::getToUserId, Message::getBody)
+				.containsExactly("1", "4", "from one");
+			assertThat(again).isEqualTo(fromOne);
+			assertThatExceptionOfType(InvalidArgument.class)
+				.isThrownBy(() -> ThriftPrincipal.callAs("1",
+						() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "4", "changed", "kx-9"))))
+				.withMessage("idempotency key 'kx-9' was used for a different request");
+			assertThat(ThriftPrincipal.callAs("4", () -> calls.inbox(List.of("4"), 100)))
+				.singleElement()
+				.satisfies((inbox) -> assertThat(inbox.getMessages()).filteredOn((message) -> message.getBody()
+					.equals("from one") || message.getBody().equals("changed")).containsExactly(fromOne));
 		}
 	}
 
@@ -143,17 +192,24 @@ class MessageThriftServerTests {
 					MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + socket.getServerSocket().getLocalPort());
 			try (ThriftTestClient client = new ThriftTestClient(socket.getServerSocket().getLocalPort(),
 					tracing::protocol)) {
-				// Not checked there: the server never sees the principal.
-				assertThat(ThriftPrincipal.callAs("2",
-						() -> tracing.call("inbox", () -> client.client().inbox(List.of("1"), 1))))
-					.singleElement()
-					.satisfies((inbox) -> assertThat(inbox.getUserId()).isEqualTo("1"));
+				// The server never sees the principal: the call is served as an anonymous one, refused.
+				assertThatExceptionOfType(PermissionDenied.class)
+					.isThrownBy(() -> ThriftPrincipal.callAs("2",
+							() -> tracing.call("inbox", () -> client.client().inbox(List.of("2"), 1))))
+					.withMessage("permission denied: an anonymous caller may not read an inbox");
 			}
 		}
 		finally {
 			plain.stop();
 			serving.join(10_000);
 		}
+	}
+
+	/** A client whose calls carry the principal of {@link ThriftPrincipal#callAs}. */
+	private ThriftTestClient callerClient(int port) throws TTransportException {
+		ThriftClientTracing tracing = new ThriftClientTracing(this.openTelemetry,
+				MessageServiceConfiguration.SERVICE_NAME, "127.0.0.1:" + port);
+		return new ThriftTestClient(port, tracing::protocol);
 	}
 
 	private SpanData span(SpanKind kind) {
@@ -165,18 +221,22 @@ class MessageThriftServerTests {
 		int port = this.environment.getProperty(MessageServiceApplication.LOCAL_PORT_PROPERTY, Integer.class);
 		assertThat(port).isEqualTo(this.server.port()).isPositive();
 		assertThat(this.server.isServing()).isTrue();
-		try (ThriftTestClient client = new ThriftTestClient(port)) {
-			Message sent = client.client().sendMessage(MessageServiceHandlerTests.request("1", "2", "hi", "k"));
+		try (ThriftTestClient client = callerClient(port)) {
+			MessageService.Client calls = client.client();
+			Message sent = ThriftPrincipal.callAs("1",
+					() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "2", "hi", "k")));
 
-			assertThat(client.client().getMessages(List.of(sent.getId()))).containsExactly(sent);
+			assertThat(ThriftPrincipal.callAs("1", () -> calls.getMessages(List.of(sent.getId())))).containsExactly(sent);
 			assertThatExceptionOfType(NotFound.class)
-				.isThrownBy(() -> client.client().sendMessage(MessageServiceHandlerTests.request("1", "21", "hi", null)))
+				.isThrownBy(() -> ThriftPrincipal.callAs("1",
+						() -> calls.sendMessage(MessageServiceHandlerTests.request("1", "21", "hi", null))))
 				.withMessage("No user with id '21'");
 			assertThatExceptionOfType(InvalidArgument.class)
-				.isThrownBy(() -> client.client().inbox(List.of("1"), 0))
+				.isThrownBy(() -> calls.inbox(List.of("1"), 0))
 				.withMessage("first must be between 1 and 100, was 0");
 			// The connection survives declared exceptions.
-			assertThat(client.client().inbox(List.of("2"), 1).get(0).getMessages()).containsExactly(sent);
+			assertThat(ThriftPrincipal.callAs("2", () -> calls.inbox(List.of("2"), 1)).get(0).getMessages())
+				.containsExactly(sent);
 		}
 	}
 
@@ -202,8 +262,8 @@ class MessageThriftServerTests {
 		assertThat(this.server.isRunning()).isFalse();
 		assertThatExceptionOfType(TTransportException.class).isThrownBy(() -> new ThriftTestClient(port).close());
 		this.server.start();
-		try (ThriftTestClient client = new ThriftTestClient(this.server.port())) {
-			assertThat(client.client().getMessages(List.of("1"))).hasSize(1);
+		try (ThriftTestClient client = callerClient(this.server.port())) {
+			assertThat(ThriftPrincipal.callAs("1", () -> client.client().inbox(List.of("1"), 1))).hasSize(1);
 		}
 	}
 

@@ -20,9 +20,10 @@ import io.busgate.examples.post.v1.PostServiceGrpc;
 /**
  * {@code busgate.post.v1.PostService} over a {@link PostStore}. Bad requests are answered with
  * {@code INVALID_ARGUMENT}, a create for an author who is not a user with {@code NOT_FOUND},
- * a create made for a principal other than its author with {@code PERMISSION_DENIED} (calls
- * without a principal are not checked); each status description says what was wrong, in words
- * a GraphQL client can be shown.
+ * a create made for no one (an anonymous caller) or for a principal other than its author with
+ * {@code PERMISSION_DENIED}, checked here whatever the gateway checked before; each status
+ * description says what was wrong, in words a GraphQL client can be shown. Reading posts is
+ * public.
  *
  * <p>Binds itself together with the {@link CallMetadataInterceptor} that feeds {@code CreatePost}
  * its idempotency key and names its caller, so the service is never served without it.
@@ -95,12 +96,13 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 			return;
 		}
 		String principal = CallMetadataInterceptor.PRINCIPAL.get();
-		if (principal != null && !principal.equals(request.getAuthorId())) {
-			// Anonymous calls are not checked: the gateway enforces access first.
-			responses.onError(Status.PERMISSION_DENIED
-				.withDescription("permission denied: user '" + principal + "' may create posts only as themselves, not as '"
-						+ request.getAuthorId() + "'")
-				.asRuntimeException());
+		if (principal == null) {
+			denied(responses, "permission denied: an anonymous caller may not create posts");
+			return;
+		}
+		if (!principal.equals(request.getAuthorId())) {
+			denied(responses, "permission denied: user '" + principal + "' may create posts only as themselves, not as '"
+					+ request.getAuthorId() + "'");
 			return;
 		}
 		if (!this.store.isUser(request.getAuthorId())) {
@@ -108,8 +110,15 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 				.asRuntimeException());
 			return;
 		}
-		respond(responses, this.store.create(request.getAuthorId(), request.getTitle(), request.getBody(),
-				idempotencyKey));
+		Post post;
+		try {
+			post = this.store.create(request.getAuthorId(), request.getTitle(), request.getBody(), idempotencyKey);
+		}
+		catch (IdempotencyKeyReusedException ex) {
+			invalid(responses, ex.getMessage());
+			return;
+		}
+		respond(responses, post);
 	}
 
 	/** What is wrong with a create request, or {@code null} if nothing is. */
@@ -141,6 +150,10 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 
 	private static void invalid(StreamObserver<?> responses, String description) {
 		responses.onError(Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException());
+	}
+
+	private static void denied(StreamObserver<?> responses, String description) {
+		responses.onError(Status.PERMISSION_DENIED.withDescription(description).asRuntimeException());
 	}
 
 	private static <T> void respond(StreamObserver<T> responses, T response) {

@@ -12,27 +12,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code "<userCount>"}, the users of user-service (keep both at the same count). At least 1
  * @param seed seed of the random generator that writes the seeded posts; the same seed and
  * user count always produce the same posts
- * @param idempotencyKeys how many idempotency keys (the most recently used) are remembered
- * with the post they created; a key forgotten since acts anew. At least 1
+ * @param idempotencyKeysPerUser how many idempotency keys each author's record holds: the keys
+ * of their most recently used keyed creates, each with the post it created. Keys are scoped by
+ * author, so one user's creates never push out another's keys; a create repeated after its
+ * author's newer keyed creates pushed its key out creates a new post. Kept in memory with the
+ * posts (a restart forgets both). At least 1
  */
 @ConfigurationProperties("busgate.post-service")
 public record PostServiceProperties(
 		@DefaultValue("10000") int userCount,
 		@DefaultValue("42") long seed,
-		@DefaultValue("100000") int idempotencyKeys) {
+		@DefaultValue("1000") int idempotencyKeysPerUser) {
 
 	public PostServiceProperties {
 		if (userCount < 1) {
 			throw new IllegalArgumentException("userCount must be at least 1, was " + userCount);
 		}
-		if (idempotencyKeys < 1) {
-			throw new IllegalArgumentException("idempotencyKeys must be at least 1, was " + idempotencyKeys);
+		if (idempotencyKeysPerUser < 1) {
+			throw new IllegalArgumentException("idempotencyKeysPerUser must be at least 1, was " + idempotencyKeysPerUser);
 		}
 	}
 
 	/** The defaults, as used when nothing is configured. */
 	static PostServiceProperties defaults() {
-		return new PostServiceProperties(10_000, 42L, 100_000);
+		return new PostServiceProperties(10_000, 42L, 1000);
 	}
 
 }

@@ -1,9 +1,14 @@
 package io.busgate.examples.post;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +28,13 @@ import io.busgate.examples.post.v1.Post;
  * <p>Thread-safe. Reads take no lock: posts are immutable messages, and each author's list is
  * an immutable snapshot that a write replaces. Writes (creations) are serialized by one lock,
  * which also makes "look up the idempotency key, else create and remember it" atomic.
+ *
+ * <p>Idempotency keys are the author's own: each author has a record of the keys of their latest
+ * keyed creates (at most {@code idempotencyKeysPerUser}, least recently used forgotten first), so
+ * the same key from two authors is two posts, and no author's traffic can push out another's
+ * keys. A key is remembered with a fingerprint of the create it made, so that reusing it for
+ * another post is refused rather than answered with a post that is not what was asked for. The
+ * keys are kept in memory with the posts they protect: a restart loses both.
  */
 final class PostStore {
 
@@ -60,23 +72,18 @@ final class PostStore {
 
 	private final Object writeLock = new Object();
 
-	/** The post each remembered idempotency key created; least recently used first. Guarded by writeLock. */
-	private final LinkedHashMap<String, Post> byIdempotencyKey;
+	/** Author -> their idempotency keys, each with the create it made; least recently used first. Guarded by writeLock. */
+	private final Map<String, LinkedHashMap<String, KeyedCreate>> keysByAuthor = new HashMap<>();
+
+	private final int idempotencyKeysPerUser;
 
 	/** Guarded by writeLock. */
 	private long lastId;
 
-	private PostStore(int userCount, int idempotencyKeys, Clock clock) {
+	private PostStore(int userCount, int idempotencyKeysPerUser, Clock clock) {
 		this.userCount = userCount;
+		this.idempotencyKeysPerUser = idempotencyKeysPerUser;
 		this.clock = clock;
-		this.byIdempotencyKey = new LinkedHashMap<>(16, 0.75f, true) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, Post> eldest) {
-				return size() > idempotencyKeys;
-			}
-
-		};
 	}
 
 	/**
@@ -85,7 +92,7 @@ final class PostStore {
 	 * before {@link #SEED_EPOCH}. Deterministic: equal settings give equal posts, ids included.
 	 */
 	static PostStore seeded(PostServiceProperties properties, Clock clock) {
-		PostStore store = new PostStore(properties.userCount(), properties.idempotencyKeys(), clock);
+		PostStore store = new PostStore(properties.userCount(), properties.idempotencyKeysPerUser(), clock);
 		SplittableRandom random = new SplittableRandom(properties.seed());
 		Map<String, List<Post>> byAuthor = new LinkedHashMap<>();
 		for (int user = 1; user <= properties.userCount(); user++) {
@@ -135,16 +142,25 @@ final class PostStore {
 	}
 
 	/**
-	 * Creates a post dated now, unless the idempotency key already created one: then that post
-	 * is answered and nothing is created. The caller has validated the post and its author.
+	 * Creates a post dated now, unless the author used the idempotency key before for the same
+	 * post: then that post is answered and nothing is created. The caller has validated the post
+	 * and its author.
 	 * @param idempotencyKey the request's key, or {@code null} to create unconditionally
+	 * @throws IdempotencyKeyReusedException if the author used the key for another post (another
+	 * title or body)
 	 */
 	Post create(String authorId, String title, String body, String idempotencyKey) {
+		byte[] fingerprint = (idempotencyKey != null) ? fingerprint(authorId, title, body) : null;
 		synchronized (this.writeLock) {
+			LinkedHashMap<String, KeyedCreate> keys = null;
 			if (idempotencyKey != null) {
-				Post earlier = this.byIdempotencyKey.get(idempotencyKey);
+				keys = this.keysByAuthor.computeIfAbsent(authorId, (author) -> keyRecord(this.idempotencyKeysPerUser));
+				KeyedCreate earlier = keys.get(idempotencyKey);
 				if (earlier != null) {
-					return earlier;
+					if (!Arrays.equals(earlier.fingerprint(), fingerprint)) {
+						throw new IdempotencyKeyReusedException(idempotencyKey);
+					}
+					return earlier.post();
 				}
 			}
 			Post post = post(++this.lastId, authorId, title, body, this.clock.instant());
@@ -153,10 +169,42 @@ final class PostStore {
 			int at = Collections.binarySearch(posts, post, NEWEST_FIRST);
 			posts.add((at < 0) ? -at - 1 : at, post);
 			this.byAuthor.put(authorId, List.copyOf(posts));
-			if (idempotencyKey != null) {
-				this.byIdempotencyKey.put(idempotencyKey, post);
+			if (keys != null) {
+				keys.put(idempotencyKey, new KeyedCreate(fingerprint, post));
 			}
 			return post;
+		}
+	}
+
+	/** One author's keys: the most recently used {@code size} are kept. */
+	private static LinkedHashMap<String, KeyedCreate> keyRecord(int size) {
+		return new LinkedHashMap<>(16, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, KeyedCreate> eldest) {
+				return size() > size;
+			}
+
+		};
+	}
+
+	/**
+	 * SHA-256 of the fields of a create (not its key), each length-prefixed so that no two creates
+	 * give the same bytes.
+	 */
+	private static byte[] fingerprint(String... fields) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (String field : fields) {
+				byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+				digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+				digest.update((byte) ':');
+				digest.update(bytes);
+			}
+			return digest.digest();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java platform has SHA-256", ex);
 		}
 	}
 
@@ -192,6 +240,10 @@ final class PostStore {
 			words.append((w == 0) ? "" : " ").append(WORDS.get(random.nextInt(WORDS.size())));
 		}
 		return words.toString();
+	}
+
+	/** A remembered idempotency key: the fingerprint of the create it made, and its post. */
+	private record KeyedCreate(byte[] fingerprint, Post post) {
 	}
 
 }

@@ -128,7 +128,7 @@ class PostGrpcServiceTests {
 	void createPostCreatesANewestPostOfItsAuthor() {
 		Instant before = Instant.now();
 
-		Post post = stub().createPost(create("4", "Hello", "Body text"));
+		Post post = stubFor("4").createPost(create("4", "Hello", "Body text"));
 
 		assertThat(post.getId()).isNotEmpty();
 		assertThat(post.getAuthorId()).isEqualTo("4");
@@ -146,9 +146,9 @@ class PostGrpcServiceTests {
 	void createPostWithTheSameIdempotencyKeyAnswersTheSamePostAndCreatesItOnce() {
 		int size = this.store.size();
 
-		Post first = stubWithKey("create-1").createPost(create("2", "Once", ""));
-		Post again = stubWithKey("create-1").createPost(create("2", "Once", ""));
-		Post other = stubWithKey("create-2").createPost(create("2", "Once", ""));
+		Post first = stubFor("2", "create-1").createPost(create("2", "Once", ""));
+		Post again = stubFor("2", "create-1").createPost(create("2", "Once", ""));
+		Post other = stubFor("2", "create-2").createPost(create("2", "Once", ""));
 
 		assertThat(again).isEqualTo(first);
 		assertThat(other.getId()).isNotEqualTo(first.getId());
@@ -159,8 +159,8 @@ class PostGrpcServiceTests {
 	void createPostWithoutAKeyCreatesEachTime() {
 		int size = this.store.size();
 
-		Post first = stub().createPost(create("2", "Same", ""));
-		Post second = stub().createPost(create("2", "Same", ""));
+		Post first = stubFor("2").createPost(create("2", "Same", ""));
+		Post second = stubFor("2").createPost(create("2", "Same", ""));
 
 		assertThat(second.getId()).isNotEqualTo(first.getId());
 		assertThat(this.store.size()).isEqualTo(size + 2);
@@ -174,7 +174,7 @@ class PostGrpcServiceTests {
 		assertInvalid(create("1", "title", "x".repeat(10_001)), "the body must be at most 10000 characters, was 10001");
 		assertInvalid(create("", "title", ""), "the author's id must be given");
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> stubWithKey("k".repeat(201)).createPost(create("1", "title", "")))
+			.isThrownBy(() -> stubFor("1", "k".repeat(201)).createPost(create("1", "title", "")))
 			.satisfies((ex) -> assertStatus(ex, Status.Code.INVALID_ARGUMENT,
 					"the idempotency-key must be 1 to 200 characters long"));
 	}
@@ -183,7 +183,7 @@ class PostGrpcServiceTests {
 	void createPostAcceptsTheLimitsExactlyCountingCharactersNotUtf16Units() {
 		String title = "\uD83D\uDE00".repeat(200); // 200 emoji, 400 UTF-16 units
 
-		Post post = stub().createPost(create("1", title, "x".repeat(10_000)));
+		Post post = stubFor("1").createPost(create("1", title, "x".repeat(10_000)));
 
 		assertThat(post.getTitle()).isEqualTo(title);
 	}
@@ -192,7 +192,7 @@ class PostGrpcServiceTests {
 	void createPostForAnAuthorWhoIsNotAUserIsNotFound() {
 		for (String author : List.of(Integer.toString(USERS + 1), "abc", "01")) {
 			assertThatExceptionOfType(StatusRuntimeException.class)
-				.isThrownBy(() -> stub().createPost(create(author, "title", "")))
+				.isThrownBy(() -> stubFor(author).createPost(create(author, "title", "")))
 				.satisfies((ex) -> assertStatus(ex, Status.Code.NOT_FOUND, "no user with id '" + author + "'"));
 		}
 	}
@@ -222,8 +222,27 @@ class PostGrpcServiceTests {
 		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> stubFor("6").createPost(asFive))
 			.satisfies((ex) -> assertStatus(ex, Status.Code.PERMISSION_DENIED,
 					"permission denied: user '6' may create posts only as themselves, not as '5'"));
-		// Anonymous callers are not checked: the gateway enforced access before the bus.
-		assertThat(stub().createPost(asFive).getAuthorId()).isEqualTo("5");
+		// Whatever the gateway checked: a create needs a caller.
+		int size = this.store.size();
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> stub().createPost(asFive))
+			.satisfies((ex) -> assertStatus(ex, Status.Code.PERMISSION_DENIED,
+					"permission denied: an anonymous caller may not create posts"));
+		assertThat(this.store.size()).isEqualTo(size);
+	}
+
+	@Test
+	void idempotencyKeysAreTheCallersOwn() {
+		Post byTwo = stubFor("2", "kx-9").createPost(create("2", "from two", ""));
+		Post byOne = stubFor("1", "kx-9").createPost(create("1", "from one", ""));
+
+		assertThat(byOne.getId()).isNotEqualTo(byTwo.getId());
+		assertThat(byOne.getAuthorId()).isEqualTo("1");
+		assertThat(byOne.getTitle()).isEqualTo("from one");
+		assertThat(stubFor("1", "kx-9").createPost(create("1", "from one", ""))).isEqualTo(byOne);
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stubFor("1", "kx-9").createPost(create("1", "changed", "")))
+			.satisfies((ex) -> assertStatus(ex, Status.Code.INVALID_ARGUMENT,
+					"idempotency key 'kx-9' was used for a different request"));
 	}
 
 	private PostServiceGrpc.PostServiceBlockingStub stub() {
@@ -236,8 +255,9 @@ class PostGrpcServiceTests {
 		return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 	}
 
-	private PostServiceGrpc.PostServiceBlockingStub stubWithKey(String idempotencyKey) {
+	private PostServiceGrpc.PostServiceBlockingStub stubFor(String principal, String idempotencyKey) {
 		Metadata headers = new Metadata();
+		headers.put(CallMetadataInterceptor.PRINCIPAL_HEADER, principal);
 		headers.put(CallMetadataInterceptor.IDEMPOTENCY_KEY_HEADER, idempotencyKey);
 		return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 	}

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.busgate.examples.post.v1.Post;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class PostStoreTests {
 
@@ -83,7 +84,7 @@ class PostStoreTests {
 		Post first = store.create("1", "Once", "", "key-1");
 		int size = store.size();
 
-		assertThat(store.create("1", "Twice?", "", "key-1")).isEqualTo(first);
+		assertThat(store.create("1", "Once", "", "key-1")).isEqualTo(first);
 		assertThat(store.size()).isEqualTo(size);
 		assertThat(store.create("1", "Other key", "", "key-2")).isNotEqualTo(first);
 		assertThat(store.create("1", "No key", "", null)).isNotEqualTo(first);
@@ -91,15 +92,58 @@ class PostStoreTests {
 	}
 
 	@Test
-	void onlyTheMostRecentlyUsedKeysAreRemembered() {
+	void keyReusedByItsAuthorForAnotherPostIsRefusedAndCreatesNothing() {
+		PostStore store = PostStore.seeded(new PostServiceProperties(10, 42, 10), this.clock);
+		Post first = store.create("1", "Once", "body", "k");
+		int size = store.size();
+
+		for (String[] other : new String[][] { { "Twice?", "body" }, { "Once", "other body" } }) {
+			assertThatExceptionOfType(IdempotencyKeyReusedException.class)
+				.isThrownBy(() -> store.create("1", other[0], other[1], "k"))
+				.withMessage("idempotency key 'k' was used for a different request");
+		}
+		assertThat(store.create("1", "Once", "body", "k")).isEqualTo(first);
+		assertThat(store.size()).isEqualTo(size);
+	}
+
+	@Test
+	void sameKeyFromTwoAuthorsIsTwoPostsEachAnsweredWithItsOwn() {
+		PostStore store = PostStore.seeded(new PostServiceProperties(10, 42, 10), this.clock);
+
+		Post byTwo = store.create("2", "from two", "", "kx-9");
+		Post byOne = store.create("1", "from one", "", "kx-9");
+
+		assertThat(byOne.getId()).isNotEqualTo(byTwo.getId());
+		assertThat(byOne.getAuthorId()).isEqualTo("1");
+		assertThat(byOne.getTitle()).isEqualTo("from one");
+		assertThat(store.create("2", "from two", "", "kx-9")).isEqualTo(byTwo);
+		assertThat(store.create("1", "from one", "", "kx-9")).isEqualTo(byOne);
+	}
+
+	@Test
+	void oneAuthorsKeysAreNotPushedOutByAnothersCreates() {
+		PostStore store = PostStore.seeded(new PostServiceProperties(10, 42, 2), this.clock);
+		Post kept = store.create("1", "mine", "", "k");
+
+		for (int i = 0; i < 50; i++) {
+			store.create("3", "flood " + i, "", "flood-" + i);
+		}
+		int size = store.size();
+
+		assertThat(store.create("1", "mine", "", "k")).isEqualTo(kept);
+		assertThat(store.size()).isEqualTo(size);
+	}
+
+	@Test
+	void eachAuthorsRecordKeepsTheirMostRecentlyUsedKeys() {
 		PostStore store = PostStore.seeded(new PostServiceProperties(10, 42, 2), this.clock);
 		Post a = store.create("1", "a", "", "a");
-		store.create("1", "b", "", "b");
-		store.create("1", "a again", "", "a"); // a is now the most recently used
-		store.create("1", "c", "", "c"); // evicts b
+		Post b = store.create("1", "b", "", "b");
+		store.create("1", "a", "", "a"); // a is now the most recently used
+		store.create("1", "c", "", "c"); // pushes out b, the author's least recently used key
 
-		assertThat(store.create("1", "a once more", "", "a")).isEqualTo(a);
-		assertThat(store.create("1", "b anew", "", "b").getTitle()).isEqualTo("b anew");
+		assertThat(store.create("1", "a", "", "a")).isEqualTo(a);
+		assertThat(store.create("1", "b", "", "b").getId()).isNotEqualTo(b.getId());
 	}
 
 	@Test

@@ -319,10 +319,12 @@ class GrpcBackendClientTests {
 		return mutation(operation, args, idempotencyKey, BUDGET);
 	}
 
+	/** A mutation made for the author in its input, as the gateway makes one for its caller. */
 	private static BusRequest mutation(String operation, Map<String, Object> args, String idempotencyKey,
 			Duration budget) {
+		Object author = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("authorId");
 		return new BusRequest(new RequestHeaders(CorrelationIds.next(), operation, "gateway.replies.t",
-				Instant.now().plus(budget), idempotencyKey), null, args);
+				Instant.now().plus(budget), idempotencyKey, (author != null) ? author.toString() : null), null, args);
 	}
 
 }

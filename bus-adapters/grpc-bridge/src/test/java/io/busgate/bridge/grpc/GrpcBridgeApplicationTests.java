@@ -149,8 +149,10 @@ class GrpcBridgeApplicationTests {
 
 	private static ProducerRecord<String, byte[]> request(String operation, List<Object> keys,
 			Map<String, Object> args, String idempotencyKey) {
+		// A mutation is made for the author in its input, as the gateway makes one for its caller.
+		Object author = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("authorId");
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
-				Instant.now().plusSeconds(30), idempotencyKey);
+				Instant.now().plusSeconds(30), idempotencyKey, (author != null) ? author.toString() : null);
 		return codec.requestRecord(new BusRequest(headers, keys, args));
 	}
 

@@ -82,12 +82,13 @@ class ThriftBridgeApplicationTests {
 	void messageOperationsAreAnsweredOnTheReplyTopic() throws Exception {
 		try (TopicTail replies = TopicTail.atEnd(bridge.getEnvironment().getProperty("spring.kafka.bootstrap-servers"),
 				REPLY_TOPIC)) {
-			String lookup = send("message.getMessages", List.of("1", "no-such-id"), Map.of(), null);
-			String inbox = send("message.inbox", List.of("5"), Map.of("first", 1), null);
+			// As the sender of the seeded message 1 (seed 42): a message is only for its sender and recipient.
+			String lookup = send("message.getMessages", List.of("1", "no-such-id"), Map.of(), null, "7557");
+			String inbox = send("message.inbox", List.of("5"), Map.of("first", 1), null, "5");
 			Map<String, Object> input = Map.of("input", Map.of("fromUserId", "5", "toUserId", "6", "body", "Walk?"));
-			String sent = send("message.sendMessage", null, input, "e2e-key");
-			String again = send("message.sendMessage", null, input, "e2e-key");
-			String invalid = send("message.inbox", List.of("5"), Map.of("first", 500), null);
+			String sent = send("message.sendMessage", null, input, "e2e-key", "5");
+			String again = send("message.sendMessage", null, input, "e2e-key", "5");
+			String invalid = send("message.inbox", List.of("5"), Map.of("first", 500), null, "5");
 
 			Map<String, BusReply> received = awaitReplies(replies, List.of(lookup, inbox, sent, again, invalid));
 
@@ -116,10 +117,10 @@ class ThriftBridgeApplicationTests {
 		assertThat(response.body()).contains("\"status\":\"UP\"", "\"backend\":", "\"kafka\":");
 	}
 
-	private String send(String operation, List<Object> keys, Map<String, Object> args, String idempotencyKey)
-			throws Exception {
+	private String send(String operation, List<Object> keys, Map<String, Object> args, String idempotencyKey,
+			String principal) throws Exception {
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
-				Instant.now().plusSeconds(30), idempotencyKey);
+				Instant.now().plusSeconds(30), idempotencyKey, principal);
 		ProducerRecord<String, byte[]> record = this.codec.requestRecord(new BusRequest(headers, keys, args));
 		gateway.send(record).get();
 		return new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8);
