@@ -29,7 +29,11 @@ final class EventHub implements BatchMessageListener<String, byte[]> {
 
 	private static final Log logger = LogFactory.getLog(EventHub.class);
 
-	/** Idempotency keys of recent events, to drop those a redelivered mutation published again. */
+	/**
+	 * Recent events by type, entity and idempotency key, to drop those a redelivered mutation
+	 * published again. Keys are scoped per caller in the backends, so two callers' mutations may
+	 * share one: the entity tells them apart.
+	 */
 	private static final int REMEMBERED_KEYS = 10_000;
 
 	private final BusCodec codec;
@@ -107,7 +111,7 @@ final class EventHub implements BatchMessageListener<String, byte[]> {
 		}
 		// Only the consumer thread of the event's topic touches its keys, but topics share the set.
 		synchronized (this.seenIdempotencyKeys) {
-			return !this.seenIdempotencyKeys.add(event.type() + "/" + event.idempotencyKey());
+			return !this.seenIdempotencyKeys.add(event.type() + "/" + event.key() + "/" + event.idempotencyKey());
 		}
 	}
 

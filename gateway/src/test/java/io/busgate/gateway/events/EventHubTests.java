@@ -56,6 +56,16 @@ class EventHubTests {
 	}
 
 	@Test
+	void eventsOfTwoCallersMutationsWithTheSameIdempotencyKeyAreBothDelivered() {
+		Collector all = collect(this.hub.subscribe("message.sendMessage", Map.of()));
+
+		this.hub.onMessage(List.of(event("message.sendMessage", "m1", Map.of("id", "m1", "fromUserId", "2"), "kx-9"),
+				event("message.sendMessage", "m2", Map.of("id", "m2", "fromUserId", "1"), "kx-9")));
+
+		assertThat(all.ids()).containsExactly("m1", "m2");
+	}
+
+	@Test
 	void subscriberThatDoesNotReadIsEndedWithAnErrorAndTheOthersGoOn() {
 		Collector reader = collect(this.hub.subscribe("post.createPost", Map.of()));
 		Collector stuck = new Collector(0);
