@@ -320,33 +320,39 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 	 */
 	private CompletableFuture<BusStatus> answer(ConsumerRecord<String, byte[]> record, RequestHeaders headers,
 			BusReply reply) {
+		Context context = Context.current();
 		return send(() -> this.codec.replyRecord(headers, reply)).thenApply((sent) -> reply.status())
 			.exceptionallyCompose((failure) -> {
-				if (isTooLarge(failure) && reply.status() != BusStatus.RESPONSE_TOO_LARGE) {
-					String message = "the answer of " + headers.operation() + " is larger than a reply record may be ("
-							+ rootCause(failure) + ")";
-					logger.warn(message + "; replying " + BusStatus.RESPONSE_TOO_LARGE.code());
-					return answer(record, headers,
-							BusReply.error(headers.correlationId(), BusStatus.RESPONSE_TOO_LARGE, message));
+				try (Scope scope = context.makeCurrent()) {
+					if (isTooLarge(failure) && reply.status() != BusStatus.RESPONSE_TOO_LARGE) {
+						String message = "the answer of " + headers.operation()
+								+ " is larger than a reply record may be (" + rootCause(failure) + ")";
+						logger.warn(message + "; replying " + BusStatus.RESPONSE_TOO_LARGE.code());
+						return answer(record, headers,
+								BusReply.error(headers.correlationId(), BusStatus.RESPONSE_TOO_LARGE, message));
+					}
+					String reason = "the reply to " + headers.replyTo() + " could not be produced: "
+							+ rootCause(failure);
+					logger.error("Dead-lettering " + headers.correlationId() + " (" + headers.operation() + "): " + reason);
+					return deadLetter(record, reason).thenApply((deadLettered) -> null);
 				}
-				String reason = "the reply to " + headers.replyTo() + " could not be produced: " + rootCause(failure);
-				logger.error("Dead-lettering " + headers.correlationId() + " (" + headers.operation() + "): " + reason);
-				return deadLetter(record, reason).thenApply((deadLettered) -> null);
 			});
 	}
 
 	/**
 	 * Sends a record, again after {@code retry-backoff} while the failure may pass, at most
 	 * {@code send-attempts} times in all. A new record for every attempt: a sent record's headers
-	 * are frozen, and the producer's instrumentation writes its trace context into them.
+	 * are frozen, and the producer's instrumentation writes its trace context into them; every
+	 * attempt is under the request's span, current when the first was made.
 	 */
 	private CompletableFuture<Void> send(Supplier<ProducerRecord<String, byte[]>> record) {
-		return send(record, 1);
+		return send(record, Context.current(), 1);
 	}
 
-	private CompletableFuture<Void> send(Supplier<ProducerRecord<String, byte[]>> record, int attempt) {
+	private CompletableFuture<Void> send(Supplier<ProducerRecord<String, byte[]>> record, Context context,
+			int attempt) {
 		CompletableFuture<Void> sent;
-		try {
+		try (Scope scope = context.makeCurrent()) {
 			sent = this.template.send(record.get()).thenAccept((result) -> {
 			});
 		}
@@ -360,7 +366,7 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 			logger.warn("Sending again (attempt " + (attempt + 1) + " of " + this.sendAttempts + ") after: "
 					+ rootCause(failure));
 			return CompletableFuture.runAsync(() -> {
-			}, this.retryDelay).thenCompose((waited) -> send(record, attempt + 1));
+			}, this.retryDelay).thenCompose((waited) -> send(record, context, attempt + 1));
 		});
 	}
 

@@ -311,6 +311,13 @@ class RequestProcessorTests {
 		BusReply tooLarge = awaitReply(correlationIdAt(huge));
 		assertThat(tooLarge.status()).isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
 		assertThat(tooLarge.errorMessage()).contains("echo.huge is larger than a reply record may be");
+		// Still in the request's trace.
+		ConsumerRecord<String, byte[]> tooLargeRecord = this.receivedRecords.stream()
+			.filter((record) -> record.key().equals(correlationIdAt(huge)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(traceparent(tooLargeRecord.headers().lastHeader(BusHeaders.TRACEPARENT).value())[1])
+			.isEqualTo(this.traceIdsByOffset.get(huge));
 		assertThat(awaitReply(correlationIdAt(next)).items()).containsExactly("N");
 		awaitCommittedPast(next);
 		assertThat(this.meters.get("busgate.bridge.requests")
@@ -464,11 +471,14 @@ class RequestProcessorTests {
 
 	private final Map<Long, String> correlationIdsByOffset = new ConcurrentHashMap<>();
 
+	private final Map<Long, String> traceIdsByOffset = new ConcurrentHashMap<>();
+
 	/** Sends to partition 0 and returns the record's offset; {@link #correlationIdAt} names it. */
 	private long sendForOffset(ProducerRecord<String, byte[]> record) {
 		long offset = this.template.send(record).join().getRecordMetadata().offset();
 		this.correlationIdsByOffset.put(offset,
 				new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8));
+		this.traceIdsByOffset.put(offset, traceparent(record.headers().lastHeader(BusHeaders.TRACEPARENT).value())[1]);
 		return offset;
 	}
 
