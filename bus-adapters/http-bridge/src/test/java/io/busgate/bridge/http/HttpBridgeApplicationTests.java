@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,37 +71,35 @@ class HttpBridgeApplicationTests {
 
 	private static final List<BusReply> received = new ArrayList<>();
 
+	private static final Deque<AutoCloseable> started = new ArrayDeque<>();
+
 	@BeforeAll
 	static void start(EmbeddedKafkaBroker broker) throws IOException {
 		bootstrapServers = broker.getBrokersAsString();
 		backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		backend.createContext("/items/", HttpBridgeApplicationTests::serve);
 		backend.start();
+		started.push(() -> backend.stop(0));
 		bridge = HttpBridgeApplication.application()
 			.run("--busgate.bridge.service=shop",
 					"--busgate.bridge.http.base-url=http://127.0.0.1:" + backend.getAddress().getPort(),
 					"--busgate.bridge.http.routes[shop.getItems].path=/items/{key}",
 					"--spring.kafka.bootstrap-servers=" + bootstrapServers, "--busgate.bridge.partitions=2",
 					"--server.port=0", "--spring.main.banner-mode=off");
+		started.push(bridge);
 		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		producer = new KafkaProducer<>(config);
+		started.push(producer);
 		replies = TopicTail.atEnd(bootstrapServers, REPLY_TOPIC);
+		started.push(replies);
 	}
 
+	/** Closes what was started, the last first. */
 	@AfterAll
-	static void stop() {
-		if (replies != null) {
-			replies.close();
-		}
-		if (producer != null) {
-			producer.close(Duration.ofSeconds(5));
-		}
-		if (bridge != null) {
-			bridge.close();
-		}
-		if (backend != null) {
-			backend.stop(0);
+	static void stop() throws Exception {
+		while (!started.isEmpty()) {
+			started.pop().close();
 		}
 	}
 
