@@ -1,6 +1,7 @@
 package io.busgate.bridge;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Properties;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,12 +9,14 @@ import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.TopicBuilder;
@@ -72,19 +75,27 @@ public final class BridgeAutoConfiguration {
 		containerProperties.setGroupId(properties.groupId());
 		// Client ids <group>-<n> name the group in the consumers' metrics, lag included.
 		containerProperties.setClientId(properties.groupId());
-		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
-		// A batch's offsets are still committed only after its replies are produced; but without
-		// waiting for the broker's answer, so the next poll does not wait a round trip. A commit
-		// lost to a crash or a rebalance is a redelivery, which the contract allows anyway (a
-		// late reply is dropped by correlation id; mutations carry idempotency keys).
+		// RequestProcessor acknowledges a record once it and every record before it on its
+		// partition are answered; the container commits what was acknowledged after each poll.
+		containerProperties.setAckMode(ContainerProperties.AckMode.MANUAL);
+		// Offsets are committed only after the replies are produced; but without waiting for the
+		// broker's answer, so the next poll does not wait a round trip. A commit lost to a crash or
+		// a rebalance is a redelivery, which the contract allows anyway (a late reply is dropped by
+		// correlation id; mutations carry idempotency keys).
 		containerProperties.setSyncCommits(false);
+		PartitionWindows windows = new PartitionWindows(properties.drainTimeout());
+		containerProperties.setConsumerRebalanceListener(windows);
 		// A refused consumer (ACLs) retries instead of stopping for good; busRequests tells meanwhile.
 		containerProperties.setAuthExceptionRetryInterval(properties.authRetryInterval());
 		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
 				properties.eventKeyField(), openTelemetry.getIfAvailable(OpenTelemetry::noop),
-				new BridgeMetrics(meterRegistry, properties.service())));
+				new BridgeMetrics(meterRegistry, properties.service()), windows, properties.maxInFlight(),
+				properties.sendAttempts(), properties.retryBackoff()));
 		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
+		// A bridge whose group has no offsets yet (its first start, or a new group id) serves the
+		// requests already waiting instead of skipping them.
+		consumerProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		// Fast failover: a dead member is noticed after the session timeout, a leaving one at the
 		// others' next heartbeat, and the cooperative protocol moves only its partitions instead
 		// of stopping the whole group.
@@ -98,9 +109,24 @@ public final class BridgeAutoConfiguration {
 				consumerFactory, containerProperties);
 		container.setConcurrency(properties.concurrency());
 		container.setBeanName("busgate-" + properties.service() + "-bridge");
-		container.setCommonErrorHandler(new DefaultErrorHandler(
-				new FixedBackOff(properties.retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
+		// The listener fails only when interrupted while waiting for room in flight: a few more
+		// tries, then the record is logged and skipped. Never committed by the error handler: the
+		// windows commit only past answered records.
+		DefaultErrorHandler errorHandler = new DefaultErrorHandler(
+				new FixedBackOff(properties.retryBackoff().toMillis(), properties.sendAttempts() - 1L));
+		errorHandler.setAckAfterHandle(false);
+		container.setCommonErrorHandler(errorHandler);
 		return container;
+	}
+
+	/**
+	 * The reply producer's {@code max.request.size} is the largest reply; an answer beyond it is
+	 * replied to with {@code RESPONSE_TOO_LARGE}.
+	 */
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer bridgeReplySizeLimit(BridgeProperties properties) {
+		return (factory) -> factory
+			.updateConfigs(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) properties.maxReplySize().toBytes()));
 	}
 
 }

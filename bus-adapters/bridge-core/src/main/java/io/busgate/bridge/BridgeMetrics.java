@@ -15,11 +15,14 @@ import io.busgate.bus.BusStatus;
  * <ul>
  * <li>{@value #REQUESTS} ({@code busgate_bridge_requests_seconds}, a histogram): from reading a
  * request to its reply being acknowledged, by {@code operation} and reply {@code status}
- * ({@code ok} or the error code);</li>
+ * ({@code ok}, the error code, or {@code undelivered} when no reply could be produced);</li>
  * <li>{@value #IN_FLIGHT}: requests being served;</li>
  * <li>{@value #EXPIRED}: requests skipped because their deadline had passed, by
  * {@code operation};</li>
- * <li>{@value #DEAD_LETTERS}: records sent to the dead-letter topic, by {@code topic}.</li>
+ * <li>{@value #DEAD_LETTERS}: records sent to the dead-letter topic, by {@code topic};</li>
+ * <li>{@value #UNDELIVERED}: records given up on after {@code send-attempts}, by the
+ * {@code topic} they could not be produced to: a request that could be neither answered nor
+ * dead-lettered (the topic is the dead-letter topic), or an event.</li>
  * </ul>
  */
 final class BridgeMetrics {
@@ -31,6 +34,10 @@ final class BridgeMetrics {
 	static final String EXPIRED = "busgate.bridge.expired";
 
 	static final String DEAD_LETTERS = "busgate.bridge.dead.letters";
+
+	static final String UNDELIVERED = "busgate.bridge.undelivered";
+
+	private static final String NOT_REPLIED = "undelivered";
 
 	private final MeterRegistry registry;
 
@@ -53,11 +60,12 @@ final class BridgeMetrics {
 		return Timer.start(this.registry);
 	}
 
+	/** The request is done; {@code status} is the status replied, {@code null} if no reply could be produced. */
 	void answered(Timer.Sample sample, String operation, BusStatus status) {
 		this.inFlight.decrementAndGet();
 		sample.stop(Timer.builder(REQUESTS)
 			.description("Requests served, from reading to the reply being acknowledged")
-			.tags("service", this.service, "operation", operation, "status", status.code())
+			.tags("service", this.service, "operation", operation, "status", (status != null) ? status.code() : NOT_REPLIED)
 			.publishPercentileHistogram()
 			.register(this.registry));
 	}
@@ -73,6 +81,14 @@ final class BridgeMetrics {
 	void deadLettered(String topic) {
 		Counter.builder(DEAD_LETTERS)
 			.description("Records sent to a dead-letter topic")
+			.tags("service", this.service, "topic", topic)
+			.register(this.registry)
+			.increment();
+	}
+
+	void undelivered(String topic) {
+		Counter.builder(UNDELIVERED)
+			.description("Records given up on: they could not be produced after every attempt")
 			.tags("service", this.service, "topic", topic)
 			.register(this.registry)
 			.increment();

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import io.busgate.bus.BusTopics;
 
@@ -20,12 +21,23 @@ import io.busgate.bus.BusTopics;
  * creates them (an existing topic is left as it is). Caps how many bridge consumers share the
  * work, so it is set above the expected number of bridges
  * @param concurrency consumer threads in this process
- * @param maxInFlight requests worked on at once per consumer thread: the records of one poll
- * are all called concurrently, and the next poll waits until each is answered. This bounds the
- * load a bridge puts on its backend
- * @param retryBackoff wait before a batch is retried after its replies could not be produced
- * (the broker is unreachable); the batch is retried until it succeeds, skipping requests whose
- * deadline has passed meanwhile
+ * @param maxInFlight requests worked on at once per consumer thread, a sliding window: a record
+ * is taken as soon as any request in flight is answered, whatever its partition or offset, so one
+ * slow call holds up no other. This bounds the load a bridge puts on its backend
+ * @param retryBackoff wait between two attempts to produce a reply, event or dead letter that
+ * the producer gave up on (it retries on its own for {@code delivery.timeout.ms} first)
+ * @param sendAttempts attempts to produce each reply, event or dead letter whose failure may be
+ * transient (the broker unreachable, the reply topic unknown); after them a request whose reply
+ * cannot be produced goes to the dead-letter topic, and one whose dead letter cannot be produced
+ * either is logged and counted ({@code busgate.bridge.undelivered}): its offset is committed all
+ * the same, so no partition waits for good
+ * @param maxReplySize the largest reply record: the reply producer's {@code max.request.size}.
+ * An answer too large for it is replied to with {@code RESPONSE_TOO_LARGE}. The brokers'
+ * {@code message.max.bytes} (or the reply topics' {@code max.message.bytes}) must allow it, and
+ * each bridge reads backend answers up to the same size (bridge-core README, "Message sizes")
+ * @param drainTimeout how long a bridge whose partitions are revoked (a rebalance, or its own
+ * stop) waits for the requests in flight on them, so that their offsets are committed before the
+ * next owner starts; requests still in flight after it are redelivered to the next owner
  * @param eventKeyField every served mutation publishes each entity it returned as an event on
  * {@code <service>.events}, keyed by this field of the entity; empty to publish no events
  * @param sessionTimeout how long the group waits for a bridge that stopped heartbeating (killed,
@@ -44,9 +56,11 @@ import io.busgate.bus.BusTopics;
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
 		@DefaultValue("6") int partitions, @DefaultValue("1") int concurrency, @DefaultValue("128") int maxInFlight,
-		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("id") String eventKeyField,
-		@DefaultValue("6s") Duration sessionTimeout, @DefaultValue("500ms") Duration heartbeatInterval,
-		@DefaultValue("24h") Duration requestRetention, @DefaultValue("10s") Duration authRetryInterval) {
+		@DefaultValue("1s") Duration retryBackoff, @DefaultValue("3") int sendAttempts,
+		@DefaultValue("1MB") DataSize maxReplySize, @DefaultValue("10s") Duration drainTimeout,
+		@DefaultValue("id") String eventKeyField, @DefaultValue("6s") Duration sessionTimeout,
+		@DefaultValue("500ms") Duration heartbeatInterval, @DefaultValue("24h") Duration requestRetention,
+		@DefaultValue("10s") Duration authRetryInterval) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
@@ -54,6 +68,13 @@ public record BridgeProperties(String service, String requestTopic, String group
 		}
 		requestTopic = (requestTopic != null) ? requestTopic : BusTopics.requests(service);
 		groupId = (groupId != null) ? groupId : BusTopics.bridgeGroup(service);
+		if (maxInFlight < 1 || sendAttempts < 1) {
+			throw new IllegalArgumentException("busgate.bridge.max-in-flight and send-attempts must be at least 1");
+		}
+		if (maxReplySize.toBytes() < 1024 || maxReplySize.toBytes() > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("busgate.bridge.max-reply-size must be between 1KB and 2GB, was "
+					+ maxReplySize);
+		}
 		eventKeyField = (eventKeyField == null || eventKeyField.isBlank()) ? null : eventKeyField;
 		if (heartbeatInterval.multipliedBy(3).compareTo(sessionTimeout) > 0) {
 			throw new IllegalArgumentException("busgate.bridge.heartbeat-interval (" + heartbeatInterval

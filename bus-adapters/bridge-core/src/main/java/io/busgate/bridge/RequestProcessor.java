@@ -7,8 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
@@ -22,10 +26,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.MDC;
 
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
+import org.springframework.kafka.support.Acknowledgment;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
@@ -33,26 +41,41 @@ import io.busgate.bus.BusEvent;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
+import io.busgate.bus.BusTopics;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.tracing.BusSpanAttributes;
 import io.busgate.bus.tracing.RecordTraceContext;
 import io.busgate.observability.ObservabilityDefaults;
 
 /**
- * Serves the records of one poll: all of them at once through the {@link BackendClient}, and
- * returns only when every one is answered, so the container commits the batch's offsets only
- * after its replies are produced (at-least-once).
+ * Serves request records as a sliding window of calls in flight: each record is called as soon
+ * as it is read, up to {@code max-in-flight} at once (the consumer thread waits for a free
+ * place: the back-pressure on the backend), and its offset is acknowledged once it is answered.
+ * The container commits only contiguous answered offsets ({@link PartitionWindows}), so a slow
+ * call delays no other record's reply, only the commit past itself (at-least-once: a crash
+ * redelivers it and the records answered after it).
+ *
+ * <p>Why not spring-kafka's own out-of-order acknowledgments ({@code AckMode.MANUAL} with
+ * {@code ContainerProperties#setAsyncAcks}): they defer out-of-order commits the same way, but
+ * the container then pauses the consumer after each poll until every record of that poll is
+ * acknowledged, so one slow call would still hold back every record of the next polls. Here the
+ * container runs with {@code AckMode.MANUAL} and is only told about the contiguous prefix.
  *
  * <ul>
  * <li>A record whose headers or value cannot be decoded goes to the dead-letter topic, and gets
  * an {@code INVALID_ARGUMENT} reply when its headers are readable.</li>
  * <li>A record whose deadline has passed is skipped: nobody waits for its reply.</li>
- * <li>Every other record gets exactly one reply, an error reply when the call fails.</li>
+ * <li>Every other record gets exactly one reply, an error reply when the call fails, and
+ * {@code RESPONSE_TOO_LARGE} when the answer does not fit in a reply record.</li>
+ * <li>A reply, event or dead letter the producer gives up on is tried {@code send-attempts} times
+ * in all when the failure may pass; a request whose reply cannot be produced goes to the
+ * dead-letter topic; one whose dead letter cannot be produced either is logged and counted.
+ * Either way its offset moves on: no failure holds a partition for good.</li>
  * <li>A served mutation also publishes an event per entity it returned, unless it is a replay
  * ({@code bus-replay-of}).</li>
  * </ul>
  */
-class RequestProcessor implements BatchMessageListener<String, byte[]> {
+class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 
 	private static final Log logger = LogFactory.getLog(RequestProcessor.class);
 
@@ -74,12 +97,21 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 
 	private final BridgeMetrics metrics;
 
+	private final PartitionWindows windows;
+
+	private final Semaphore places;
+
+	private final int sendAttempts;
+
+	private final Executor retryDelay;
+
 	/**
 	 * @param eventKeyField the field of a mutation's result that keys its event, or {@code null}
 	 * to publish no events
 	 */
 	RequestProcessor(BackendClient backend, KafkaTemplate<String, byte[]> template, BusCodec codec, Clock clock,
-			String eventKeyField, OpenTelemetry openTelemetry, BridgeMetrics metrics) {
+			String eventKeyField, OpenTelemetry openTelemetry, BridgeMetrics metrics, PartitionWindows windows,
+			int maxInFlight, int sendAttempts, Duration retryBackoff) {
 		this.backend = backend;
 		this.template = template;
 		this.codec = codec;
@@ -88,14 +120,39 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
 		this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
 		this.metrics = metrics;
+		this.windows = windows;
+		this.places = new Semaphore(maxInFlight);
+		this.sendAttempts = sendAttempts;
+		this.retryDelay = CompletableFuture.delayedExecutor(retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	@Override
-	public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
-		CompletableFuture<?>[] answered = records.stream().map(this::process).toArray(CompletableFuture[]::new);
-		// Each future is bounded by its record's deadline plus the producer's delivery timeout.
-		// A failed send fails the batch, which the container's error handler retries.
-		CompletableFuture.allOf(answered).join();
+	public void onMessage(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment) {
+		try {
+			this.places.acquire();
+		}
+		catch (InterruptedException ex) {
+			// The container is stopping: this record is not entered, so no offset is committed
+			// past it, and the container's error handler seeks back to it.
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for a request in flight to finish", ex);
+		}
+		PartitionWindows.Slot slot = this.windows.track(record, acknowledgment);
+		CompletableFuture<?> served;
+		try {
+			served = process(record);
+		}
+		catch (RuntimeException ex) {
+			served = CompletableFuture.failedFuture(ex);
+		}
+		served.whenComplete((result, failure) -> {
+			if (failure != null) {
+				logger.error("Unexpected failure serving " + record.topic() + "-" + record.partition() + "@"
+						+ record.offset() + "; it is not answered", failure);
+			}
+			this.places.release();
+			slot.done();
+		});
 	}
 
 	/**
@@ -132,7 +189,7 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		}
 		catch (BusContractException ex) {
 			logger.warn("Dead-lettering a record nobody can be answered for: " + ex.getMessage());
-			return deadLetter(record, ex);
+			return deadLetter(record, ex.getMessage());
 		}
 		span.updateName(headers.operation());
 		span.setAttribute(BusSpanAttributes.OPERATION, headers.operation());
@@ -144,8 +201,13 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 		}
 		catch (BusContractException ex) {
 			logger.warn("Dead-lettering an undecodable request: " + ex.getMessage());
-			return CompletableFuture.allOf(deadLetter(record, ex),
-					reply(headers, BusReply.error(headers.correlationId(), BusStatus.INVALID_ARGUMENT, ex.getMessage())));
+			BusReply invalid = BusReply.error(headers.correlationId(), BusStatus.INVALID_ARGUMENT, ex.getMessage());
+			return CompletableFuture.allOf(deadLetter(record, ex.getMessage()),
+					send(() -> this.codec.replyRecord(headers, invalid)).exceptionally((failure) -> {
+						logger.warn("No " + invalid.status().code() + " reply for dead-lettered " + headers.correlationId()
+								+ ": " + rootCause(failure));
+						return null;
+					}));
 		}
 		if (headers.isExpired(this.clock)) {
 			if (logger.isDebugEnabled()) {
@@ -163,8 +225,10 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 				if (!reply.isOk()) {
 					span.setStatus(StatusCode.ERROR, reply.status().code());
 				}
-				return CompletableFuture.allOf(reply(headers, reply), publishEvents(request, reply, replay))
-					.whenComplete((sent, failure) -> this.metrics.answered(sample, headers.operation(), reply.status()));
+				CompletableFuture<BusStatus> answered = answer(record, headers, reply);
+				return CompletableFuture.allOf(answered, publishEvents(request, reply, replay))
+					.whenComplete((sent, failure) -> this.metrics.answered(sample, headers.operation(),
+							answered.getNow(reply.status())));
 			}
 		});
 	}
@@ -184,7 +248,12 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 			.stream()
 			.map((item) -> eventOf(headers, item))
 			.filter(Objects::nonNull)
-			.map((event) -> this.template.send(this.codec.eventRecord(event)))
+			.map((event) -> send(() -> this.codec.eventRecord(event)).exceptionally((failure) -> {
+				logger.error("Event " + event.type() + " of " + event.key() + " (" + headers.correlationId()
+						+ ") could not be published: " + rootCause(failure));
+				this.metrics.undelivered(BusTopics.events(BusTopics.serviceOf(event.type())));
+				return null;
+			}))
 			.toArray(CompletableFuture[]::new);
 		return CompletableFuture.allOf(published);
 	}
@@ -244,14 +313,98 @@ class RequestProcessor implements BatchMessageListener<String, byte[]> {
 				+ request.headers().operation() + ": " + cause.getClass().getSimpleName());
 	}
 
-	private CompletableFuture<?> reply(RequestHeaders headers, BusReply reply) {
-		return this.template.send(this.codec.replyRecord(headers, reply));
+	/**
+	 * Produces the reply. One too large for a reply record becomes a {@code RESPONSE_TOO_LARGE}
+	 * reply; a request whose reply cannot be produced at all goes to the dead-letter topic.
+	 * Completes, never exceptionally, with the status replied ({@code null} if none was).
+	 */
+	private CompletableFuture<BusStatus> answer(ConsumerRecord<String, byte[]> record, RequestHeaders headers,
+			BusReply reply) {
+		Context context = Context.current();
+		return send(() -> this.codec.replyRecord(headers, reply)).thenApply((sent) -> reply.status())
+			.exceptionallyCompose((failure) -> {
+				try (Scope scope = context.makeCurrent()) {
+					if (isTooLarge(failure) && reply.status() != BusStatus.RESPONSE_TOO_LARGE) {
+						String message = "the answer of " + headers.operation()
+								+ " is larger than a reply record may be (" + rootCause(failure) + ")";
+						logger.warn(message + "; replying " + BusStatus.RESPONSE_TOO_LARGE.code());
+						return answer(record, headers,
+								BusReply.error(headers.correlationId(), BusStatus.RESPONSE_TOO_LARGE, message));
+					}
+					String reason = "the reply to " + headers.replyTo() + " could not be produced: "
+							+ rootCause(failure);
+					logger.error("Dead-lettering " + headers.correlationId() + " (" + headers.operation() + "): " + reason);
+					return deadLetter(record, reason).thenApply((deadLettered) -> null);
+				}
+			});
 	}
 
-	private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record, BusContractException ex) {
-		ProducerRecord<String, byte[]> deadLetter = this.codec.deadLetterRecord(record, ex.getMessage());
-		this.metrics.deadLettered(deadLetter.topic());
-		return this.template.send(deadLetter);
+	/**
+	 * Sends a record, again after {@code retry-backoff} while the failure may pass, at most
+	 * {@code send-attempts} times in all. A new record for every attempt: a sent record's headers
+	 * are frozen, and the producer's instrumentation writes its trace context into them; every
+	 * attempt is under the request's span, current when the first was made.
+	 */
+	private CompletableFuture<Void> send(Supplier<ProducerRecord<String, byte[]>> record) {
+		return send(record, Context.current(), 1);
+	}
+
+	private CompletableFuture<Void> send(Supplier<ProducerRecord<String, byte[]>> record, Context context,
+			int attempt) {
+		CompletableFuture<Void> sent;
+		try (Scope scope = context.makeCurrent()) {
+			sent = this.template.send(record.get()).thenAccept((result) -> {
+			});
+		}
+		catch (RuntimeException ex) {
+			sent = CompletableFuture.failedFuture(ex);
+		}
+		return sent.exceptionallyCompose((failure) -> {
+			if (attempt >= this.sendAttempts || !isRetriable(failure)) {
+				return CompletableFuture.failedFuture(failure);
+			}
+			logger.warn("Sending again (attempt " + (attempt + 1) + " of " + this.sendAttempts + ") after: "
+					+ rootCause(failure));
+			return CompletableFuture.runAsync(() -> {
+			}, this.retryDelay).thenCompose((waited) -> send(record, context, attempt + 1));
+		});
+	}
+
+	/**
+	 * Copies the record to its dead-letter topic. Completes, never exceptionally: a dead letter
+	 * that cannot be produced is logged and counted, and the record's offset moves on all the same.
+	 */
+	private CompletableFuture<?> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+		String topic = BusTopics.deadLetter(record.topic());
+		return send(() -> this.codec.deadLetterRecord(record, reason)).handle((sent, failure) -> {
+			if (failure == null) {
+				this.metrics.deadLettered(topic);
+			}
+			else {
+				logger.error("Giving up on " + record.topic() + "-" + record.partition() + "@" + record.offset()
+						+ ": it could not be dead-lettered either (" + rootCause(failure) + "); it was: " + reason);
+				this.metrics.undelivered(topic);
+			}
+			return null;
+		});
+	}
+
+	private static boolean isTooLarge(Throwable failure) {
+		return causes(failure).anyMatch(
+				(cause) -> cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException);
+	}
+
+	private static boolean isRetriable(Throwable failure) {
+		return causes(failure).anyMatch(RetriableException.class::isInstance);
+	}
+
+	private static String rootCause(Throwable failure) {
+		Throwable root = causes(failure).reduce((first, second) -> second).orElse(failure);
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+	private static Stream<Throwable> causes(Throwable failure) {
+		return Stream.iterate(failure, Objects::nonNull, Throwable::getCause).limit(10);
 	}
 
 	/**

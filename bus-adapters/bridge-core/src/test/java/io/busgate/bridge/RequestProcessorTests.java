@@ -7,17 +7,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,10 +35,14 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -52,9 +66,13 @@ import static org.awaitility.Awaitility.await;
  * is everything around the call.
  */
 @SpringBootTest(properties = { "busgate.bridge.service=echo", "busgate.bridge.partitions=2",
-		"spring.kafka.consumer.auto-offset-reset=earliest",
+		"busgate.bridge.send-attempts=2", "busgate.bridge.retry-backoff=100ms", "busgate.bridge.drain-timeout=1s",
+		// A reply topic that does not exist fails a send after this long.
+		"spring.kafka.producer.properties.max.block.ms=500",
 		"management.opentelemetry.tracing.export.schedule-delay=50ms" })
-@EmbeddedKafka(partitions = 1, topics = { "gateway.replies.test", "replay.replies.test" })
+// As a production broker: a record to a topic nobody created fails instead of creating it.
+@EmbeddedKafka(partitions = 1, topics = { "gateway.replies.test", "replay.replies.test", "echo.requests.early" },
+		brokerProperties = "auto.create.topics.enable=false")
 class RequestProcessorTests {
 
 	private static final String REPLY_TOPIC = BusTopics.replies("test");
@@ -73,6 +91,13 @@ class RequestProcessorTests {
 
 	@Autowired
 	private MeterRegistry meters;
+
+	private static final String GONE_REPLY_TOPIC = BusTopics.replies("gone");
+
+	private static final String DEAD_LETTER_TOPIC = BusTopics.deadLetter("echo.requests");
+
+	@Autowired
+	private MessageListenerContainer requestListenerContainer;
 
 	private final BusCodec codec = new BusCodec();
 
@@ -206,8 +231,10 @@ class RequestProcessorTests {
 			.contains("value is not valid JSON");
 		// The copy's own producer replaced the trace context it was copied with.
 		assertThat(deadLetter.headers().headers(BusHeaders.TRACEPARENT)).hasSize(1);
-		assertThat(this.meters.get("busgate.bridge.dead.letters").tag("topic", "echo.requests-dlt").counter().count())
-			.isPositive();
+		await().until(() -> this.meters.get("busgate.bridge.dead.letters")
+			.tag("topic", DEAD_LETTER_TOPIC)
+			.counter()
+			.count() > 0);
 	}
 
 	@Test
@@ -276,6 +303,130 @@ class RequestProcessorTests {
 		assertThat(this.backend.maxConcurrent.get()).isGreaterThan(1);
 	}
 
+	@Test
+	void answerTooLargeForAReplyRecordIsRespondedToWithResponseTooLargeAndTheNextRequestIsServed() {
+		long huge = sendForOffset(onPartitionZero(request("echo.huge", List.of("h"), Duration.ofSeconds(20))));
+		long next = sendForOffset(onPartitionZero(request("echo.upper", List.of("n"), Duration.ofSeconds(20))));
+
+		BusReply tooLarge = awaitReply(correlationIdAt(huge));
+		assertThat(tooLarge.status()).isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
+		assertThat(tooLarge.errorMessage()).contains("echo.huge is larger than a reply record may be");
+		// Still in the request's trace.
+		ConsumerRecord<String, byte[]> tooLargeRecord = this.receivedRecords.stream()
+			.filter((record) -> record.key().equals(correlationIdAt(huge)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(traceparent(tooLargeRecord.headers().lastHeader(BusHeaders.TRACEPARENT).value())[1])
+			.isEqualTo(this.traceIdsByOffset.get(huge));
+		assertThat(awaitReply(correlationIdAt(next)).items()).containsExactly("N");
+		awaitCommittedPast(next);
+		assertThat(this.meters.get("busgate.bridge.requests")
+			.tags("operation", "echo.huge", "status", "RESPONSE_TOO_LARGE")
+			.timer()
+			.count()).isOne();
+	}
+
+	@Test
+	void requestWhoseReplyCannotBeProducedIsDeadLetteredAndThePartitionMovesOn() {
+		long unanswerable = sendForOffset(onPartitionZero(request("echo.upper", List.of("u"), Duration.ofSeconds(20),
+				GONE_REPLY_TOPIC)));
+		long next = sendForOffset(onPartitionZero(request("echo.upper", List.of("v"), Duration.ofSeconds(20))));
+
+		assertThat(awaitReply(correlationIdAt(next)).items()).containsExactly("V");
+		ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter();
+		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
+			.contains("the reply to " + GONE_REPLY_TOPIC + " could not be produced");
+		assertThat(new String(deadLetter.headers().lastHeader(BusHeaders.DLT_ORIGIN).value(), StandardCharsets.UTF_8))
+			.isEqualTo("echo.requests-0@" + unanswerable);
+		awaitCommittedPast(next);
+	}
+
+	@Test
+	void requestThatCanBeNeitherAnsweredNorDeadLetteredIsCountedAndThePartitionMovesOn() throws Exception {
+		double before = undelivered();
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()))) {
+			setDeadLetterTopicMaxMessageBytes(admin, "1024");
+			try {
+				// Its copy is too large for the dead-letter topic, its reply topic does not exist.
+				send(onPartitionZero(request("echo.upper", List.of("w".repeat(4096)), Duration.ofSeconds(20),
+						GONE_REPLY_TOPIC)));
+				long next = sendForOffset(onPartitionZero(request("echo.upper", List.of("x"), Duration.ofSeconds(20))));
+
+				assertThat(awaitReply(correlationIdAt(next)).items()).containsExactly("X");
+				awaitCommittedPast(next);
+				await().until(() -> undelivered() == before + 1);
+			}
+			finally {
+				setDeadLetterTopicMaxMessageBytes(admin, null);
+			}
+		}
+	}
+
+	@Test
+	void slowCallHoldsUpNoLaterRecordAndItsOffsetIsNotCommittedPastUntilItIsAnswered() {
+		String slow = send(onPartitionZero(request("echo.gate", List.of("slow"), Duration.ofSeconds(30))));
+		// The slow request is in flight before the next ones are even produced: they come in later polls.
+		await().until(() -> this.backend.keysSeen.contains("slow"));
+		List<String> fast = IntStream.range(0, 3)
+			.mapToObj((i) -> send(onPartitionZero(request("echo.upper", List.of("f" + i), Duration.ofSeconds(30)))))
+			.toList();
+
+		await().untilAsserted(
+				() -> assertThat(receivedReplies()).extracting(BusReply::correlationId).containsAll(fast));
+		assertThat(this.backend.gate).isNotDone();
+		assertThat(receivedReplies()).extracting(BusReply::correlationId).doesNotContain(slow);
+
+		// A restart while the slow request is in flight: its offset was not committed, so the new
+		// consumer gets it again (and the fast ones after it: at-least-once).
+		this.requestListenerContainer.stop();
+		this.backend.gate.complete(null);
+		this.requestListenerContainer.start();
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.backend.keysSeen.stream().filter("slow"::equals).count() == 2);
+		assertThat(awaitReply(slow).items()).containsExactly("SLOW");
+	}
+
+	@Test
+	void requestProducedBeforeTheBridgesGroupExistedIsServed() {
+		String early = send(request("echo.upper", List.of("e"), Duration.ofSeconds(30)), "echo.requests.early");
+
+		try (ConfigurableApplicationContext lateBridge = new SpringApplicationBuilder(TestApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(), "--busgate.bridge.service=echo",
+					"--busgate.bridge.request-topic=echo.requests.early", "--busgate.bridge.group-id=echo-early",
+					"--management.opentelemetry.tracing.export.enabled=false")) {
+			assertThat(awaitReply(early).items()).containsExactly("E");
+		}
+	}
+
+	private double undelivered() {
+		Counter counter = this.meters.find("busgate.bridge.undelivered").tag("topic", DEAD_LETTER_TOPIC).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private void setDeadLetterTopicMaxMessageBytes(Admin admin, String value) throws Exception {
+		ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, DEAD_LETTER_TOPIC);
+		AlterConfigOp op = (value != null)
+				? new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, value), AlterConfigOp.OpType.SET)
+				: new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, null), AlterConfigOp.OpType.DELETE);
+		admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get(10, TimeUnit.SECONDS);
+	}
+
+	/** Waits until the bridge's group has committed partition 0 past the given offset. */
+	private void awaitCommittedPast(long offset) {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()))) {
+			TopicPartition partition = new TopicPartition("echo.requests", 0);
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				OffsetAndMetadata committed = admin.listConsumerGroupOffsets("echo-bridge")
+					.partitionsToOffsetAndMetadata()
+					.get(10, TimeUnit.SECONDS)
+					.get(partition);
+				return committed != null && committed.offset() > offset;
+			});
+		}
+	}
+
 	private ProducerRecord<String, byte[]> mutation(String operation, List<Object> keys, String idempotencyKey) {
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
 				Instant.now().plusSeconds(10), idempotencyKey);
@@ -283,7 +434,12 @@ class RequestProcessorTests {
 	}
 
 	private ProducerRecord<String, byte[]> request(String operation, List<Object> keys, Duration timeToLive) {
-		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
+		return request(operation, keys, timeToLive, REPLY_TOPIC);
+	}
+
+	private ProducerRecord<String, byte[]> request(String operation, List<Object> keys, Duration timeToLive,
+			String replyTo) {
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, replyTo,
 				Instant.now().plus(timeToLive), null);
 		return this.codec.requestRecord(new BusRequest(headers, keys, Map.of()));
 	}
@@ -307,6 +463,27 @@ class RequestProcessorTests {
 	private String send(ProducerRecord<String, byte[]> record) {
 		this.template.send(record).join();
 		return new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8);
+	}
+
+	private String send(ProducerRecord<String, byte[]> record, String topic) {
+		return send(new ProducerRecord<>(topic, record.partition(), record.key(), record.value(), record.headers()));
+	}
+
+	private final Map<Long, String> correlationIdsByOffset = new ConcurrentHashMap<>();
+
+	private final Map<Long, String> traceIdsByOffset = new ConcurrentHashMap<>();
+
+	/** Sends to partition 0 and returns the record's offset; {@link #correlationIdAt} names it. */
+	private long sendForOffset(ProducerRecord<String, byte[]> record) {
+		long offset = this.template.send(record).join().getRecordMetadata().offset();
+		this.correlationIdsByOffset.put(offset,
+				new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8));
+		this.traceIdsByOffset.put(offset, traceparent(record.headers().lastHeader(BusHeaders.TRACEPARENT).value())[1]);
+		return offset;
+	}
+
+	private String correlationIdAt(long offset) {
+		return this.correlationIdsByOffset.get(offset);
 	}
 
 	private BusReply awaitReply(String correlationId) {
@@ -350,11 +527,15 @@ class RequestProcessorTests {
 
 		final AtomicInteger maxConcurrent = new AtomicInteger();
 
+		/** What {@code echo.gate} calls wait for. */
+		volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+
 		private final AtomicInteger concurrent = new AtomicInteger();
 
 		void reset() {
 			this.keysSeen.clear();
 			this.maxConcurrent.set(0);
+			this.gate = new CompletableFuture<>();
 		}
 
 		@Override
@@ -376,6 +557,11 @@ class RequestProcessorTests {
 				case "echo.unavailable" -> CompletableFuture.failedFuture(new BackendException(BusStatus.UNAVAILABLE, "backend down"));
 				case "echo.hang" -> new CompletableFuture<>();
 				case "echo.slow" -> slow(upper);
+				case "echo.huge" -> CompletableFuture.completedFuture(request.keys()
+					.stream()
+					.map((key) -> (Object) "x".repeat(2 * 1024 * 1024))
+					.toList());
+				case "echo.gate" -> this.gate.thenApply((open) -> upper);
 				default -> CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED, "no route"));
 			};
 		}

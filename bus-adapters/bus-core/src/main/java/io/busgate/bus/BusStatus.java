@@ -29,6 +29,13 @@ public enum BusStatus {
 	/** The request's deadline passed before the backend answered. */
 	DEADLINE_EXCEEDED("DEADLINE_EXCEEDED"),
 
+	/**
+	 * The backend answered, but its answer is larger than a reply record may be (the bridge's
+	 * {@code busgate.bridge.max-reply-size}, or its client's limit for the backend's answers);
+	 * retrying the same request will not help, asking for fewer keys may.
+	 */
+	RESPONSE_TOO_LARGE("RESPONSE_TOO_LARGE"),
+
 	/** Anything else that went wrong; details are in the reply's error message. */
 	INTERNAL("INTERNAL");
 

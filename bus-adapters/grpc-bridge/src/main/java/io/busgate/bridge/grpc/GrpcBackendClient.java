@@ -225,6 +225,12 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 		return (HeaderValues.printableAscii(what, value) != null) ? options.withOption(key, value) : options;
 	}
 
+	/** The client's own refusal of a message above {@code maxInboundMessageSize}. */
+	private static boolean isMessageSizeLimit(Status status) {
+		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
+				&& status.getDescription().contains("exceeds maximum size");
+	}
+
 	/** The bus status for a gRPC status code. */
 	static BusStatus busStatus(Status.Code code) {
 		return switch (code) {
@@ -239,6 +245,11 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
 	private static BackendException failed(GrpcRoute route, Throwable failure) {
 		Status status = Status.fromThrowable(failure);
+		if (isMessageSizeLimit(status)) {
+			return new BackendException(BusStatus.RESPONSE_TOO_LARGE,
+					"the answer of " + route.describe() + " is larger than max-inbound-message-size: "
+							+ status.getDescription(), failure);
+		}
 		BusStatus busStatus = busStatus(status.getCode());
 		String description = status.getDescription();
 		boolean described = description != null && !description.isBlank();

@@ -21,12 +21,14 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout how long to wait for a TCP connection to the backend; every call is
  * also bounded by its request's deadline
  * @param reflectionTimeout how long reading the descriptors by server reflection may take
- * @param maxInboundMessageSize the largest response accepted from the backend
+ * @param maxInboundMessageSize the largest response accepted from the backend; a larger one is
+ * {@code RESPONSE_TOO_LARGE}. As large as a reply record ({@code busgate.bridge.max-reply-size}):
+ * its JSON is hardly smaller, and could not be replied
  * @param routes the call for each operation, by operation name
  */
 @ConfigurationProperties("busgate.bridge.grpc")
 public record GrpcBridgeProperties(String target, Resource descriptorSet, @DefaultValue("2s") Duration connectTimeout,
-		@DefaultValue("10s") Duration reflectionTimeout, @DefaultValue("16MB") DataSize maxInboundMessageSize,
+		@DefaultValue("10s") Duration reflectionTimeout, @DefaultValue("1MB") DataSize maxInboundMessageSize,
 		Map<String, Route> routes) {
 
 	public GrpcBridgeProperties {

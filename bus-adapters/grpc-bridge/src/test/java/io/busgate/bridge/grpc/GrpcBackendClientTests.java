@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
 import io.busgate.bus.BusRequest;
@@ -209,6 +210,27 @@ class GrpcBackendClientTests {
 			}
 
 			assertFailsFastWithUnavailable(early);
+		}
+	}
+
+	@Test
+	void answerLargerThanMaxInboundMessageSizeIsResponseTooLarge() throws Exception {
+		GrpcBridgeProperties properties = PostServiceBackend.postRoutes(backend.target());
+		FileDescriptorSet descriptors = FileDescriptorSet.newBuilder()
+			.addFile(TimestampProto.getDescriptor().toProto())
+			.addFile(PostServiceProto.getDescriptor().toProto())
+			.build();
+		// Descriptors from a set: reflection's own answers would exceed this limit too.
+		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
+				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64), properties.routes());
+
+		try (GrpcBackendClient limited = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
+				ObservationRegistry.NOOP)) {
+			assertThat(failure(limited.call(request("post.getPosts", List.of("1", "2", "3"), Map.of()))))
+				.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+					assertThat(ex.status()).isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
+					assertThat(ex.getMessage()).contains("is larger than max-inbound-message-size");
+				});
 		}
 	}
 

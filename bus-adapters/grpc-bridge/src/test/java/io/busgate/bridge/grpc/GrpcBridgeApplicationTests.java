@@ -65,7 +65,7 @@ class GrpcBridgeApplicationTests {
 		bridge = GrpcBridgeApplication.application()
 			.run("--spring.profiles.active=post", "--busgate.bridge.grpc.target=" + backend.target(),
 					"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-					"--spring.kafka.consumer.auto-offset-reset=earliest", "--busgate.bridge.partitions=2",
+					"--busgate.bridge.partitions=2",
 					"--server.port=0", "--spring.main.banner-mode=off");
 		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());

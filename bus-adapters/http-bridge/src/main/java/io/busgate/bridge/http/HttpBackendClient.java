@@ -18,6 +18,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -40,7 +41,8 @@ import io.busgate.bus.BusTopics;
  * <p>Backend answers map to bus statuses: 2xx is the item; 404 a {@code null} item on per-key
  * routes and {@code NOT_FOUND} otherwise; 400 and 422 {@code INVALID_ARGUMENT}; 408, 429 and 5xx
  * and connection failures {@code UNAVAILABLE}; 401 and 403 (a backend refusing the request's
- * principal) {@code INVALID_ARGUMENT} with the backend's reason. Every call is cut off at the
+ * principal) {@code INVALID_ARGUMENT} with the backend's reason; a body larger than
+ * {@code max-response-size} {@code RESPONSE_TOO_LARGE}. Every call is cut off at the
  * request's deadline. A request made for a known caller carries it as the header
  * {@code bus-principal}, so the backend can enforce access too; a principal that is not
  * printable ASCII is {@code INVALID_ARGUMENT}.
@@ -65,7 +67,10 @@ class HttpBackendClient implements BackendClient {
 			.build();
 		HttpClient httpClient = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
-		this.webClient = webClients.clientConnector(new ReactorClientHttpConnector(httpClient)).build();
+		int maxResponseSize = (int) properties.maxResponseSize().toBytes();
+		this.webClient = webClients.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(maxResponseSize))
+			.build();
 	}
 
 	@Override
@@ -148,6 +153,10 @@ class HttpBackendClient implements BackendClient {
 	}
 
 	private static BackendException failure(HttpRoute route, Throwable ex) {
+		if (NestedExceptionUtils.getMostSpecificCause(ex) instanceof DataBufferLimitException tooLarge) {
+			return new BackendException(BusStatus.RESPONSE_TOO_LARGE,
+					"the answer of " + route.describe() + " is larger than max-response-size: " + tooLarge.getMessage(), ex);
+		}
 		if (ex instanceof WebClientRequestException || ex.getCause() instanceof ConnectException) {
 			return new BackendException(BusStatus.UNAVAILABLE,
 					route.describe() + " unreachable: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpMethod;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.bridge.BackendException;
@@ -151,13 +152,25 @@ class HttpBackendClientTests {
 			closedPort = socket.getLocalPort();
 		}
 		HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
-				URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1), 10,
+				URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1), 10, DataSize.ofMegabytes(1),
 				Map.of("svc.get", route("GET", "/items/{key}"))), "svc", WebClient.builder());
 
 		assertThat(failure(client.call(request("svc.get", List.of("1"), Map.of()))))
 			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
 				assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE);
 				assertThat(ex.getMessage()).contains("unreachable");
+			});
+	}
+
+	@Test
+	void answerLargerThanMaxResponseSizeIsResponseTooLarge() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.big", route("GET", "/big/{size}")));
+
+		assertThat(client.call(request("svc.big", null, Map.of("size", 60 * 1024))).get()).hasSize(1);
+		assertThat(failure(client.call(request("svc.big", null, Map.of("size", 70 * 1024)))))
+			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
+				assertThat(ex.status()).isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
+				assertThat(ex.getMessage()).contains("larger than max-response-size");
 			});
 	}
 
@@ -194,7 +207,8 @@ class HttpBackendClientTests {
 
 	private HttpBackendClient client(Map<String, HttpBridgeProperties.Route> routes) {
 		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
-		return new HttpBackendClient(new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, routes), "svc",
+		return new HttpBackendClient(
+				new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, DataSize.ofKilobytes(64), routes), "svc",
 				WebClient.builder());
 	}
 
@@ -252,6 +266,9 @@ class HttpBackendClientTests {
 		else if (path.equals("/list")) {
 			int start = Integer.parseInt(query.replace("start=", ""));
 			respond(exchange, 200, "[" + start + "," + (start + 1) + "]");
+		}
+		else if (path.startsWith("/big/")) {
+			respond(exchange, 200, "\"" + "x".repeat(Integer.parseInt(path.substring("/big/".length()))) + "\"");
 		}
 		else if (path.equals("/echo")) {
 			respond(exchange, 200, body);

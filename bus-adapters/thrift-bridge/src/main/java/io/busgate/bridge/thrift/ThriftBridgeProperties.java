@@ -32,8 +32,9 @@ import io.busgate.bus.BusStatus;
  * @param maxQueuedCalls calls waiting for a worker at most; beyond, a request is answered
  * {@code UNAVAILABLE} at once. A queued call whose deadline passes is not made
  * @param maxMessageSize the largest reply (frame and message) accepted; a larger one fails the
- * call with {@code INTERNAL}. Far below Thrift's default of 100 MB, so that one reply cannot
- * claim unbounded memory
+ * call with {@code RESPONSE_TOO_LARGE}. As large as a reply record
+ * ({@code busgate.bridge.max-reply-size}): a larger answer could not be replied anyway; and far
+ * below Thrift's default of 100 MB, so that one reply cannot claim unbounded memory
  * @param idleTimeout pooled connections idle longer than this are closed
  * @param exceptionStatuses the bus status of a declared Thrift exception, by the exception
  * class's simple name, on top of the convention {@code NotFound -> NOT_FOUND} and
@@ -44,7 +45,7 @@ import io.busgate.bus.BusStatus;
 @ConfigurationProperties("busgate.bridge.thrift")
 public record ThriftBridgeProperties(String host, int port, String serviceClass,
 		@DefaultValue("1s") Duration connectTimeout, @DefaultValue("32") int maxConnections,
-		@DefaultValue("1000") int maxQueuedCalls, @DefaultValue("16MB") DataSize maxMessageSize,
+		@DefaultValue("1000") int maxQueuedCalls, @DefaultValue("1MB") DataSize maxMessageSize,
 		@DefaultValue("60s") Duration idleTimeout, Map<String, BusStatus> exceptionStatuses,
 		Map<String, Route> routes) {
 

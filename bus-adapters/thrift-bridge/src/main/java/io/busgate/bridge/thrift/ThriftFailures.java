@@ -22,7 +22,7 @@ import io.busgate.bus.BusStatus;
  * {@code InvalidArgument -> INVALID_ARGUMENT}), else {@code INTERNAL}; the message is the
  * exception's, meant for users.</li>
  * <li>A read that timed out: {@code DEADLINE_EXCEEDED}.</li>
- * <li>A reply larger than the message size limit: {@code INTERNAL}.</li>
+ * <li>A reply larger than the message size limit: {@code RESPONSE_TOO_LARGE}.</li>
  * <li>Any other transport failure (refused, reset, closed): {@code UNAVAILABLE}.</li>
  * <li>{@link TApplicationException} (the server failed undeclared, or does not know the
  * method), protocol errors, anything else: {@code INTERNAL}.</li>
@@ -59,7 +59,7 @@ final class ThriftFailures {
 						route.describe() + ": no answer from " + address + " before the deadline", failure);
 			}
 			if (isSizeLimit(transport)) {
-				return new BackendException(BusStatus.INTERNAL,
+				return new BackendException(BusStatus.RESPONSE_TOO_LARGE,
 						route.describe() + ": the answer is larger than max-message-size (" + transport.getMessage() + ")",
 						failure);
 			}

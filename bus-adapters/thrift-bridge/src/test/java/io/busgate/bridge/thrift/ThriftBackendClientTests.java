@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import io.busgate.bridge.BackendException;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
@@ -248,6 +250,22 @@ class ThriftBackendClientTests {
 		assertFailure(client.call(request("message.getMessages", List.of("1"), Map.of())), BusStatus.UNAVAILABLE,
 				"unreachable: Connection refused");
 		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void answerLargerThanMaxMessageSizeIsResponseTooLarge() throws Exception {
+		// A message of 1,500 characters in user 9's inbox: the inbox is larger than 1 KB.
+		Map<String, Object> input = Map.of("input", Map.of("fromUserId", "8", "toUserId", "9", "body", "y".repeat(1500)));
+		client(backend.port()).call(new BusRequest(new RequestHeaders("c-1", "message.sendMessage", "gateway.replies.t",
+				Instant.now().plusSeconds(5), "large-1", "8"), null, input)).get(10, TimeUnit.SECONDS);
+		ThriftBridgeProperties shipped = ShippedConfiguration.messageRoutes(backend.port(), 4, 10);
+		ThriftBackendClient client = track(new ThriftBackendClient(new ThriftBridgeProperties(shipped.host(),
+				shipped.port(), shipped.serviceClass(), shipped.connectTimeout(), shipped.maxConnections(),
+				shipped.maxQueuedCalls(), DataSize.ofKilobytes(1), shipped.idleTimeout(), shipped.exceptionStatuses(),
+				shipped.routes()), "message", getClass().getClassLoader(), Clock.systemUTC(), OpenTelemetry.noop()));
+
+		assertFailure(client.call(request("message.inbox", List.of("9"), Map.of("first", 10), "9")),
+				BusStatus.RESPONSE_TOO_LARGE, "the answer is larger than max-message-size");
 	}
 
 	private ThriftBackendClient client(int port) {

@@ -63,7 +63,7 @@ class ThriftBridgeApplicationTests {
 			.profiles("message")
 			.run("--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 					// Requests written before the bridge's consumer is assigned are still served.
-					"--spring.kafka.consumer.auto-offset-reset=earliest", "--busgate.bridge.partitions=2",
+					"--busgate.bridge.partitions=2",
 					"--busgate.bridge.thrift.port=" + backend.port(), "--server.port=0",
 					"--spring.main.banner-mode=off");
 		Map<String, Object> producer = new HashMap<>(BusClientDefaults.producer());

@@ -22,7 +22,7 @@ class ThriftBridgePropertiesTests {
 		assertThat(properties.host()).isEqualTo("127.0.0.1");
 		assertThat(properties.port()).isEqualTo(9095);
 		assertThat(properties.serviceClass()).isEqualTo("io.busgate.examples.message.thrift.MessageService");
-		assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(16));
+		assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(1));
 		assertThat(properties.routes()).containsOnlyKeys("message.getMessages", "message.inbox", "message.sendMessage");
 		assertThat(properties.routes().get("message.getMessages"))
 			.isEqualTo(new ThriftBridgeProperties.Route("getMessages", "ids", null, null, "id", null, null));

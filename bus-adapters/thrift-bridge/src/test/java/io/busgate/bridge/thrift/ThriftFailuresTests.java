@@ -69,9 +69,10 @@ class ThriftFailuresTests {
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.DEADLINE_EXCEEDED))
 			.hasMessage("getMessages (message.getMessages): no answer from host:1 before the deadline");
 		assertThat(failed(new TTransportException(TTransportException.CORRUPTED_DATA,
-				"Frame size (20000000) larger than max length (16777216)!")).status()).isEqualTo(BusStatus.INTERNAL);
+				"Frame size (20000000) larger than max length (16777216)!")).status())
+			.isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
 		assertThat(failed(new TTransportException(TTransportException.END_OF_FILE, "MaxMessageSize reached")).status())
-			.isEqualTo(BusStatus.INTERNAL);
+			.isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
 		assertThat(failed(new NoSuchElementException("Timeout waiting for idle object")).status())
 			.isEqualTo(BusStatus.DEADLINE_EXCEEDED);
 		assertThat(failed(new TApplicationException(TApplicationException.INTERNAL_ERROR, "Internal error processing getMessages")))
