@@ -120,6 +120,8 @@ APP_PIDS=()
 APP_PORTS=()
 APP_DEAD=()
 CLEANED_UP=false
+# While class-data archives are recorded: the recorders (subshells, each waiting for its java).
+RECORDER_PIDS=()
 BROKER_HELD=false # true while the broker is stopped on request (SIGUSR1)
 
 usage() {
@@ -475,11 +477,13 @@ prepare_class_data() {
 		artifacts+=("${artifact}")
 	done
 	((${#pids[@]} > 0)) || return 0
+	RECORDER_PIDS=("${pids[@]}")
 	info "Recording class-data archives of ${artifacts[*]} (once per changed jar) ..."
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" ||
 			info "WARNING: no class-data archive for ${artifacts[i]} (${CLASS_DATA_DIR#"${REPO_ROOT}"/}/${artifacts[i]}/record.log); it starts from its jar"
 	done
+	RECORDER_PIDS=()
 }
 
 # The java arguments that launch an app: its archive and extracted jar when they are current.
@@ -539,11 +543,24 @@ stop_pids() {
 	done
 }
 
+# Stops class-data recordings still under way (a stop during the preparation): each recorder's
+# java first (its only child), then the recorder.
+stop_recorders() {
+	local pid children=()
+	((${#RECORDER_PIDS[@]} > 0)) || return 0
+	for pid in "${RECORDER_PIDS[@]}"; do
+		mapfile -t -O "${#children[@]}" children < <(pgrep -P "${pid}" || true)
+	done
+	info "Stopping the class-data recordings ..."
+	stop_pids "${STOP_TIMEOUT}" "${children[@]}" "${RECORDER_PIDS[@]}"
+}
+
 cleanup() {
 	[[ "${CLEANED_UP}" == true ]] && return
 	CLEANED_UP=true
 	# Nobody may read pids from a stack that is stopping.
 	rm -f "${PROCESSES_FILE}"
+	stop_recorders
 	trap '' INT TERM HUP
 	# First whatever clients reach (HAProxy, gateways) and the bridges, then the services.
 	local tier i names pids
@@ -1014,6 +1031,9 @@ main() {
 	plan_instances
 	check_requirements
 	if [[ "${PREPARE_ONLY}" == true ]]; then
+		trap stop_recorders EXIT
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
 		build
 		check_artifacts
 		ensure_signing_key
