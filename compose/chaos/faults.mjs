@@ -189,7 +189,8 @@ function row(label, file, o) {
 	const maxUnanswered = Number(o.maxUnanswered ?? 0);
 	if (unanswered.length > maxUnanswered) failures.push(`${unanswered.length} unanswered`);
 	if (o.lostCodes && lost > Number(o.maxLost ?? 0)) failures.push(`${lost} lost`);
-	if (o.minDataPct && pct(data.length, rs.length) < Number(o.minDataPct)) {
+	// No requests (nothing to retry): nothing to miss.
+	if (o.minDataPct && rs.length > 0 && pct(data.length, rs.length) < Number(o.minDataPct)) {
 		failures.push(`${pct(data.length, rs.length).toFixed(1)}% data < ${o.minDataPct}%`);
 	}
 	if (o.maxLatencyMs) {

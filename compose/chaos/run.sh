@@ -52,7 +52,8 @@ OUT_DIR="${REPO_ROOT}/target/chaos/${RUN_ID}"
 STACK_LOG="${OUT_DIR}/local-stack.out"
 readonly SCRIPT_DIR REPO_ROOT RUN_ID OUT_DIR STACK_LOG
 readonly FRONT="http://127.0.0.1:8080"
-readonly STARTUP_LIMIT=420     # seconds for the whole stack to come up (2-CPU machines are slow)
+readonly STARTUP_LIMIT=900     # seconds for the whole stack to come up (a busy 2-CPU machine is slow)
+readonly APP_STARTUP_LIMIT=600 # the stack's own limit per phase (BUSGATE_STARTUP_TIMEOUT), and for a restart
 readonly RECOVERY_LIMIT=90     # seconds to wait for a bridge group to recover after a kill
 readonly BROKER_PAUSE=15       # seconds the broker stays SIGSTOPped
 readonly BROKER_RECOVERY=60    # seconds after SIGCONT within which queries must succeed again
@@ -165,7 +166,7 @@ check_killed() {
 restart() {
 	local fault="$1" name="$2" out
 	log "${fault}: ./compose/local-stack.sh restart ${name}"
-	if out="$(BUSGATE_STARTUP_TIMEOUT=240 "${LOCAL_STACK}" restart "${name}" 2>&1)"; then
+	if out="$(BUSGATE_STARTUP_TIMEOUT="${APP_STARTUP_LIMIT}" "${LOCAL_STACK}" restart "${name}" 2>&1)"; then
 		log "${fault}: ${out##*] }"
 	else
 		FAILED+=("${fault}: restarting ${name} failed: ${out##*] }")
@@ -215,7 +216,7 @@ start_stack() {
 		{ tail -n 20 "${OUT_DIR}/prepare.out"; log "preparing the local stack failed"; exit 2; }
 	SECONDS=0
 	log "Starting ./compose/local-stack.sh --no-build --bridges user=2,post=2,message=2 --gateways 2 --no-rate-limit (output: ${STACK_LOG})"
-	BUSGATE_STARTUP_TIMEOUT=240 setsid "${LOCAL_STACK}" --no-build --bridges user=2,post=2,message=2 \
+	BUSGATE_STARTUP_TIMEOUT="${APP_STARTUP_LIMIT}" setsid "${LOCAL_STACK}" --no-build --bridges user=2,post=2,message=2 \
 		--gateways 2 --no-rate-limit >"${STACK_LOG}" 2>&1 </dev/null &
 	STACK_PID=$!
 	local deadline=$((SECONDS + STARTUP_LIMIT))
