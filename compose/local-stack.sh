@@ -10,6 +10,8 @@
 #        [--gateways N] [--no-rate-limit] [--help]   (see usage() below)
 #        ./compose/local-stack.sh token <userId> [validity, e.g. 30m; default 12h]
 #            prints a token (JWT) for a user that the local stack's gateways accept
+#        ./compose/local-stack.sh restart <name>
+#            restarts one app instance of the running stack with the same settings
 
 set -euo pipefail
 
@@ -30,6 +32,10 @@ readonly STACK_DIR="${REPO_ROOT}/target/local-stack"
 readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
 readonly CLASS_DATA_DIR="${STACK_DIR}/class-data"
+# While the stack runs: every process it started, one JSON object per line (name, pid, port),
+# rewritten whenever a pid changes, removed on stop; and where `restart <name>` leaves requests.
+readonly PROCESSES_FILE="${STACK_DIR}/processes.json"
+readonly RESTART_DIR="${STACK_DIR}/restart"
 # The gateways' local token signing key (HMAC-SHA256), made on first use and kept across runs, so
 # that tokens stay valid over restarts. Never used in production, where an identity provider signs.
 readonly SIGNING_KEY_FILE="${STACK_DIR}/signing-key"
@@ -62,6 +68,11 @@ readonly STOP_TIMEOUT=15
 readonly APP_JVM_OPTS=(-Xms64m -Xmx256m -XX:+UseSerialGC)
 readonly KAFKA_JVM_OPTS=(-Xms128m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# Zipkin keeps spans in memory: at most ZIPKIN_MAX_SPANS (its zipkin.storage.mem.max-spans, 500,000
+# by default, which no 256 MB heap holds; it drops the oldest traces beyond), in a heap that
+# holds them under any load (40,000 spans: about 120 MB live after a full GC).
+readonly ZIPKIN_MAX_SPANS="${BUSGATE_ZIPKIN_MAX_SPANS:-40000}"
+readonly ZIPKIN_JVM_OPTS=(-Xms64m -Xmx320m -XX:+UseSerialGC)
 readonly TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 # App instances: name|group|module directory|artifactId|HTTP port (actuator)|extra arguments
@@ -103,6 +114,8 @@ KAFKA_LOG_FROM=1
 ZIPKIN_PID=""
 HAPROXY_PID=""
 # One entry per started app instance. Tier: "service" (stopped after the others) or "bus".
+# Spec: name|group|module|artifact|port|arguments, what a restart starts again.
+APP_SPECS=()
 APP_NAMES=()
 APP_GROUPS=()
 APP_TIERS=()
@@ -110,6 +123,8 @@ APP_PIDS=()
 APP_PORTS=()
 APP_DEAD=()
 CLEANED_UP=false
+# While class-data archives are recorded: the recorders (subshells, each waiting for its java).
+RECORDER_PIDS=()
 BROKER_HELD=false # true while the broker is stopped on request (SIGUSR1)
 
 usage() {
@@ -117,6 +132,7 @@ usage() {
 Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N]
                                [--gateways N] [--no-rate-limit] [--help]
        ./compose/local-stack.sh token <userId> [validity, e.g. 30m or 2h; default 12h]
+       ./compose/local-stack.sh restart <name>
 
 Runs the whole Busgate stack locally, no Docker needed:
   1. builds the repository once (./mvnw -B -q -DskipTests package),
@@ -139,6 +155,9 @@ Mutations, subscriptions and a user's inbox need one; other queries work without
 Ctrl-C (or SIGTERM) stops HAProxy, the gateways and the bridges, then the services, Zipkin, the broker.
 For fault drills, SIGUSR1 stops the broker (cleanly, keeping its data) and SIGUSR2 starts it again;
 everything else stays up and reconnects on its own (compose/chaos/run.sh uses this).
+While it runs, ${PROCESSES_FILE#"${REPO_ROOT}"/} lists every process it started (name, pid, port), and
+'restart <name>' (e.g. http-bridge-2, gateway) stops that app instance if it still runs and starts it
+again with the same settings (port, instance id, arguments), then waits until it is ready.
 
 Options:
   --no-build             skip the Maven build and use the jars already in */target
@@ -163,6 +182,8 @@ Environment:
   BUSGATE_BRIDGE_MAX_IN_FLIGHT calls each bridge works on at once (default: the bridges' own, 128)
   BUSGATE_TRACE_SAMPLING       the share of traces recorded and sent to Zipkin, 0.0 to 1.0
                                (default 1.0, every trace)
+  BUSGATE_ZIPKIN_MAX_SPANS     spans Zipkin keeps in memory, 1 to 60000 (default 40000); beyond
+                               it drops the oldest traces, so it keeps working under any load
   JAVA_HOME                    the JDK to use (default: java on the PATH); Java 17 or newer
 
 Logs: target/local-stack/logs/<name>.log (kafka, kafka-tools, zipkin, haproxy, one per app instance:
@@ -238,6 +259,8 @@ parse_args() {
 		fail "BUSGATE_BRIDGE_MAX_IN_FLIGHT must be a positive integer, was '${BRIDGE_MAX_IN_FLIGHT}'"
 	[[ "${TRACE_SAMPLING}" =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] ||
 		fail "BUSGATE_TRACE_SAMPLING must be a number from 0.0 to 1.0, was '${TRACE_SAMPLING}'"
+	[[ "${ZIPKIN_MAX_SPANS}" =~ ^[1-9][0-9]{0,4}$ ]] && ((ZIPKIN_MAX_SPANS <= 60000)) ||
+		fail "BUSGATE_ZIPKIN_MAX_SPANS must be 1 to 60000 (Zipkin's heap holds that many), was '${ZIPKIN_MAX_SPANS}'"
 	[[ "${STARTUP_TIMEOUT}" =~ ^[1-9][0-9]*$ ]] ||
 		fail "BUSGATE_STARTUP_TIMEOUT must be a positive number of seconds, was '${STARTUP_TIMEOUT}'"
 }
@@ -458,11 +481,13 @@ prepare_class_data() {
 		artifacts+=("${artifact}")
 	done
 	((${#pids[@]} > 0)) || return 0
+	RECORDER_PIDS=("${pids[@]}")
 	info "Recording class-data archives of ${artifacts[*]} (once per changed jar) ..."
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" ||
 			info "WARNING: no class-data archive for ${artifacts[i]} (${CLASS_DATA_DIR#"${REPO_ROOT}"/}/${artifacts[i]}/record.log); it starts from its jar"
 	done
+	RECORDER_PIDS=()
 }
 
 # The java arguments that launch an app: its archive and extracted jar when they are current.
@@ -522,9 +547,24 @@ stop_pids() {
 	done
 }
 
+# Stops class-data recordings still under way (a stop during the preparation): each recorder's
+# java first (its only child), then the recorder.
+stop_recorders() {
+	local pid children=()
+	((${#RECORDER_PIDS[@]} > 0)) || return 0
+	for pid in "${RECORDER_PIDS[@]}"; do
+		mapfile -t -O "${#children[@]}" children < <(pgrep -P "${pid}" || true)
+	done
+	info "Stopping the class-data recordings ..."
+	stop_pids "${STOP_TIMEOUT}" "${children[@]}" "${RECORDER_PIDS[@]}"
+}
+
 cleanup() {
 	[[ "${CLEANED_UP}" == true ]] && return
 	CLEANED_UP=true
+	# Nobody may read pids from a stack that is stopping.
+	rm -f "${PROCESSES_FILE}"
+	stop_recorders
 	trap '' INT TERM HUP
 	# First whatever clients reach (HAProxy, gateways) and the bridges, then the services.
 	local tier i names pids
@@ -566,7 +606,7 @@ kafka_tool() {
 }
 
 prepare_dirs() {
-	rm -rf "${DATA_DIR}" "${LOG_DIR}" "${HAPROXY_CFG}"
+	rm -rf "${DATA_DIR}" "${LOG_DIR}" "${HAPROXY_CFG}" "${PROCESSES_FILE}" "${RESTART_DIR}"
 	mkdir -p "${DATA_DIR}" "${LOG_DIR}"
 	{
 		cat "${CONFIG_DIR}/kafka-server.properties"
@@ -605,6 +645,7 @@ stop_broker_on_request() {
 	info "SIGUSR1: stopping the Kafka broker (pid ${KAFKA_PID}); SIGUSR2 starts it again"
 	stop_pids 30 "${KAFKA_PID}"
 	info "Kafka broker stopped"
+	write_processes
 }
 
 # SIGUSR2: starts the broker stopped by SIGUSR1 again, on the same data.
@@ -614,6 +655,7 @@ start_broker_on_request() {
 	launch_kafka
 	wait_for_kafka
 	BROKER_HELD=false
+	write_processes
 }
 
 wait_for_kafka() {
@@ -634,12 +676,14 @@ wait_for_kafka() {
 	info "Kafka broker is up (pid ${KAFKA_PID})"
 }
 
-# Zipkin keeps spans in memory (lost on stop) and serves its UI and API on ZIPKIN_URL.
+# Zipkin keeps the newest ZIPKIN_MAX_SPANS spans in memory (lost on stop) and serves its UI and
+# API on ZIPKIN_URL.
 start_zipkin() {
 	local jar
 	jar="$(compgen -G "${ZIPKIN_LIB}/zipkin-server-*-exec.jar" | head -n 1)"
 	info "Starting Zipkin on ${ZIPKIN_URL} (${jar#"${REPO_ROOT}"/}) ..."
-	"${JAVA}" "${APP_JVM_OPTS[@]}" -jar "${jar}" --server.address=127.0.0.1 --server.port="${ZIPKIN_PORT}" \
+	"${JAVA}" "${ZIPKIN_JVM_OPTS[@]}" -jar "${jar}" --server.address=127.0.0.1 --server.port="${ZIPKIN_PORT}" \
+		--zipkin.storage.mem.max-spans="${ZIPKIN_MAX_SPANS}" \
 		>"${LOG_DIR}/zipkin.log" 2>&1 &
 	ZIPKIN_PID=$!
 }
@@ -660,8 +704,11 @@ wait_for_zipkin() {
 	info "Zipkin is up (pid ${ZIPKIN_PID}, ${ZIPKIN_URL})"
 }
 
-start_app() {
-	local name="$1" group="$2" module="$3" artifact="$4" port="$5" extra="$6" tier="$7" jar
+# launch_app <index>: starts app instance <index> from its spec (APP_SPECS); a restart appends
+# to its log and runs it with the very same settings (name, port, instance id, arguments).
+launch_app() {
+	local i="$1" name group module artifact port extra jar
+	IFS='|' read -r name group module artifact port extra <<<"${APP_SPECS[i]}"
 	jar="$(app_jar "${module}" "${artifact}")"
 	local args=()
 	read -r -a args <<<"${extra}"
@@ -673,13 +720,19 @@ start_app() {
 		cd "${REPO_ROOT}"
 		export_signing_key "${group}"
 		exec "${JAVA}" "${APP_JVM_OPTS[@]}" "${launch[@]}" --server.port="${port}" "${tracing[@]}" "${args[@]}"
-	) >"${LOG_DIR}/${name}.log" 2>&1 &
+	) >>"${LOG_DIR}/${name}.log" 2>&1 &
+	APP_PIDS[i]=$!
+	APP_DEAD[i]=false
+}
+
+start_app() {
+	local name="$1" group="$2" port="$5" tier="$7" i="${#APP_SPECS[@]}"
+	APP_SPECS+=("$1|$2|$3|$4|$5|$6")
 	APP_NAMES+=("${name}")
 	APP_GROUPS+=("${group}")
 	APP_TIERS+=("${tier}")
-	APP_PIDS+=($!)
 	APP_PORTS+=("${port}")
-	APP_DEAD+=(false)
+	launch_app "${i}"
 }
 
 # start_apps <tier> <app spec>...
@@ -847,12 +900,96 @@ $(print_instances)
 EOF
 }
 
+# process_json <name> <pid or empty> <port> <restartable>: one line of PROCESSES_FILE.
+process_json() {
+	printf '    {"name": "%s", "pid": %s, "port": %s, "restartable": %s}' "$1" "${2:-null}" "$3" "$4"
+}
+
+# Writes PROCESSES_FILE (atomically): the stack's own pid and each process it started; a stopped
+# or dead process has "pid": null.
+write_processes() {
+	local i lines=() kafka_pid="${KAFKA_PID}"
+	[[ "${BROKER_HELD}" == true ]] && kafka_pid=""
+	lines+=("$(process_json kafka "${kafka_pid}" 9092 false)")
+	lines+=("$(process_json zipkin "${ZIPKIN_PID}" "${ZIPKIN_PORT}" false)")
+	[[ -n "${HAPROXY_PID}" ]] && lines+=("$(process_json haproxy "${HAPROXY_PID}" "${FRONT_PORT}" false)")
+	for i in "${!APP_PIDS[@]}"; do
+		if [[ "${APP_DEAD[i]}" == true ]]; then
+			lines+=("$(process_json "${APP_NAMES[i]}" "" "${APP_PORTS[i]}" true)")
+		else
+			lines+=("$(process_json "${APP_NAMES[i]}" "${APP_PIDS[i]}" "${APP_PORTS[i]}" true)")
+		fi
+	done
+	{
+		printf '{\n  "stack": %s,\n  "processes": [\n' "$$"
+		local IFS=$'\n'
+		printf '%s\n' "${lines[*]/%/,}" | sed '$ s/,$//'
+		printf '  ]\n}\n'
+	} >"${PROCESSES_FILE}.tmp"
+	mv "${PROCESSES_FILE}.tmp" "${PROCESSES_FILE}"
+}
+
+# Serves each request `restart <name>` left in RESTART_DIR: stops the instance if it still runs,
+# starts it again with the same settings, rewrites PROCESSES_FILE.
+serve_restart_requests() {
+	local request name i found
+	for request in "${RESTART_DIR}"/*; do
+		[[ -e "${request}" ]] || continue
+		name="${request##*/}"
+		rm -f "${request}"
+		found=""
+		for i in "${!APP_NAMES[@]}"; do
+			[[ "${APP_NAMES[i]}" == "${name}" ]] && found="${i}"
+		done
+		if [[ -z "${found}" ]]; then
+			info "Restart of '${name}' refused: no app instance of that name"
+			continue
+		fi
+		if [[ "${APP_DEAD[found]}" == false ]] && is_running "${APP_PIDS[found]}"; then
+			info "Restart of ${name}: stopping pid ${APP_PIDS[found]}"
+			stop_pids "${STOP_TIMEOUT}" "${APP_PIDS[found]}"
+		else
+			wait "${APP_PIDS[found]}" 2>/dev/null || true
+		fi
+		launch_app "${found}"
+		info "Restarted ${name} (pid ${APP_PIDS[found]})"
+		write_processes
+	done
+}
+
+# restart <name>: asks the running stack to restart one app instance, waits until it is ready.
+restart() {
+	(($# == 1)) || fail "usage: ./compose/local-stack.sh restart <name>  (an app instance, see ${PROCESSES_FILE#"${REPO_ROOT}"/})"
+	local name="$1" stack line old="" pid port deadline=$((SECONDS + STARTUP_TIMEOUT))
+	[[ -f "${PROCESSES_FILE}" ]] || fail "no local stack is running (no ${PROCESSES_FILE#"${REPO_ROOT}"/})"
+	stack="$(sed -n -E 's/^  "stack": ([0-9]+),$/\1/p' "${PROCESSES_FILE}")"
+	is_running "${stack}" || fail "the local stack (pid ${stack:-unknown}) is not running"
+	line="$(grep -F "{\"name\": \"${name}\"," "${PROCESSES_FILE}")" ||
+		fail "the stack has no process named '${name}' (see ${PROCESSES_FILE#"${REPO_ROOT}"/})"
+	[[ "${line}" == *'"restartable": true'* ]] ||
+		fail "${name} is not an app instance (the broker: SIGUSR1 and SIGUSR2 to the stack)"
+	old="$(sed -E 's/.*"pid": ([0-9]+|null).*/\1/' <<<"${line}")"
+	port="$(sed -E 's/.*"port": ([0-9]+).*/\1/' <<<"${line}")"
+	mkdir -p "${RESTART_DIR}"
+	: >"${RESTART_DIR}/${name}"
+	while true; do
+		line="$(grep -F "{\"name\": \"${name}\"," "${PROCESSES_FILE}" || true)"
+		pid="$(sed -E 's/.*"pid": ([0-9]+|null).*/\1/' <<<"${line}")"
+		[[ "${pid}" =~ ^[0-9]+$ && "${pid}" != "${old}" ]] && is_ready "${port}" && break
+		is_running "${stack}" || fail "the local stack stopped while ${name} was restarting"
+		((SECONDS < deadline)) || fail "${name} was not ready on :${port} within ${STARTUP_TIMEOUT}s after the restart"
+		sleep 0.5
+	done
+	info "Restarted ${name} (pid ${pid}, was ${old}); ready on http://127.0.0.1:${port}"
+}
+
 # Stays in the foreground until a signal arrives or a process dies. A dead bridge or gateway
 # instance is only reported while another instance of it is still running: its consumer group
 # rebalances (bridges), HAProxy takes it out of rotation (gateways). Anything else is fatal.
 supervise() {
 	local i j code left
 	while true; do
+		serve_restart_requests
 		if [[ "${BROKER_HELD}" == false ]] && ! is_running "${KAFKA_PID}"; then
 			show_log_tail kafka
 			fail "the Kafka broker exited unexpectedly"
@@ -879,6 +1016,7 @@ supervise() {
 			fi
 			info "WARNING: ${APP_NAMES[i]} (pid ${APP_PIDS[i]}) exited unexpectedly (exit status ${code};" \
 				"log: ${LOG_DIR}/${APP_NAMES[i]}.log); carrying on with ${left} other ${APP_GROUPS[i]} instance(s)"
+			write_processes
 		done
 		sleep 1
 	done
@@ -889,10 +1027,17 @@ main() {
 		token "${@:2}"
 		return
 	fi
+	if [[ "${1:-}" == restart ]]; then
+		restart "${@:2}"
+		return
+	fi
 	parse_args "$@"
 	plan_instances
 	check_requirements
 	if [[ "${PREPARE_ONLY}" == true ]]; then
+		trap stop_recorders EXIT
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
 		build
 		check_artifacts
 		ensure_signing_key
@@ -927,6 +1072,7 @@ main() {
 		start_haproxy
 	fi
 	print_banner
+	write_processes
 	trap stop_broker_on_request USR1
 	trap start_broker_on_request USR2
 	supervise

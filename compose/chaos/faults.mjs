@@ -2,12 +2,16 @@
 //
 //   node faults.mjs plan <kind> <spec.json> key=value...   writes a load.mjs spec
 //   node faults.mjs row <label> <result.json> key=value...  prints one table row, exit 1 on a failed criterion
-//   node faults.mjs posts <mutations.json> <retries.json> <authors.json> <run>   the duplicate check of fault 2
+//   node faults.mjs readback <post|message> <mutations.json> <retries.json> <readback.json> <run>
+//                                                           the read-back check of faults 2 and 2b
 //
 // Criteria passed to `row`: minDataPct=<n> (share of requests answered with data),
 // maxUnanswered=<n>, maxLatencyMs=<n> (every answer, data or error, within it),
 // errorsOnly=true (every request must be answered with an error: the broker-down phase),
-// errorCodes=<A,B> (every error has one of these codes), minErrors=<n> (the fault must show).
+// errorCodes=<A,B> (every error has one of these codes), minErrors=<n> (the fault must show),
+// lostCodes=<A,B> (errors with these codes count as lost, not as errors: a request the bus never
+// answered, e.g. UPSTREAM_TIMEOUT while its bridge was killed, is what redelivery must prevent),
+// maxLost=<n> (default 0; unanswered requests count as lost too).
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -16,13 +20,24 @@ const URL_FRONT = 'http://127.0.0.1:8080/graphql';
 const SIGNING_KEY = new URL('../../target/local-stack/signing-key', import.meta.url);
 
 /**
+ * A token `./compose/local-stack.sh token <id>` printed (its file in CHAOS_TOKEN_TEMPLATE): the
+ * header and claims every other token copies, so that they carry whatever the gateways check
+ * (issuer, audience) besides the subject and the validity.
+ */
+const TEMPLATE = process.env.CHAOS_TOKEN_TEMPLATE
+	? readFileSync(process.env.CHAOS_TOKEN_TEMPLATE, 'utf8').trim().split('.').slice(0, 2)
+		.map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')))
+	: [{ alg: 'HS256', typ: 'JWT' }, {}];
+
+/**
  * The Authorization header of a user: a JWT (HS256) signed with the local stack's key, valid for
  * an hour, as `./compose/local-stack.sh token <userId>` would print it.
  */
 function bearer(userId) {
 	const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 	const now = Math.floor(Date.now() / 1000);
-	const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: userId, iat: now, exp: now + 3600 })}`;
+	const [header, claims] = TEMPLATE;
+	const unsigned = `${part(header)}.${part({ ...claims, sub: userId, iat: now, exp: now + 3600 })}`;
 	const signature = createHmac('sha256', readFileSync(SIGNING_KEY, 'utf8')).update(unsigned).digest('base64url');
 	return `Bearer ${unsigned}.${signature}`;
 }
@@ -37,24 +52,44 @@ function options(list) {
 
 const getUser = (i) => ({ id: `q${i}`, query: `{ getUser(id:"${1 + (i % 10000)}") { id name } }` });
 
-/** The author of mutation i: 10 authors, 9990..9999, so each author gets 1 of 10 mutations. */
-const authorOf = (i) => `${9990 + (i % 10)}`;
+/** Mutations per run and operation: each one is sent by a user of its own. */
+const MAX_MUTATIONS = 1000;
 
-function createPost(run, i) {
-	const key = `chaos-${run}-${i}`;
-	return {
-		id: key,
+/** The author of post i (8000..8999): the caller, the token's subject. */
+const authorOf = (i) => `${8000 + i}`;
+
+/** The sender of message i (6000..6999): the caller, the token's subject. */
+const senderOf = (i) => `${6000 + i}`;
+
+/** The recipient of message i: 10 recipients, 9980..9989, each reads its inbox back. */
+const RECIPIENTS = 10;
+const recipientOf = (i) => `${9980 + (i % RECIPIENTS)}`;
+
+const keyOf = (run, i) => `chaos-${run}-${i}`;
+const indexOf = (key) => Number(key.split('-').pop());
+
+const mutations = {
+	post: (run, i) => ({
+		id: keyOf(run, i),
 		query: 'mutation($input: CreatePostInput!) { createPost(input: $input) { id title } }',
-		// The author is the caller: the token's subject.
-		variables: { input: { title: key, body: `chaos run ${run}`, idempotencyKey: key } },
+		variables: { input: { title: keyOf(run, i), body: `chaos run ${run}`, idempotencyKey: keyOf(run, i) } },
 		authorization: bearer(authorOf(i)),
-	};
-}
+	}),
+	message: (run, i) => ({
+		id: keyOf(run, i),
+		query: 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { id body } }',
+		variables: { input: { toUserId: recipientOf(i), body: keyOf(run, i), idempotencyKey: keyOf(run, i) } },
+		authorization: bearer(senderOf(i)),
+	}),
+};
+
+/** The id a mutation's answer gave the stored item. */
+const ackedId = { post: (data) => data.createPost.id, message: (data) => data.sendMessage.id };
 
 function plan(kind, file, o) {
 	const count = Number(o.count ?? 100);
 	const spec = {
-		url: URL_FRONT,
+		url: o.url ?? URL_FRONT,
 		concurrency: Number(o.concurrency ?? 10),
 		timeoutMs: Number(o.timeoutMs ?? 10_000),
 		retries: Number(o.retries ?? 0),
@@ -82,20 +117,41 @@ function plan(kind, file, o) {
 				authorization: bearer(user),
 			});
 		}
+	} else if (kind === 'inbox-reads') {
+		// message.inbox requests are keyed by correlation id, so they reach every message.requests
+		// partition; each asks for the caller's own inbox.
+		for (let i = 0; i < count; i++) {
+			const user = `${1 + ((offset + i) % 1000)}`;
+			spec.requests.push({ id: `i${offset + i}`, query: `{ getUser(id:"${user}") { inbox(first: 1) { body } } }`,
+				authorization: bearer(user) });
+		}
 	} else if (kind === 'mutations') {
-		for (let i = 0; i < count; i++) spec.requests.push(createPost(o.run, i));
+		if (count > MAX_MUTATIONS) throw new Error(`at most ${MAX_MUTATIONS} mutations, each by a user of its own`);
+		for (let i = 0; i < count; i++) spec.requests.push(mutations[o.op](o.run, i));
 	} else if (kind === 'retry-failed') {
-		// Every mutation of an earlier result that got no data, again with the same key.
+		// Every mutation of an earlier result that got no data, again with the same key and caller.
 		const earlier = JSON.parse(readFileSync(o.from, 'utf8'));
 		for (const r of earlier.requests) {
-			if (r.outcome !== 'data') spec.requests.push(createPost(o.run, Number(r.id.split('-').pop())));
+			if (r.outcome !== 'data') spec.requests.push(mutations[o.op](o.run, indexOf(r.id)));
 		}
-	} else if (kind === 'authors') {
-		const ids = Array.from({ length: 10 }, (_, i) => authorOf(i));
-		spec.requests.push({
-			id: 'authors',
-			query: `{ users(ids: ${JSON.stringify(ids)}) { id posts(first: 100) { id title } } }`,
-		});
+	} else if (kind === 'readback' && o.op === 'post') {
+		// Each author's own posts (post.listByAuthor), one query per author.
+		for (let i = 0; i < count; i++) {
+			spec.requests.push({
+				id: `author-${authorOf(i)}`,
+				query: `{ getUser(id:"${authorOf(i)}") { id posts(first: 20) { id title author { id } } } }`,
+			});
+		}
+	} else if (kind === 'readback' && o.op === 'message') {
+		// Each recipient's inbox, with the recipient's own token (nobody else may read it).
+		for (let r = 0; r < Math.min(count, RECIPIENTS); r++) {
+			const user = recipientOf(r);
+			spec.requests.push({
+				id: `inbox-${user}`,
+				query: `{ getUser(id:"${user}") { id inbox(first: 100) { id body from { id } to { id } } } }`,
+				authorization: bearer(user),
+			});
+		}
 	} else {
 		throw new Error(`unknown plan ${kind}`);
 	}
@@ -119,9 +175,12 @@ function quantile(values, q) {
 function row(label, file, o) {
 	const result = JSON.parse(readFileSync(file, 'utf8'));
 	const rs = result.requests;
+	const lostCodes = new Set(o.lostCodes ? o.lostCodes.split(',') : []);
 	const data = rs.filter((r) => r.outcome === 'data');
-	const errors = rs.filter((r) => r.outcome === 'error');
+	const lostErrors = rs.filter((r) => r.outcome === 'error' && lostCodes.has(r.code));
+	const errors = rs.filter((r) => r.outcome === 'error' && !lostCodes.has(r.code));
 	const unanswered = rs.filter((r) => r.outcome === 'unanswered');
+	const lost = lostErrors.length + unanswered.length;
 	const retried = rs.filter((r) => r.attempts > 1).length;
 	const answered = rs.filter((r) => r.outcome !== 'unanswered');
 	const latencies = answered.map((r) => r.latencyMs);
@@ -129,7 +188,9 @@ function row(label, file, o) {
 	const failures = [];
 	const maxUnanswered = Number(o.maxUnanswered ?? 0);
 	if (unanswered.length > maxUnanswered) failures.push(`${unanswered.length} unanswered`);
-	if (o.minDataPct && pct(data.length, rs.length) < Number(o.minDataPct)) {
+	if (o.lostCodes && lost > Number(o.maxLost ?? 0)) failures.push(`${lost} lost`);
+	// No requests (nothing to retry): nothing to miss.
+	if (o.minDataPct && rs.length > 0 && pct(data.length, rs.length) < Number(o.minDataPct)) {
 		failures.push(`${pct(data.length, rs.length).toFixed(1)}% data < ${o.minDataPct}%`);
 	}
 	if (o.maxLatencyMs) {
@@ -149,11 +210,12 @@ function row(label, file, o) {
 		data.length,
 		errors.length,
 		unanswered.length,
+		o.lostCodes ? lost : '-',
 		o.duplicates ?? '-',
 		retried || '-',
 		`${quantile(latencies, 0.5)}/${quantile(latencies, 0.99)}/${Math.max(0, ...latencies)}`,
 		errors.length ? `${Math.max(0, ...errorLatencies)}` : '-',
-		codes([...errors, ...unanswered]),
+		codes([...errors, ...lostErrors, ...unanswered]),
 		failures.length ? `FAIL (${failures.join('; ')})` : 'ok',
 	];
 	console.log(`| ${cells.join(' | ')} |`);
@@ -161,37 +223,64 @@ function row(label, file, o) {
 }
 
 /**
- * Fault 2's verdict: the posts per idempotency key, read back from the 10 authors. A key created
- * twice is a duplicate; a key acknowledged to the client (data, first try or retry) whose post is
- * missing is a lost write; an acknowledged id that differs from the stored one is a mismatch.
+ * The stored items of a read-back, each with the caller it must belong to: posts under the
+ * author they were listed for, messages in the inbox of their recipient.
  */
-function posts(mutationsFile, retriesFile, authorsFile, run) {
+function storedItems(op, readback, run) {
+	const items = [];
+	for (const r of readback) {
+		const user = r.data.getUser;
+		if (op === 'post') {
+			for (const post of user?.posts ?? []) {
+				if (!post.title.startsWith(`chaos-${run}-`)) continue;
+				const i = indexOf(post.title);
+				items.push({ key: post.title, id: post.id,
+					owned: post.author.id === authorOf(i) && user.id === authorOf(i) });
+			}
+		} else {
+			for (const message of user?.inbox ?? []) {
+				if (!message.body.startsWith(`chaos-${run}-`)) continue;
+				const i = indexOf(message.body);
+				items.push({ key: message.body, id: message.id,
+					owned: message.from.id === senderOf(i) && message.to.id === recipientOf(i) && user.id === recipientOf(i) });
+			}
+		}
+	}
+	return items;
+}
+
+/**
+ * The verdict of faults 2 and 2b: the items per idempotency key, read back per caller. A key
+ * stored twice is a duplicate; a key acknowledged to the client (data, first try or retry) whose
+ * item is missing is a lost write; an acknowledged id that differs from the stored one is a
+ * mismatch; an item that is not its caller's (another author, sender or recipient) is foreign.
+ */
+function readbackVerdict(op, mutationsFile, retriesFile, readbackFile, run) {
 	const first = JSON.parse(readFileSync(mutationsFile, 'utf8')).requests;
 	const second = JSON.parse(readFileSync(retriesFile, 'utf8')).requests;
-	const authors = JSON.parse(readFileSync(authorsFile, 'utf8')).requests[0];
-	if (authors.outcome !== 'data') {
-		console.log(`read-back of the posts failed: ${authors.code}`);
+	const readback = JSON.parse(readFileSync(readbackFile, 'utf8')).requests;
+	const failed = readback.filter((r) => r.outcome !== 'data');
+	if (failed.length > 0) {
+		console.log(JSON.stringify({ readBackFailed: failed.length, codes: codes(failed) }));
 		process.exitCode = 1;
 		return;
 	}
+	const items = storedItems(op, readback, run);
 	const byKey = new Map();
-	for (const user of authors.data.users) {
-		for (const post of user?.posts ?? []) {
-			if (!post.title.startsWith(`chaos-${run}-`)) continue;
-			if (!byKey.has(post.title)) byKey.set(post.title, []);
-			byKey.get(post.title).push(post.id);
-		}
+	for (const item of items) {
+		if (!byKey.has(item.key)) byKey.set(item.key, []);
+		byKey.get(item.key).push(item.id);
 	}
 	const acked = new Map();
 	for (const r of [...first, ...second]) {
-		if (r.outcome === 'data') acked.set(r.id, r.data.createPost.id);
+		if (r.outcome === 'data') acked.set(r.id, ackedId[op](r.data));
 	}
 	const keys = first.map((r) => r.id);
 	const duplicates = keys.filter((k) => (byKey.get(k)?.length ?? 0) > 1);
 	const lost = [...acked.keys()].filter((k) => !byKey.has(k));
 	const mismatched = [...acked.entries()].filter(([k, id]) => byKey.has(k) && !byKey.get(k).includes(id));
+	const foreign = items.filter((item) => !item.owned).map((item) => item.key);
 	const neverAcked = keys.filter((k) => !acked.has(k));
-	const neverAckedStored = neverAcked.filter((k) => byKey.has(k)).length;
 	const summary = {
 		keys: keys.length,
 		stored: keys.filter((k) => byKey.has(k)).length,
@@ -199,18 +288,19 @@ function posts(mutationsFile, retriesFile, authorsFile, run) {
 		duplicates: duplicates.length,
 		lost: lost.length,
 		mismatched: mismatched.length,
+		foreign: foreign.length,
 		neverAcknowledged: neverAcked.length,
-		neverAcknowledgedButStored: neverAckedStored,
+		neverAcknowledgedButStored: neverAcked.filter((k) => byKey.has(k)).length,
 	};
-	writeFileSync(`${mutationsFile}.verdict.json`, JSON.stringify({ summary, duplicates, lost, mismatched, neverAcked }));
+	writeFileSync(`${mutationsFile}.verdict.json`, JSON.stringify({ summary, duplicates, lost, mismatched, foreign, neverAcked }));
 	console.log(JSON.stringify(summary));
-	process.exitCode = duplicates.length || lost.length || mismatched.length ? 1 : 0;
+	process.exitCode = duplicates.length || lost.length || mismatched.length || foreign.length ? 1 : 0;
 }
 
 if (command === 'plan') plan(rest[0], rest[1], options(rest.slice(2)));
 else if (command === 'row') row(rest[0], rest[1], options(rest.slice(2)));
-else if (command === 'posts') posts(rest[0], rest[1], rest[2], rest[3]);
+else if (command === 'readback') readbackVerdict(rest[0], rest[1], rest[2], rest[3], rest[4]);
 else {
-	console.error('usage: faults.mjs plan|row|posts ...');
+	console.error('usage: faults.mjs plan|row|readback ...');
 	process.exit(2);
 }

@@ -15,8 +15,9 @@
 // }
 //
 // result: { attempts: [...], requests: [{ id, outcome, attempts, latencyMs, code, data }],
-//           signalledAtMs } where outcome is "data", "error" (an answer without data: GraphQL
-// errors, or an HTTP error status) or "unanswered" (client timeout or connection failure).
+//           signalledAtMs, signalError } where outcome is "data", "error" (an answer without data: GraphQL
+// errors, or an HTTP error status) or "unanswered" (client timeout or connection failure);
+// signalError is null when the signal was delivered (the runner checks that its process is gone).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [specFile, resultFile] = process.argv.slice(2);
@@ -74,6 +75,7 @@ const results = new Array(requests.length);
 const attempts = [];
 let next = 0;
 let signalledAtMs = null;
+let signalError = null;
 let lastStart = 0;
 
 async function worker() {
@@ -89,6 +91,7 @@ async function worker() {
 			try {
 				process.kill(spec.signalAt.pid, spec.signalAt.signal);
 			} catch (error) {
+				signalError = String(error);
 				process.stderr.write(`signal ${spec.signalAt.signal} to ${spec.signalAt.pid} failed: ${error}\n`);
 			}
 		}
@@ -107,4 +110,4 @@ async function worker() {
 }
 
 await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-writeFileSync(resultFile, JSON.stringify({ attempts, requests: results, signalledAtMs, elapsedMs: Date.now() - started }));
+writeFileSync(resultFile, JSON.stringify({ attempts, requests: results, signalledAtMs, signalError, elapsedMs: Date.now() - started }));

@@ -55,6 +55,7 @@ class UserServiceApplicationTests {
 	@Test
 	void faultDrillsAreOffByDefault() {
 		this.client.put().uri("/drill/slowdown?ms=3000").exchange().expectStatus().isNotFound();
+		this.client.put().uri("/drill/oversize?bytes=2097152").exchange().expectStatus().isNotFound();
 	}
 
 	@Test
