@@ -220,6 +220,33 @@ class BusGraphQlTests {
 	}
 
 	@Test
+	void backendRefusingTheCallerIsForbiddenWithItsReason() {
+		this.bridge.failing.put("user.getUsers", BusStatus.PERMISSION_DENIED);
+
+		this.graphQl.documentName("unknownUser")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
+				assertThat(error.getExtensions()).containsEntry("code", "FORBIDDEN");
+				assertThat(error.getMessage()).isEqualTo("user.getUsers failed on purpose");
+			}));
+	}
+
+	@Test
+	void answerTooLargeKeepsItsCodeAndNoBackendDetail() {
+		this.bridge.failing.put("user.getUsers", BusStatus.RESPONSE_TOO_LARGE);
+
+		this.graphQl.documentName("unknownUser")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement().satisfies((error) -> {
+				assertThat(error.getExtensions()).containsEntry("code", "RESPONSE_TOO_LARGE");
+				assertThat(error.getMessage())
+					.isEqualTo("the answer of this field is too large for the bus; ask for fewer items");
+			}));
+	}
+
+	@Test
 	void mutationCarriesTheClientsIdempotencyKeyAsHeaderNotAsArgument() {
 		asUser3().documentName("createPost")
 			.variable("key", "client-key-1")

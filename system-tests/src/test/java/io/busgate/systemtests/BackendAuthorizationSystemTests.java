@@ -96,8 +96,7 @@ class BackendAuthorizationSystemTests extends SystemTestSupport {
 	}
 
 	private static void assertRefused(BusReply reply, String message) {
-		// The bus has no status of its own for a refused caller: INVALID_ARGUMENT with the reason.
-		assertThat(reply.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(reply.status()).isEqualTo(BusStatus.PERMISSION_DENIED);
 		assertThat(reply.errorMessage()).isEqualTo(message);
 	}
 

@@ -20,6 +20,13 @@ public enum BusStatus {
 	/** The request is malformed or its arguments are invalid; retrying it will not help. */
 	INVALID_ARGUMENT("INVALID_ARGUMENT"),
 
+	/**
+	 * The backend refused the request's caller ({@code bus-principal}): an anonymous caller on
+	 * private data, or a caller acting for someone else. The gateway reports it as
+	 * {@code FORBIDDEN}, the code of its own refusals.
+	 */
+	PERMISSION_DENIED("PERMISSION_DENIED"),
+
 	/** No route for the operation on the bridge that received it. */
 	UNIMPLEMENTED("UNIMPLEMENTED"),
 

@@ -53,13 +53,13 @@ import io.busgate.bus.BusTopics;
  * way, the channel is told to reconnect at most once a second instead of backing off for up to
  * two minutes, so the bridge serves again soon after the backend is back.
  *
- * <p>gRPC statuses map to bus statuses: {@code INVALID_ARGUMENT}, {@code OUT_OF_RANGE},
- * {@code FAILED_PRECONDITION} and {@code PERMISSION_DENIED} (the backend refusing the request's
- * principal; the bus has no status of its own for it) to {@code INVALID_ARGUMENT};
- * {@code NOT_FOUND}, {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code UNIMPLEMENTED}
- * to themselves; anything else to {@code INTERNAL}. For {@code INVALID_ARGUMENT} and
- * {@code NOT_FOUND} the message is the backend's status description, which is written for the
- * caller.
+ * <p>gRPC statuses map to bus statuses: {@code INVALID_ARGUMENT}, {@code OUT_OF_RANGE} and
+ * {@code FAILED_PRECONDITION} to {@code INVALID_ARGUMENT}; {@code PERMISSION_DENIED} and
+ * {@code UNAUTHENTICATED} (the backend refusing the request's principal) to
+ * {@code PERMISSION_DENIED}; {@code NOT_FOUND}, {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}
+ * and {@code UNIMPLEMENTED} to themselves; anything else to {@code INTERNAL}. For
+ * {@code INVALID_ARGUMENT}, {@code PERMISSION_DENIED} and {@code NOT_FOUND} the message is the
+ * backend's status description, which is written for the caller.
  */
 final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
@@ -234,7 +234,8 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 	/** The bus status for a gRPC status code. */
 	static BusStatus busStatus(Status.Code code) {
 		return switch (code) {
-			case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION, PERMISSION_DENIED -> BusStatus.INVALID_ARGUMENT;
+			case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> BusStatus.INVALID_ARGUMENT;
+			case PERMISSION_DENIED, UNAUTHENTICATED -> BusStatus.PERMISSION_DENIED;
 			case NOT_FOUND -> BusStatus.NOT_FOUND;
 			case UNAVAILABLE -> BusStatus.UNAVAILABLE;
 			case DEADLINE_EXCEEDED -> BusStatus.DEADLINE_EXCEEDED;
@@ -254,7 +255,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 		String description = status.getDescription();
 		boolean described = description != null && !description.isBlank();
 		String message = switch (busStatus) {
-			case INVALID_ARGUMENT, NOT_FOUND ->
+			case INVALID_ARGUMENT, PERMISSION_DENIED, NOT_FOUND ->
 				described ? description : route.describe() + " answered " + status.getCode();
 			case DEADLINE_EXCEEDED -> route.describe() + " did not answer before the deadline";
 			default -> route.describe() + " failed: " + status.getCode() + (described ? " " + description : "")

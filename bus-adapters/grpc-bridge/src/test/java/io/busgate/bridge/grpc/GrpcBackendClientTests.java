@@ -134,7 +134,7 @@ class GrpcBackendClientTests {
 		// post-service lets a principal create posts only as themselves.
 		assertFailure(this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "post.createPost",
 				"gateway.replies.t", Instant.now().plus(BUDGET), "principal-2", "8"), null, args)),
-				BusStatus.INVALID_ARGUMENT, "permission denied: user '8' may create posts only as themselves, not as '7'");
+				BusStatus.PERMISSION_DENIED, "permission denied: user '8' may create posts only as themselves, not as '7'");
 	}
 
 	@Test
@@ -273,13 +273,14 @@ class GrpcBackendClientTests {
 		assertThat(GrpcBackendClient.busStatus(Status.Code.INVALID_ARGUMENT)).isEqualTo(BusStatus.INVALID_ARGUMENT);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.OUT_OF_RANGE)).isEqualTo(BusStatus.INVALID_ARGUMENT);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.FAILED_PRECONDITION)).isEqualTo(BusStatus.INVALID_ARGUMENT);
-		assertThat(GrpcBackendClient.busStatus(Status.Code.PERMISSION_DENIED)).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.PERMISSION_DENIED)).isEqualTo(BusStatus.PERMISSION_DENIED);
+		assertThat(GrpcBackendClient.busStatus(Status.Code.UNAUTHENTICATED)).isEqualTo(BusStatus.PERMISSION_DENIED);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.NOT_FOUND)).isEqualTo(BusStatus.NOT_FOUND);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.UNAVAILABLE)).isEqualTo(BusStatus.UNAVAILABLE);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.DEADLINE_EXCEEDED)).isEqualTo(BusStatus.DEADLINE_EXCEEDED);
 		assertThat(GrpcBackendClient.busStatus(Status.Code.UNIMPLEMENTED)).isEqualTo(BusStatus.UNIMPLEMENTED);
 		for (Status.Code other : List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.ALREADY_EXISTS,
-				Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED)) {
+				Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED)) {
 			assertThat(GrpcBackendClient.busStatus(other)).isEqualTo(BusStatus.INTERNAL);
 		}
 	}

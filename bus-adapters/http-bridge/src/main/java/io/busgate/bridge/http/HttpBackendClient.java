@@ -41,7 +41,7 @@ import io.busgate.bus.BusTopics;
  * <p>Backend answers map to bus statuses: 2xx is the item; 404 a {@code null} item on per-key
  * routes and {@code NOT_FOUND} otherwise; 400 and 422 {@code INVALID_ARGUMENT}; 408, 429 and 5xx
  * and connection failures {@code UNAVAILABLE}; 401 and 403 (a backend refusing the request's
- * principal) {@code INVALID_ARGUMENT} with the backend's reason; a body larger than
+ * principal) {@code PERMISSION_DENIED} with the backend's reason; a body larger than
  * {@code max-response-size} {@code RESPONSE_TOO_LARGE}. Every call is cut off at the
  * request's deadline. A request made for a known caller carries it as the header
  * {@code bus-principal}, so the backend can enforce access too; a principal that is not
@@ -147,6 +147,7 @@ class HttpBackendClient implements BackendClient {
 		return switch (httpStatus) {
 			case 404 -> BusStatus.NOT_FOUND;
 			case 400, 422 -> BusStatus.INVALID_ARGUMENT;
+			case 401, 403 -> BusStatus.PERMISSION_DENIED;
 			case 408, 429 -> BusStatus.UNAVAILABLE;
 			default -> (httpStatus >= 500) ? BusStatus.UNAVAILABLE : BusStatus.INVALID_ARGUMENT;
 		};

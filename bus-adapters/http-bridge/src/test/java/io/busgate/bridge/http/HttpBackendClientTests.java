@@ -143,6 +143,11 @@ class HttpBackendClientTests {
 		assertThat(failure(client.call(request("svc.fail", null, Map.of("code", 404)))))
 			.isInstanceOfSatisfying(BackendException.class,
 					(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.NOT_FOUND));
+		for (int refused : new int[] { 401, 403 }) {
+			assertThat(failure(client.call(request("svc.fail", null, Map.of("code", refused)))))
+				.isInstanceOfSatisfying(BackendException.class,
+						(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.PERMISSION_DENIED));
+		}
 	}
 
 	@Test

@@ -37,8 +37,8 @@ import io.busgate.bus.BusStatus;
  * below Thrift's default of 100 MB, so that one reply cannot claim unbounded memory
  * @param idleTimeout pooled connections idle longer than this are closed
  * @param exceptionStatuses the bus status of a declared Thrift exception, by the exception
- * class's simple name, on top of the convention {@code NotFound -> NOT_FOUND} and
- * {@code InvalidArgument -> INVALID_ARGUMENT}. Other declared exceptions are {@code INTERNAL}.
+ * class's simple name, on top of the convention {@code NotFound -> NOT_FOUND},
+ * {@code InvalidArgument -> INVALID_ARGUMENT} and {@code PermissionDenied -> PERMISSION_DENIED}. Other declared exceptions are {@code INTERNAL}.
  * The reply's error message is the exception's message
  * @param routes the call for each operation, by operation name
  */
@@ -51,7 +51,7 @@ public record ThriftBridgeProperties(String host, int port, String serviceClass,
 
 	/** The statuses of declared exceptions that apply unless configured otherwise. */
 	static final Map<String, BusStatus> CONVENTIONAL_EXCEPTION_STATUSES = Map.of("NotFound", BusStatus.NOT_FOUND,
-			"InvalidArgument", BusStatus.INVALID_ARGUMENT);
+			"InvalidArgument", BusStatus.INVALID_ARGUMENT, "PermissionDenied", BusStatus.PERMISSION_DENIED);
 
 	public ThriftBridgeProperties {
 		if (host == null || host.isBlank()) {

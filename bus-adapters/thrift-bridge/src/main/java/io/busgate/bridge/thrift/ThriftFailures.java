@@ -19,7 +19,7 @@ import io.busgate.bus.BusStatus;
  * <ul>
  * <li>A declared exception (an exception struct of the IDL): the status configured for its
  * class's simple name (by convention {@code NotFound -> NOT_FOUND},
- * {@code InvalidArgument -> INVALID_ARGUMENT}), else {@code INTERNAL}; the message is the
+ * {@code InvalidArgument -> INVALID_ARGUMENT}, {@code PermissionDenied -> PERMISSION_DENIED}), else {@code INTERNAL}; the message is the
  * exception's, meant for users.</li>
  * <li>A read that timed out: {@code DEADLINE_EXCEEDED}.</li>
  * <li>A reply larger than the message size limit: {@code RESPONSE_TOO_LARGE}.</li>

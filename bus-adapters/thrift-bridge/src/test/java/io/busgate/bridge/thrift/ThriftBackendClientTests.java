@@ -116,9 +116,9 @@ class ThriftBackendClientTests {
 		// message-service lets a principal read only their own inbox, and an anonymous caller none.
 		assertThat(client.call(request("message.inbox", List.of("5"), Map.of("first", 1), "5")).get()).hasSize(1);
 		assertFailure(client.call(request("message.inbox", List.of("5", "6"), Map.of("first", 1), "5")),
-				BusStatus.INVALID_ARGUMENT, "permission denied: user '5' may read only their own inbox, not [6]");
+				BusStatus.PERMISSION_DENIED, "permission denied: user '5' may read only their own inbox, not [6]");
 		assertFailure(client.call(request("message.inbox", List.of("5", "6"), Map.of("first", 1))),
-				BusStatus.INVALID_ARGUMENT, "permission denied: an anonymous caller may not read an inbox");
+				BusStatus.PERMISSION_DENIED, "permission denied: an anonymous caller may not read an inbox");
 	}
 
 	@Test

@@ -30,11 +30,11 @@ class ThriftBridgePropertiesTests {
 			.isEqualTo(new ThriftBridgeProperties.Route("inbox", "userIds", null, null, "userId", "messages", null));
 		assertThat(properties.routes().get("message.sendMessage"))
 			.isEqualTo(new ThriftBridgeProperties.Route("sendMessage", null, "input", null, null, null, "idempotencyKey"));
-		// message-service's PermissionDenied on top of the convention.
+		// message-service's exceptions are all conventional: PermissionDenied included.
 		assertThat(properties.exceptionStatuses()).containsAllEntriesOf(
 				ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES)
-			.containsEntry("PermissionDenied", BusStatus.INVALID_ARGUMENT)
-			.hasSize(ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES.size() + 1);
+			.containsEntry("PermissionDenied", BusStatus.PERMISSION_DENIED)
+			.hasSize(ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES.size());
 	}
 
 	@Test
