@@ -16,13 +16,15 @@ const URL_FRONT = 'http://127.0.0.1:8080/graphql';
 const SIGNING_KEY = new URL('../../target/local-stack/signing-key', import.meta.url);
 
 /**
- * The Authorization header of a user: a JWT (HS256) signed with the local stack's key, valid for
- * an hour, as `./compose/local-stack.sh token <userId>` would print it.
+ * The Authorization header of a user: a JWT (HS256) signed with the local stack's key, from the
+ * issuer and for the audience the local stack's gateways expect, valid for an hour, as
+ * `./compose/local-stack.sh token <userId>` would print it.
  */
 function bearer(userId) {
 	const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 	const now = Math.floor(Date.now() / 1000);
-	const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: userId, iat: now, exp: now + 3600 })}`;
+	const claims = { sub: userId, iss: 'busgate-local', aud: 'busgate', iat: now, exp: now + 3600 };
+	const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
 	const signature = createHmac('sha256', readFileSync(SIGNING_KEY, 'utf8')).update(unsigned).digest('base64url');
 	return `Bearer ${unsigned}.${signature}`;
 }
