@@ -206,8 +206,9 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 		finally {
 			stack.startMessageServiceAgain();
 		}
+		// Seeded message 1 is from user 7557 to user 3376: only they may read it.
 		await().untilAsserted(
-				() -> graphQlAs("1").documentName("userAndMessage").execute().path("message.body").hasValue());
+				() -> graphQlAs("7557").documentName("userAndMessage").execute().path("message.body").hasValue());
 	}
 
 	private void assertBackendDownFailsOnly(String document, String failingField) {
