@@ -32,15 +32,15 @@ import io.busgate.gateway.GatewayProperties;
  * or the local one from {@code busgate.gateway.security.local-signing-key}; then its issuer and
  * audience); a bad token (forged, expired, malformed, from another issuer, for another audience)
  * is answered 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}, and over a
- * WebSocket the connection is closed with 4401, as it is when the connection's token expires. No token is no error: every HTTP
- * request is let through, and what a caller may do is decided per field by the schema
- * ({@link AuthWiring}), with GraphQL errors.
+ * WebSocket the connection is closed with 4401, as it is when the connection's token expires. No
+ * token is no error: every HTTP request is let through, and what a caller may do is decided per
+ * field by the schema ({@link AuthWiring}), with GraphQL errors.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
 	/** The profile of a production deployment (gateway.yml). */
-	static final String PRODUCTION_PROFILE = "prod";
+	private static final String PRODUCTION_PROFILE = "prod";
 
 	private static final String ISSUER_URI = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
 
