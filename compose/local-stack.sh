@@ -40,6 +40,10 @@ readonly RESTART_DIR="${STACK_DIR}/restart"
 # that tokens stay valid over restarts. Never used in production, where an identity provider signs.
 readonly SIGNING_KEY_FILE="${STACK_DIR}/signing-key"
 readonly SIGNING_KEY_VARIABLE=BUSGATE_GATEWAY_SECURITY_LOCAL_SIGNING_KEY
+# What the gateways ask of a token besides its signature, and what 'token' mints: its issuer (iss)
+# and audience (aud); LocalTokens' defaults, set here so that both sides say them.
+readonly TOKEN_ISSUER=busgate-local
+readonly TOKEN_AUDIENCE=busgate
 
 readonly BOOTSTRAP="127.0.0.1:9092"
 readonly HAPROXY_TEMPLATE="${SCRIPT_DIR}/haproxy/haproxy.cfg.template"
@@ -274,10 +278,12 @@ ensure_signing_key() {
 }
 
 # export_signing_key <group>: the gateways verify tokens with the local key, passed in their
-# environment only (not on the command line, where ps would show it).
+# environment only (not on the command line, where ps would show it), and the tokens' issuer and
+# audience; 'token' mints with the same three.
 export_signing_key() {
 	if [[ "$1" == gateway ]]; then
 		export "${SIGNING_KEY_VARIABLE}=$(<"${SIGNING_KEY_FILE}")"
+		export BUSGATE_GATEWAY_SECURITY_ISSUER="${TOKEN_ISSUER}" BUSGATE_GATEWAY_SECURITY_AUDIENCES="${TOKEN_AUDIENCE}"
 	fi
 }
 

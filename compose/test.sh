@@ -83,11 +83,13 @@ fi
 pass "busgate/{$(IFS=,; printf '%s' "${APPS[*]}")}:latest"
 
 step "GIVEN tokens for users 1 and 2, signed with the local stack's key, which the gateways verify"
-# No identity provider here: the gateways take the local key (BUSGATE_LOCAL_SIGNING_KEY).
+# No identity provider here: the gateways take the local key (BUSGATE_LOCAL_SIGNING_KEY) and the
+# audience the local tokens are for.
 TOKEN_1="$("${REPO_ROOT}/compose/local-stack.sh" token 1)" || fail "could not mint a token (build first: --build)"
 TOKEN_2="$("${REPO_ROOT}/compose/local-stack.sh" token 2)"
 BUSGATE_LOCAL_SIGNING_KEY="$(<"${REPO_ROOT}/target/local-stack/signing-key")"
-export BUSGATE_LOCAL_SIGNING_KEY
+BUSGATE_JWT_AUDIENCES=busgate
+export BUSGATE_LOCAL_SIGNING_KEY BUSGATE_JWT_AUDIENCES
 pass "tokens for users 1 and 2"
 
 step "GIVEN the stack (three brokers, topics, services, bridges, two gateways, HAProxy, Jaeger)"

@@ -191,8 +191,17 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 	 * @param localSigningKey a shared secret (at least 32 characters) that verifies HMAC-SHA256
 	 * tokens, for a local stack or tests, which mint tokens with it ({@code security.LocalTokens});
 	 * unset in production, where an identity provider signs the tokens
+	 * @param issuer the {@code iss} every token must carry, however its signature is verified.
+	 * Unset, it is Boot's {@code issuer-uri} when that is set, or {@code busgate-local} with the
+	 * local key (what {@code LocalTokens} mints); with only a {@code jwk-set-uri} or
+	 * {@code public-key-location} it must be set, or the gateway does not start
+	 * @param audiences the token's {@code aud} must name at least one of these (e.g. the client id
+	 * your identity provider issues the gateway's tokens for), so that a token issued for another
+	 * application is refused. Required in the {@code prod} profile, where the gateway does not
+	 * start without it; elsewhere, unset means no audience check
 	 */
-	public record Security(@DefaultValue("true") boolean anonymousReads, String localSigningKey) {
+	public record Security(@DefaultValue("true") boolean anonymousReads, String localSigningKey, String issuer,
+			@DefaultValue List<String> audiences) {
 
 		/** HMAC-SHA256 wants a key at least as long as its output, 256 bits. */
 		public static final int MIN_SIGNING_KEY_LENGTH = 32;
@@ -205,13 +214,18 @@ public record GatewayProperties(String instanceId, @DefaultValue("10s") Duration
 				throw new IllegalArgumentException("busgate.gateway.security.local-signing-key must have at least "
 						+ MIN_SIGNING_KEY_LENGTH + " characters");
 			}
+			if (issuer != null && issuer.isBlank()) {
+				issuer = null;
+			}
+			audiences = audiences.stream().filter((audience) -> !audience.isBlank()).toList();
 		}
 
 		@Override
 		public String toString() {
 			// Never print the secret, e.g. when Boot reports a failed binding.
 			return "Security[anonymousReads=" + this.anonymousReads + ", localSigningKey="
-					+ ((this.localSigningKey != null) ? "(set)" : "(unset)") + "]";
+					+ ((this.localSigningKey != null) ? "(set)" : "(unset)") + ", issuer=" + this.issuer
+					+ ", audiences=" + this.audiences + "]";
 		}
 
 	}

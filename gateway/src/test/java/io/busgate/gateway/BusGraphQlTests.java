@@ -278,6 +278,21 @@ class BusGraphQlTests {
 	}
 
 	@Test
+	void idempotencyKeyHeaderGivesEachMutationFieldItsOwnKeyAndARetryTheSameOnes() {
+		String document = "mutation { a: createPost(input: { title: \"A\", body: \"a\" }) { id }"
+				+ " b: createPost(input: { title: \"B\", body: \"b\" }) { id }"
+				+ " c: createPost(input: { title: \"C\", body: \"c\", idempotencyKey: \"own\" }) { id } }";
+		HttpGraphQlTester withHeader = asUser3().mutate().header("Idempotency-Key", "retry-1").build();
+		for (int attempt = 1; attempt <= 2; attempt++) {
+			withHeader.document(document).execute().path("c.id").hasValue();
+		}
+
+		// The input field wins over the header.
+		assertThat(this.bridge.requestsFor("post.createPost")).extracting((request) -> request.headers().idempotencyKey())
+			.containsExactly("retry-1/a", "retry-1/b", "own", "retry-1/a", "retry-1/b", "own");
+	}
+
+	@Test
 	void getServesQueries() {
 		this.web.get()
 			.uri((uri) -> uri.path("/graphql").queryParam("query", "{q}").build("{ getUser(id: \"7\") { name } }"))

@@ -47,7 +47,8 @@ final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 		String principal = Caller.of(environment.getGraphQlContext()).subject();
 		if (isMutation(environment)) {
 			List<Object> keys = (key != null) ? keysOf(key) : null;
-			return this.client.mutate(this.binding.operation(), keys, args, takeIdempotencyKey(args), principal)
+			return this.client
+				.mutate(this.binding.operation(), keys, args, takeIdempotencyKey(args, environment), principal)
 				.thenApply((items) -> (key instanceof List) ? items : items.get(0));
 		}
 		if (key == null) {
@@ -79,10 +80,13 @@ final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 
 	/**
 	 * The client's idempotency key, an {@code idempotencyKey} argument or input field, which
-	 * travels as the {@code bus-idempotency-key} header instead of as an argument; without one,
-	 * a fresh key per field execution, so that a redelivery of this request cannot act twice.
+	 * travels as the {@code bus-idempotency-key} header instead of as an argument; else one made
+	 * from the request's {@code Idempotency-Key} header and the field's path ({@code k-1/sendMessage}),
+	 * so that two mutation fields of a request never share a key and a retry of the same document
+	 * gets the same ones; else a fresh key per field execution, so that a redelivery of this
+	 * request cannot act twice.
 	 */
-	private static String takeIdempotencyKey(Map<String, Object> args) {
+	private static String takeIdempotencyKey(Map<String, Object> args, DataFetchingEnvironment environment) {
 		Object key = args.remove(IDEMPOTENCY_KEY);
 		for (Map.Entry<String, Object> arg : args.entrySet()) {
 			if (key == null && arg.getValue() instanceof Map<?, ?> input && input.containsKey(IDEMPOTENCY_KEY)) {
@@ -92,7 +96,12 @@ final class BusDataFetcher implements DataFetcher<CompletableFuture<Object>> {
 				arg.setValue(rest);
 			}
 		}
-		return (key != null) ? key.toString() : UUID.randomUUID().toString();
+		if (key != null) {
+			return key.toString();
+		}
+		String header = IdempotencyKeyHeader.of(environment.getGraphQlContext());
+		return (header != null) ? header + environment.getExecutionStepInfo().getPath()
+				: UUID.randomUUID().toString();
 	}
 
 	private static boolean isMutation(DataFetchingEnvironment environment) {

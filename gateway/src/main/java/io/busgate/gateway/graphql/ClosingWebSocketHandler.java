@@ -1,7 +1,7 @@
 package io.busgate.gateway.graphql;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Flux;
@@ -14,20 +14,23 @@ import org.springframework.http.codec.CodecConfigurer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
+import io.busgate.gateway.security.WebSocketConnections;
+
 /**
  * Spring for GraphQL's graphql-transport-ws handler, plus: on shutdown, once the subscriptions
  * are completed, every WebSocket is closed with 1001 (going away). An open WebSocket is an
  * active request to the server's graceful shutdown, which would otherwise wait out its whole
- * timeout for clients that have no reason to hang up.
+ * timeout for clients that have no reason to hang up. It also closes a connection on demand, when
+ * its caller's token expires.
  */
-final class ClosingWebSocketHandler extends GraphQlWebSocketHandler implements SmartLifecycle {
+final class ClosingWebSocketHandler extends GraphQlWebSocketHandler implements SmartLifecycle, WebSocketConnections {
 
 	/** Stops after {@code EventConsumers} (the default phase), which completes subscriptions. */
 	private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1;
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
 	private volatile boolean running;
 
@@ -38,8 +41,14 @@ final class ClosingWebSocketHandler extends GraphQlWebSocketHandler implements S
 
 	@Override
 	public Mono<Void> handle(WebSocketSession session) {
-		this.sessions.add(session);
-		return super.handle(session).doFinally((signal) -> this.sessions.remove(session));
+		this.sessions.put(session.getId(), session);
+		return super.handle(session).doFinally((signal) -> this.sessions.remove(session.getId()));
+	}
+
+	@Override
+	public Mono<Void> close(String sessionId, CloseStatus status) {
+		WebSocketSession session = this.sessions.get(sessionId);
+		return (session != null) ? session.close(status) : Mono.empty();
 	}
 
 	@Override
@@ -49,7 +58,7 @@ final class ClosingWebSocketHandler extends GraphQlWebSocketHandler implements S
 
 	@Override
 	public void stop() {
-		Flux.fromIterable(this.sessions)
+		Flux.fromIterable(this.sessions.values())
 			.flatMap((session) -> session.close(CloseStatus.GOING_AWAY).onErrorComplete())
 			.then()
 			.block(CLOSE_TIMEOUT);

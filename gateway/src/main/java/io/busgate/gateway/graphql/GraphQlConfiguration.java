@@ -23,7 +23,7 @@ import io.busgate.gateway.security.Caller;
 
 /**
  * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
- * parsed documents kept for reuse, errors with codes, the trace id in every response, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
+ * parsed documents kept for reuse, errors with codes, the trace id in every response, the {@code Idempotency-Key} header, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
@@ -55,6 +55,11 @@ public class GraphQlConfiguration {
 	@Bean
 	TraceIdInterceptor traceIdInterceptor() {
 		return new TraceIdInterceptor();
+	}
+
+	@Bean
+	IdempotencyKeyHeader idempotencyKeyHeader() {
+		return new IdempotencyKeyHeader();
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.busgate.gateway.security;
 
+import java.util.List;
+
 import graphql.language.OperationTypeDefinition;
 import graphql.schema.DataFetcher;
 import graphql.schema.FieldCoordinates;
@@ -12,8 +14,9 @@ import graphql.schema.idl.SchemaDirectiveWiringEnvironment;
 import graphql.schema.idl.TypeDefinitionRegistry;
 
 /**
- * Guards fields by the schema, with no code per field: a field marked {@code @auth(subject:)}
- * needs a token (and, with {@code subject}, the caller's own id there: {@link AuthRule}); so does
+ * Guards fields by the schema, with no code per field: a field marked {@code @auth(subject:,
+ * readers:)} needs a token (and, with {@code subject}, the caller's own id there; with
+ * {@code readers}, a result that names the caller: {@link AuthRule}); so does
  * every mutation and subscription field, marked or not, so that a forgotten directive never
  * opens a write; and every query field when anonymous reads are off. Registered for every schema
  * element, after the named wirings such as {@code @bus}, whose fetcher it wraps.
@@ -45,16 +48,22 @@ final class AuthWiring implements SchemaDirectiveWiring {
 		if (!needsToken) {
 			return field;
 		}
-		String subject = null;
-		if (directive != null) {
-			GraphQLAppliedDirectiveArgument argument = directive.getArgument("subject");
-			subject = (argument != null) ? argument.getValue() : null;
+		String subject = (directive != null) ? argument(directive, "subject") : null;
+		List<String> readers = (directive != null) ? argument(directive, "readers") : null;
+		if (readers != null && subscription) {
+			throw new IllegalStateException("@auth on " + type + "." + field.getName()
+					+ ": readers is for query and mutation fields; a subscription filters with its arguments");
 		}
 		FieldCoordinates coordinates = FieldCoordinates.coordinates(parent, field);
-		AuthRule rule = AuthRule.of(type + "." + field.getName(), field, subject);
+		AuthRule rule = AuthRule.of(type + "." + field.getName(), field, subject, readers);
 		DataFetcher<?> fetcher = environment.getCodeRegistry().getDataFetcher(coordinates, field);
 		environment.getCodeRegistry().dataFetcher(coordinates, new AuthorizingDataFetcher(rule, fetcher, subscription));
 		return field;
+	}
+
+	private static <T> T argument(GraphQLAppliedDirective directive, String name) {
+		GraphQLAppliedDirectiveArgument argument = directive.getArgument(name);
+		return (argument != null) ? argument.getValue() : null;
 	}
 
 	private static String rootType(TypeDefinitionRegistry registry, String operation, String defaultName) {

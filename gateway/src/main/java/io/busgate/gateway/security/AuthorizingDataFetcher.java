@@ -1,6 +1,7 @@
 package io.busgate.gateway.security;
 
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
@@ -14,7 +15,7 @@ import org.springframework.graphql.execution.ErrorType;
 
 /**
  * Checks a field's {@link AuthRule} before its own fetcher runs, so a refused field sends nothing
- * to the bus. A refusal is an error on the field with {@code extensions.code}
+ * to the bus, and its {@code readers} on what the fetcher returns. A refusal is an error on the field with {@code extensions.code}
  * {@value #UNAUTHENTICATED} (no token) or {@value #FORBIDDEN} (not the caller's own). A
  * subscription is refused with a stream that fails at once ({@link RefusedSubscriptionResolver}
  * turns it into the error), as both transports expect a stream: graphql-transport-ws sends an
@@ -46,7 +47,7 @@ final class AuthorizingDataFetcher implements DataFetcher<Object> {
 					+ " needs an authenticated caller: send a token as 'Authorization: Bearer <token>'");
 		}
 		if (this.rule.subject() == null) {
-			return this.delegate.get(environment);
+			return fetch(environment, caller);
 		}
 		String path = String.join(".", this.rule.subject());
 		if (!this.rule.subjectIsArgument()) {
@@ -55,19 +56,45 @@ final class AuthorizingDataFetcher implements DataFetcher<Object> {
 				return refuse(environment, ErrorType.FORBIDDEN, FORBIDDEN,
 						this.rule.coordinates() + " is only for its owner");
 			}
-			return this.delegate.get(environment);
+			return fetch(environment, caller);
 		}
 		Object given = AuthRule.valueAt(environment.getArguments(), this.rule.subject());
 		if (given == null) {
-			return this.delegate.get(DataFetchingEnvironmentImpl.newDataFetchingEnvironment(environment)
+			return fetch(DataFetchingEnvironmentImpl.newDataFetchingEnvironment(environment)
 				.arguments(AuthRule.withValueAt(environment.getArguments(), this.rule.subject(), caller.subject()))
-				.build());
+				.build(), caller);
 		}
 		if (!caller.subject().equals(text(given))) {
 			return refuse(environment, ErrorType.FORBIDDEN, FORBIDDEN, this.rule.coordinates() + ": '" + path
 					+ "' must be the caller's own id (the token's subject), or left out");
 		}
-		return this.delegate.get(environment);
+		return fetch(environment, caller);
+	}
+
+	private Object fetch(DataFetchingEnvironment environment, Caller caller) throws Exception {
+		Object result = this.delegate.get(environment);
+		if (this.rule.readers().isEmpty()) {
+			return result;
+		}
+		if (result instanceof CompletionStage<?> pending) {
+			return pending.thenApply((value) -> readable(value, caller));
+		}
+		return readable(result, caller);
+	}
+
+	/**
+	 * The result if one of its reader fields is the caller's id, else {@code null}: the same
+	 * answer as for an id that does not exist, so that ids cannot be probed.
+	 */
+	private Object readable(Object result, Caller caller) {
+		if (result instanceof DataFetcherResult<?> withErrors) {
+			return withErrors.map((value) -> readable(value, caller));
+		}
+		if (result instanceof Map<?, ?> object
+				&& this.rule.readers().stream().anyMatch((field) -> caller.subject().equals(text(object.get(field))))) {
+			return result;
+		}
+		return null;
 	}
 
 	private static String text(Object value) {

@@ -13,8 +13,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 /**
  * Puts the {@link Caller} into every request's GraphQL context, from the token Spring Security
  * verified: over HTTP (and a WebSocket's handshake) the {@code Authorization} header, over a
- * WebSocket the {@code connection_init} payload's {@code Authorization} (Spring for GraphQL's
- * {@code AuthenticationWebSocketInterceptor}, which runs before this one). A token without a
+ * WebSocket the {@code connection_init} payload's {@code Authorization} ({@link WebSocketAuthentication},
+ * which runs before this one). A token without a
  * subject names nobody, so its caller is anonymous.
  */
 final class CallerInterceptor implements WebGraphQlInterceptor {

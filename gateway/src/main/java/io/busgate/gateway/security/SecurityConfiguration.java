@@ -13,8 +13,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
-import org.springframework.graphql.server.support.BearerTokenAuthenticationExtractor;
-import org.springframework.graphql.server.webflux.AuthenticationWebSocketInterceptor;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -30,17 +29,22 @@ import io.busgate.gateway.GatewayProperties;
 /**
  * Who may call the gateway. Spring Security verifies a bearer JWT when there is one (its
  * {@code ReactiveJwtDecoder}: Boot's, from {@code spring.security.oauth2.resourceserver.jwt.*},
- * or the local one from {@code busgate.gateway.security.local-signing-key}); a bad token (forged,
- * expired, malformed) is answered 401 with {@code WWW-Authenticate: Bearer error="invalid_token"},
- * and over a WebSocket the connection is closed with 4401. No token is no error: every HTTP
- * request is let through, and what a caller may do is decided per field by the schema
- * ({@link AuthWiring}), with GraphQL errors.
+ * or the local one from {@code busgate.gateway.security.local-signing-key}; then its issuer and
+ * audience); a bad token (forged, expired, malformed, from another issuer, for another audience)
+ * is answered 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}, and over a
+ * WebSocket the connection is closed with 4401, as it is when the connection's token expires. No
+ * token is no error: every HTTP request is let through, and what a caller may do is decided per
+ * field by the schema ({@link AuthWiring}), with GraphQL errors.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
-	private static final List<String> PROVIDER_PROPERTIES = List.of(
-			"spring.security.oauth2.resourceserver.jwt.issuer-uri",
+	/** The profile of a production deployment (gateway.yml). */
+	private static final String PRODUCTION_PROFILE = "prod";
+
+	private static final String ISSUER_URI = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
+
+	private static final List<String> PROVIDER_PROPERTIES = List.of(ISSUER_URI,
 			"spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
 			"spring.security.oauth2.resourceserver.jwt.public-key-location");
 
@@ -59,11 +63,28 @@ public class SecurityConfiguration {
 			.build();
 	}
 
+	/**
+	 * Verifies a token: its signature and times by the decoder, then its issuer and audience
+	 * ({@link ClaimCheckingJwtDecoder}), over HTTP and WebSocket alike.
+	 */
 	@Bean
-	SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoder) {
+	ReactiveAuthenticationManager tokenAuthentication(ObjectProvider<ReactiveJwtDecoder> decoder,
+			GatewayProperties properties, Environment environment) {
 		ReactiveJwtDecoder jwtDecoder = required(decoder);
+		GatewayProperties.Security security = properties.security();
+		if (security.audiences().isEmpty() && environment.matchesProfiles(PRODUCTION_PROFILE)) {
+			throw new IllegalStateException("busgate.gateway.security.audiences is not set, and the " + PRODUCTION_PROFILE
+					+ " profile needs it: set it to the audience (aud) your identity provider issues the gateway's"
+					+ " tokens for, so that tokens issued for other applications are refused");
+		}
+		return new JwtReactiveAuthenticationManager(
+				new ClaimCheckingJwtDecoder(jwtDecoder, issuer(security, environment), security.audiences()));
+	}
+
+	@Bean
+	SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ReactiveAuthenticationManager tokenAuthentication) {
 		return http.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
-			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder)))
+			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.authenticationManager(tokenAuthentication)))
 			// Stateless: no session, no cookies to forge requests with, no login pages.
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
@@ -77,13 +98,13 @@ public class SecurityConfiguration {
 	/**
 	 * Over a WebSocket, a token in the {@code connection_init} payload ({@code Authorization:
 	 * Bearer <token>}) authenticates the requests on that connection, ahead of one in the
-	 * handshake's header. A bad one closes the connection with 4401.
+	 * handshake's header. A bad one closes the connection with 4401, and so does its expiry.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	AuthenticationWebSocketInterceptor webSocketAuthentication(ObjectProvider<ReactiveJwtDecoder> decoder) {
-		return new AuthenticationWebSocketInterceptor(new BearerTokenAuthenticationExtractor(),
-				new JwtReactiveAuthenticationManager(required(decoder)));
+	WebSocketAuthentication webSocketAuthentication(ReactiveAuthenticationManager tokenAuthentication,
+			ObjectProvider<WebSocketConnections> connections) {
+		return new WebSocketAuthentication(tokenAuthentication, connections);
 	}
 
 	/** After {@link #webSocketAuthentication}, whose authentication it reads. */
@@ -101,6 +122,27 @@ public class SecurityConfiguration {
 	@Bean
 	RuntimeWiringConfigurer authWiring(GatewayProperties properties) {
 		return (wiring) -> wiring.directiveWiring(new AuthWiring(properties.security().anonymousReads()));
+	}
+
+	/**
+	 * The issuer every token must name: the configured one, else the identity provider's
+	 * (issuer-uri), else the local tokens'. Keys from a jwk-set-uri or a public key alone do not say
+	 * who issued a token, so then it must be configured.
+	 */
+	private static String issuer(GatewayProperties.Security security, Environment environment) {
+		if (security.issuer() != null) {
+			return security.issuer();
+		}
+		String issuerUri = environment.getProperty(ISSUER_URI);
+		if (StringUtils.hasText(issuerUri)) {
+			return issuerUri;
+		}
+		if (security.localSigningKey() != null) {
+			return LocalTokens.ISSUER;
+		}
+		throw new IllegalStateException("busgate.gateway.security.issuer is not set: with a jwk-set-uri or a"
+				+ " public-key-location the keys do not say who issued a token; set it to the issuer (iss) of your"
+				+ " identity provider's tokens");
 	}
 
 	private static ReactiveJwtDecoder required(ObjectProvider<ReactiveJwtDecoder> decoder) {

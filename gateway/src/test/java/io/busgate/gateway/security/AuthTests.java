@@ -6,6 +6,10 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
@@ -39,14 +47,19 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusHeaders;
+import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.test.TopicTail;
 import io.busgate.gateway.FakeBridges;
@@ -63,7 +76,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=auth-tests",
 				"busgate.gateway.reply-timeout=2s", "busgate.gateway.send-timeout=1s",
-				TestTokens.SIGNING_KEY_PROPERTY })
+				"busgate.gateway.security.audiences=" + LocalTokens.AUDIENCE, TestTokens.SIGNING_KEY_PROPERTY })
 @AutoConfigureHttpGraphQlTester
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests", "message.requests" })
@@ -90,6 +103,9 @@ class AuthTests {
 
 	@Autowired
 	private FakeBridges bridges;
+
+	@Autowired
+	private KafkaTemplate<String, byte[]> template;
 
 	private final BusCodec codec = new BusCodec();
 
@@ -142,6 +158,49 @@ class AuthTests {
 			}
 		}
 		assertNothingSent();
+	}
+
+	@Test
+	void tokensFromAnotherIssuerOrForAnotherAudienceAre401AndSendNothing() {
+		String key = TestTokens.SIGNING_KEY;
+		List<LocalTokens> others = List.of(new LocalTokens(key, "another-issuer", List.of(LocalTokens.AUDIENCE)),
+				new LocalTokens(key, LocalTokens.ISSUER, List.of("another-application")),
+				new LocalTokens(key, LocalTokens.ISSUER, List.of()));
+		for (LocalTokens tokens : others) {
+			this.web.post()
+				.uri("/graphql")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint("3", Duration.ofHours(1)))
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("query", "{ getUser(id: \"1\") { name } }"))
+				.exchange()
+				.expectStatus()
+				.isUnauthorized()
+				.expectHeader()
+				.value(HttpHeaders.WWW_AUTHENTICATE, (value) -> assertThat(value).contains("invalid_token"));
+		}
+		assertThat(closeCodeAfterConnectionInit(others.get(1).mint("2", Duration.ofHours(1)))).isEqualTo(4401);
+		assertNothingSent();
+
+		// The right issuer and one of the audiences, among others: accepted.
+		String accepted = new LocalTokens(key, LocalTokens.ISSUER, List.of("another-application", LocalTokens.AUDIENCE))
+			.mint("3", Duration.ofHours(1));
+		post("Bearer " + accepted, "7", "{ getUser(id: \"1\") { name } }");
+		assertThat(this.requests.get(0).drain(Duration.ofMillis(500))).singleElement()
+			.satisfies((record) -> assertThat(this.codec.readRequest(record).headers().principal()).isEqualTo("3"));
+	}
+
+	@Test
+	void messageIsOnlyForItsSenderAndRecipientAndNullForAnyoneElseAsForAnUnknownId() {
+		Map<String, Object> fromOneToTwo = Map.of("id", "1", "body", "between 1 and 2", "sentAt",
+				"2026-01-01T00:00:00Z", "fromUserId", "1", "toUserId", "2");
+		Map<String, Object> readable = Map.of("message", Map.of("id", "1", "body", "between 1 and 2"));
+		assertThat(messageOneAs("1", fromOneToTwo)).isEqualTo(Map.of("data", readable));
+		assertThat(messageOneAs("2", fromOneToTwo)).isEqualTo(Map.of("data", readable));
+
+		// Anyone else gets what an unknown id gets: null, without an error.
+		Map<String, Object> nothing = Collections.singletonMap("message", null);
+		assertThat(messageOneAs("3", fromOneToTwo)).isEqualTo(Map.of("data", nothing))
+			.isEqualTo(messageOneAs("3", null));
 	}
 
 	@Test
@@ -293,6 +352,76 @@ class AuthTests {
 	@Test
 	void webSocketWithABadTokenIsClosedWith4401() {
 		String forged = new LocalTokens("another-key-that-the-gateway-does-not-know").mint("2", Duration.ofHours(1));
+		assertThat(closeCodeAfterConnectionInit(forged)).isEqualTo(4401);
+	}
+
+	@Test
+	void webSocketIsClosedWith4401WhenItsTokenExpiresAndServesNothingAfter() {
+		// The bus is warm (its producer made), so that the first operation is answered in time.
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> post(TestTokens.bearer("2"), "2", "{ getUser(id: \"1\") { name } }"));
+		Instant expiresAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(6);
+		String token = new LocalTokens(TestTokens.SIGNING_KEY).mint("2", Instant.now(), expiresAt);
+		List<Map<String, Object>> received = new CopyOnWriteArrayList<>();
+		Sinks.Many<Map<String, Object>> outgoing = Sinks.many().unicast().onBackpressureBuffer();
+		CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+		Disposable connection = new ReactorNettyWebSocketClient()
+			.execute(URI.create("ws://127.0.0.1:" + this.port + "/graphql"), new WebSocketHandler() {
+
+				@Override
+				public List<String> getSubProtocols() {
+					return List.of("graphql-transport-ws");
+				}
+
+				@Override
+				public Mono<Void> handle(WebSocketSession session) {
+					session.closeStatus().subscribe(closed::complete);
+					Mono<Void> in = session.receive()
+						.map((message) -> this.read(message.getPayloadAsText()))
+						.doOnNext(received::add)
+						.then();
+					Mono<Void> out = session.send(outgoing.asFlux()
+						.map((message) -> session.textMessage(JsonMapper.shared().writeValueAsString(message))));
+					return Mono.when(in, out);
+				}
+
+				private Map<String, Object> read(String json) {
+					return JsonMapper.shared().readValue(json, new TypeReference<Map<String, Object>>() {
+					});
+				}
+
+			})
+			.subscribe();
+		try {
+			outgoing.tryEmitNext(Map.of("type", "connection_init", "payload", Map.of("Authorization", "Bearer " + token)));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> received.stream().anyMatch((message) -> "connection_ack".equals(message.get("type"))));
+			outgoing.tryEmitNext(subscribe("before"));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> received.stream()
+					.anyMatch((message) -> "before".equals(message.get("id")) && "next".equals(message.get("type"))));
+			assertThat(Instant.now()).as("served while the token was valid").isBefore(expiresAt);
+			this.requests.get(0).drain(Duration.ofMillis(300));
+
+			// Sent once the token has expired: refused if it reaches the gateway before the close.
+			await().atMost(Duration.ofSeconds(10)).until(() -> !Instant.now().isBefore(expiresAt));
+			outgoing.tryEmitNext(subscribe("after"));
+			assertThat(closed.orTimeout(10, TimeUnit.SECONDS).join().getCode()).isEqualTo(4401);
+			assertThat(this.requests.get(0).drain(Duration.ofMillis(500))).isEmpty();
+			assertThat(received).noneMatch((message) -> "after".equals(message.get("id")));
+		}
+		finally {
+			connection.dispose();
+		}
+	}
+
+	/** A graphql-transport-ws {@code subscribe} of a query that user.requests answers. */
+	private static Map<String, Object> subscribe(String id) {
+		return Map.of("id", id, "type", "subscribe", "payload", Map.of("query", "{ getUser(id: \"1\") { name } }"));
+	}
+
+	/** Opens a WebSocket, sends {@code connection_init} with the token and waits for the close. */
+	private int closeCodeAfterConnectionInit(String token) {
 		CompletableFuture<Integer> closed = new CompletableFuture<>();
 		WebSocket socket = HttpClient.newHttpClient()
 			.newWebSocketBuilder()
@@ -307,9 +436,39 @@ class AuthTests {
 
 			})
 			.join();
-		socket.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + forged + "\"}}", true)
+		socket.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}", true)
 			.join();
-		assertThat(closed.orTimeout(20, TimeUnit.SECONDS).join()).isEqualTo(4401);
+		return closed.orTimeout(20, TimeUnit.SECONDS).join();
+	}
+
+	/**
+	 * Asks for message 1 as the user, answers the request that reaches message.requests with the
+	 * stored message (or {@code null}, as for an unknown id) and returns the response.
+	 */
+	private Map<String, Object> messageOneAs(String userId, Map<String, Object> stored) {
+		CompletableFuture<Map<String, Object>> response = WebClient.create("http://127.0.0.1:" + this.port)
+			.post()
+			.uri("/graphql")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(userId))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("query", "{ message(id: \"1\") { id body } }"))
+			.retrieve()
+			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.toFuture();
+		List<BusRequest> asked = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			this.requests.get(2).poll(Duration.ofMillis(100)).forEach((record) -> asked.add(this.codec.readRequest(record)));
+			return !asked.isEmpty();
+		});
+		BusRequest request = asked.get(0);
+		assertThat(request.headers().operation()).isEqualTo("message.getMessages");
+		assertThat(request.headers().principal()).isEqualTo(userId);
+		this.template.send(this.codec.replyRecord(request.headers(),
+				BusReply.ok(request.headers().correlationId(), Collections.singletonList(stored))));
+		Map<String, Object> answer = new LinkedHashMap<>(response.orTimeout(10, TimeUnit.SECONDS).join());
+		answer.remove("extensions");
+		return answer;
 	}
 
 	/** Subscribes to the user's messages; the errors the subscription ends with go to the list. */

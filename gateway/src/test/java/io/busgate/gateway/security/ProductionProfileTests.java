@@ -21,17 +21,21 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.busgate.bus.test.TopicTail;
 import io.busgate.gateway.FakeBridges;
+import io.busgate.gateway.GatewayApplication;
 import io.busgate.gateway.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@code prod} profile hands out neither GraphiQL nor the schema; with anonymous reads off,
- * a query without a token is refused before anything reaches the bus.
+ * The {@code prod} profile hands out neither GraphiQL nor the schema, and needs the tokens'
+ * audiences; with anonymous reads off, a query without a token is refused before anything
+ * reaches the bus.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=production-tests",
-				"busgate.gateway.security.anonymous-reads=false", TestTokens.SIGNING_KEY_PROPERTY })
+				"busgate.gateway.security.anonymous-reads=false",
+				"busgate.gateway.security.audiences=" + LocalTokens.AUDIENCE, TestTokens.SIGNING_KEY_PROPERTY })
 @ActiveProfiles("prod")
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
@@ -78,6 +82,17 @@ class ProductionProfileTests {
 
 		post(TestTokens.bearer("1"), "{ getUser(id: \"1\") { name } }").jsonPath("$.data.getUser.name")
 			.isEqualTo("User 1");
+	}
+
+	@Test
+	void doesNotStartWithoutAudiences() {
+		assertThatThrownBy(() -> GatewayApplication.application()
+			.profiles("prod")
+			.run("--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:1",
+					"--busgate.gateway.instance-id=production-without-audiences", "--" + TestTokens.SIGNING_KEY_PROPERTY)
+			.close()).rootCause()
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("busgate.gateway.security.audiences is not set, and the prod profile needs it");
 	}
 
 	private WebTestClient.BodyContentSpec post(String authorization, String document) {
