@@ -21,7 +21,9 @@ final class DocumentCache implements PreparsedDocumentProvider {
 
 	/** @param maximumSize how many documents to keep, least recently used dropped first */
 	DocumentCache(long maximumSize) {
-		this.documents = Caffeine.newBuilder().maximumSize(maximumSize).build();
+		// Evicts on the caller's thread, not later on the common pool: a flood of distinct documents
+		// cannot outrun the bound, and the pool's threads stay free for the request path.
+		this.documents = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
 	}
 
 	@Override
