@@ -47,6 +47,19 @@ public final class TopicTail implements AutoCloseable {
 		return records;
 	}
 
+	/**
+	 * The first {@code count} records to arrive, or fewer if {@code timeout} passes first: for
+	 * records known to be on their way, without betting on how soon the next poll brings them.
+	 */
+	public List<ConsumerRecord<String, byte[]>> take(int count, Duration timeout) {
+		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (records.size() < count && System.nanoTime() < deadline) {
+			records.addAll(poll(Duration.ofMillis(100)));
+		}
+		return records;
+	}
+
 	/** The records that arrive until the topic stays quiet for {@code quiet}. */
 	public List<ConsumerRecord<String, byte[]>> drain(Duration quiet) {
 		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
