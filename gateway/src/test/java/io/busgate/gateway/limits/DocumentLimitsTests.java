@@ -62,6 +62,7 @@ class DocumentLimitsTests {
 	void tail() {
 		this.bridges.reset();
 		FakeBridges.awaitAssigned(this.listeners);
+		FakeBridges.awaitGatewayReady(this.web);
 		this.userRequests = TopicTail.atEnd(this.broker.getBrokersAsString(), "user.requests");
 	}
 

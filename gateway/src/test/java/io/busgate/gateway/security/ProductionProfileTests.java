@@ -56,6 +56,7 @@ class ProductionProfileTests {
 	@BeforeEach
 	void tail() {
 		FakeBridges.awaitAssigned(this.listeners);
+		FakeBridges.awaitGatewayReady(this.web);
 		this.userRequests = TopicTail.atEnd(this.broker.getBrokersAsString(), "user.requests");
 	}
 
