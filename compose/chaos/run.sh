@@ -27,7 +27,7 @@
 #      the stack: a clean broker shutdown), started again on the same data (SIGUSR2). Queries
 #      during each outage are answered with an error within the gateway's 2 s send timeout + 3 s
 #      margin; within 60 s after the broker is back, queries succeed again.
-#   5. The user service slowed to 3 s per call (its slowdown drill) under 600 concurrent queries:
+#   5. The user service slowed to 6 s per call (its slowdown drill) under 600 concurrent queries:
 #      every query answered, with data or a timeout only (UPSTREAM_TIMEOUT: no reply in time;
 #      DEADLINE_EXCEEDED: the bridge's call reached the request's deadline), some timing out.
 #      Every request record is accounted for by the user bridges' meters: served (a reply) or
@@ -59,7 +59,10 @@ readonly BROKER_PAUSE=15       # seconds the broker stays SIGSTOPped
 readonly BROKER_RECOVERY=60    # seconds after SIGCONT within which queries must succeed again
 readonly FAIL_FAST_MS=5000     # the gateway's 2 s send timeout (unacknowledged request: UNAVAILABLE) + 3 s margin
 readonly USER_SERVICE="http://127.0.0.1:8081"
-readonly SLOWDOWN_MS=3000
+# More than half the 10 s reply timeout: the two user bridges work on 256 calls at once (128
+# each), so the second 256 records reach their deadline in the backend and the rest before their
+# call starts. With 3 s all 600 fit in three windows and nothing times out.
+readonly SLOWDOWN_MS=6000
 readonly KAFKA_LIB="${REPO_ROOT}/compose/target/kafka-lib"
 readonly LOCAL_STACK="${REPO_ROOT}/compose/local-stack.sh"
 # The stack's own list of its processes (name, pid, port): the only source of pids to signal.

@@ -15,10 +15,13 @@ import java.util.stream.Collectors;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.retry.Retry;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -124,6 +127,7 @@ class HttpBackendClient implements BackendClient {
 			case REQUEST -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(requestValue(request));
 		};
 		return call.exchangeToMono((response) -> read(route, response))
+			.retryWhen(Retry.max(1).filter((ex) -> isSafe(route) && isClosedBeforeResponse(ex)))
 			.timeout(budget.isNegative() ? Duration.ZERO : budget)
 			.onErrorMap((ex) -> !(ex instanceof BackendException) && !(ex instanceof TimeoutException),
 					(ex) -> failure(route, ex));
@@ -151,6 +155,20 @@ class HttpBackendClient implements BackendClient {
 			case 408, 429 -> BusStatus.UNAVAILABLE;
 			default -> (httpStatus >= 500) ? BusStatus.UNAVAILABLE : BusStatus.INVALID_ARGUMENT;
 		};
+	}
+
+	private static boolean isSafe(HttpRoute route) {
+		return route.method() == HttpMethod.GET || route.method() == HttpMethod.HEAD;
+	}
+
+	/**
+	 * A pooled connection the backend closed while it was idle, or one closed after an answer cut
+	 * off at {@code max-response-size}: the backend never answered this request. A safe method is
+	 * sent again once, on another connection, within the same deadline; any other is not, because
+	 * the backend may have acted on it.
+	 */
+	private static boolean isClosedBeforeResponse(Throwable ex) {
+		return NestedExceptionUtils.getMostSpecificCause(ex) instanceof PrematureCloseException;
 	}
 
 	private static BackendException failure(HttpRoute route, Throwable ex) {

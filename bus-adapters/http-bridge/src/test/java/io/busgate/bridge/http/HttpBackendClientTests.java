@@ -1,9 +1,13 @@
 package io.busgate.bridge.http;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -165,6 +170,52 @@ class HttpBackendClientTests {
 				assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE);
 				assertThat(ex.getMessage()).contains("unreachable");
 			});
+	}
+
+	@Test
+	void connectionClosedBeforeAnyResponseIsRetriedOnceForGetAndNeverForPost() throws Exception {
+		try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			AtomicInteger connections = new AtomicInteger();
+			Thread acceptor = new Thread(() -> closeFirstConnectionOfEachCallThenAnswer(backend, connections),
+					"closing-backend");
+			acceptor.setDaemon(true);
+			acceptor.start();
+			HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
+					URI.create("http://127.0.0.1:" + backend.getLocalPort()), Duration.ofSeconds(1), 10,
+					DataSize.ofKilobytes(64), Map.of("svc.get", route("GET", "/items/{key}"), "svc.post",
+							route("POST", "/items"))), "svc", WebClient.builder());
+
+			assertThat(client.call(request("svc.get", List.of("1"), Map.of())).get()).containsExactly("ok");
+			assertThat(connections).hasValue(2);
+
+			assertThat(failure(client.call(request("svc.post", null, Map.of()))))
+				.isInstanceOfSatisfying(BackendException.class,
+						(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE));
+			assertThat(connections).hasValue(3);
+		}
+	}
+
+	/** Odd connections are closed once their request has arrived; even ones are answered. */
+	private static void closeFirstConnectionOfEachCallThenAnswer(ServerSocket backend, AtomicInteger connections) {
+		while (!backend.isClosed()) {
+			try (Socket connection = backend.accept()) {
+				BufferedReader request = new BufferedReader(
+						new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+				String line;
+				do {
+					line = request.readLine();
+				}
+				while (line != null && !line.isEmpty());
+				if (connections.incrementAndGet() % 2 == 0) {
+					connection.getOutputStream()
+						.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4\r\n"
+								+ "Connection: close\r\n\r\n\"ok\"").getBytes(StandardCharsets.US_ASCII));
+				}
+			}
+			catch (IOException ex) {
+				return;
+			}
+		}
 	}
 
 	@Test
