@@ -22,7 +22,10 @@ import io.busgate.bus.BusStatus;
  * <li>{@value #DEAD_LETTERS}: records sent to the dead-letter topic, by {@code topic};</li>
  * <li>{@value #UNDELIVERED}: records given up on after {@code send-attempts}, by the
  * {@code topic} they could not be produced to: a request that could be neither answered nor
- * dead-lettered (the topic is the dead-letter topic), or an event.</li>
+ * dead-lettered (the topic is the dead-letter topic), or an event;</li>
+ * <li>{@value #BACKEND_CALLS} ({@code busgate_bridge_backend_calls_total}): calls made to the
+ * backend, by {@code coalesced} ({@code true} for a call several records shared). Divided by
+ * the count of {@value #REQUESTS}, it is the backend calls per request served.</li>
  * </ul>
  */
 final class BridgeMetrics {
@@ -37,6 +40,8 @@ final class BridgeMetrics {
 
 	static final String UNDELIVERED = "busgate.bridge.undelivered";
 
+	static final String BACKEND_CALLS = "busgate.bridge.backend.calls";
+
 	private static final String NOT_REPLIED = "undelivered";
 
 	private final MeterRegistry registry;
@@ -45,6 +50,10 @@ final class BridgeMetrics {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	private final Counter sharedCalls;
+
+	private final Counter ownCalls;
+
 	BridgeMetrics(MeterRegistry registry, String service) {
 		this.registry = registry;
 		this.service = service;
@@ -52,6 +61,20 @@ final class BridgeMetrics {
 			.description("Requests being served")
 			.tag("service", service)
 			.register(registry);
+		this.sharedCalls = backendCalls(true);
+		this.ownCalls = backendCalls(false);
+	}
+
+	private Counter backendCalls(boolean coalesced) {
+		return Counter.builder(BACKEND_CALLS)
+			.description("Calls made to the backend; coalesced calls served several requests at once")
+			.tags("service", this.service, "coalesced", Boolean.toString(coalesced))
+			.register(this.registry);
+	}
+
+	/** A backend call is made, shared by several requests or for one. */
+	void backendCalled(boolean coalesced) {
+		((coalesced) ? this.sharedCalls : this.ownCalls).increment();
 	}
 
 	/** A request is being served; pass the sample to {@link #answered}. */
