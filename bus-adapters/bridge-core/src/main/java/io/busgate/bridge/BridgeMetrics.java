@@ -1,5 +1,7 @@
 package io.busgate.bridge;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -50,6 +52,9 @@ final class BridgeMetrics {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	/** {@value #REQUESTS} by operation and status replied. */
+	private final Map<String, Map<String, Timer>> requestTimers = new ConcurrentHashMap<>();
+
 	private final Counter sharedCalls;
 
 	private final Counter ownCalls;
@@ -86,11 +91,14 @@ final class BridgeMetrics {
 	/** The request is done; {@code status} is the status replied, {@code null} if no reply could be produced. */
 	void answered(Timer.Sample sample, String operation, BusStatus status) {
 		this.inFlight.decrementAndGet();
-		sample.stop(Timer.builder(REQUESTS)
-			.description("Requests served, from reading to the reply being acknowledged")
-			.tags("service", this.service, "operation", operation, "status", (status != null) ? status.code() : NOT_REPLIED)
-			.publishPercentileHistogram()
-			.register(this.registry));
+		String replied = (status != null) ? status.code() : NOT_REPLIED;
+		// Looked up, not built and registered again, for every request.
+		sample.stop(this.requestTimers.computeIfAbsent(operation, (key) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(replied, (key) -> Timer.builder(REQUESTS)
+				.description("Requests served, from reading to the reply being acknowledged")
+				.tags("service", this.service, "operation", operation, "status", replied)
+				.publishPercentileHistogram()
+				.register(this.registry)));
 	}
 
 	void expired(String operation) {
