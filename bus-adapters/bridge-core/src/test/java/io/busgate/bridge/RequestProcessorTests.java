@@ -620,10 +620,7 @@ class RequestProcessorTests {
 	@Test
 	void moreRecordsInOnePollThanPlacesInFlightAreAllServed() {
 		this.backend.reset();
-		RequestProcessor processor = new RequestProcessor(this.backend, this.template, this.codec, Clock.systemUTC(),
-				null, OpenTelemetry.noop(), new BridgeMetrics(new SimpleMeterRegistry(), "echo"),
-				new PartitionWindows(Duration.ofSeconds(1)), 2, 1, Duration.ofMillis(100),
-				new BridgeProperties.Coalescing(true, 100));
+		RequestProcessor processor = unpolledProcessor(2);
 		List<ProducerRecord<String, byte[]>> requests = IntStream.range(0, 10)
 			.mapToObj((i) -> request("echo.upper", List.of("p" + i), Duration.ofSeconds(30)))
 			.toList();
@@ -641,6 +638,38 @@ class RequestProcessorTests {
 			assertThat(awaitReply(correlationIdOf(requests.get(i))).items()).containsExactly("P" + i);
 		}
 		assertThat(this.backend.calls).hasSizeLessThan(10);
+	}
+
+	@Test
+	void recordsGatheredWhenTheirPartitionIsRevokedAreCalledAndDrainedBeforeTheCommit() {
+		this.backend.reset();
+		RequestProcessor processor = unpolledProcessor(10);
+		List<ProducerRecord<String, byte[]>> requests = List.of(request("echo.upper", List.of("r0"), Duration.ofSeconds(30)),
+				request("echo.upper", List.of("r1"), Duration.ofSeconds(30)));
+		List<Long> acknowledged = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < requests.size(); i++) {
+			long offset = i;
+			processor.onMessage(consumed(requests.get(i), offset), () -> acknowledged.add(offset));
+		}
+		assertThat(this.backend.calls).isEmpty();
+
+		// A rebalance or the container's stop, in the middle of a poll's records.
+		processor.onPartitionsRevokedBeforeCommit(null, List.of(new TopicPartition("echo.requests.unpolled", 0)));
+
+		// The drain waited for both replies, so the window acknowledged the last offset.
+		assertThat(acknowledged).endsWith(1L);
+		assertThat(this.backend.calls).singleElement()
+			.satisfies((call) -> assertThat(call.keys()).containsExactly("r0", "r1"));
+		assertThat(awaitReply(correlationIdOf(requests.get(0))).items()).containsExactly("R0");
+		assertThat(awaitReply(correlationIdOf(requests.get(1))).items()).containsExactly("R1");
+	}
+
+	/** A processor fed by the test instead of a container: the test decides where a poll ends. */
+	private RequestProcessor unpolledProcessor(int maxInFlight) {
+		return new RequestProcessor(this.backend, this.template, this.codec, Clock.systemUTC(), null,
+				OpenTelemetry.noop(), new BridgeMetrics(new SimpleMeterRegistry(), "echo"),
+				new PartitionWindows(Duration.ofSeconds(10)), maxInFlight, 1, Duration.ofMillis(100),
+				new BridgeProperties.Coalescing(true, 100));
 	}
 
 	private static ConsumerRecord<String, byte[]> consumed(ProducerRecord<String, byte[]> record, long offset) {
