@@ -83,14 +83,15 @@ public final class BridgeAutoConfiguration {
 		// a rebalance is a redelivery, which the contract allows anyway (a late reply is dropped by
 		// correlation id; mutations carry idempotency keys).
 		containerProperties.setSyncCommits(false);
-		PartitionWindows windows = new PartitionWindows(properties.drainTimeout());
-		containerProperties.setConsumerRebalanceListener(windows);
 		// A refused consumer (ACLs) retries instead of stopping for good; busRequests tells meanwhile.
 		containerProperties.setAuthExceptionRetryInterval(properties.authRetryInterval());
-		containerProperties.setMessageListener(new RequestProcessor(backend, template, codec, Clock.systemUTC(),
+		RequestProcessor processor = new RequestProcessor(backend, template, codec, Clock.systemUTC(),
 				properties.eventKeyField(), openTelemetry.getIfAvailable(OpenTelemetry::noop),
-				new BridgeMetrics(meterRegistry, properties.service()), windows, properties.maxInFlight(),
-				properties.sendAttempts(), properties.retryBackoff()));
+				new BridgeMetrics(meterRegistry, properties.service()), new PartitionWindows(properties.drainTimeout()),
+				properties.maxInFlight(), properties.sendAttempts(), properties.retryBackoff(), properties.coalescing());
+		containerProperties.setMessageListener(processor);
+		// It drains the revoked partitions' windows, calling first what it gathered of the poll.
+		containerProperties.setConsumerRebalanceListener(processor);
 		Properties consumerProperties = new Properties();
 		consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
 		// A bridge whose group has no offsets yet (its first start, or a new group id) serves the
@@ -109,6 +110,8 @@ public final class BridgeAutoConfiguration {
 				consumerFactory, containerProperties);
 		container.setConcurrency(properties.concurrency());
 		container.setBeanName("busgate-" + properties.service() + "-bridge");
+		// Tells the processor where each poll's records end, so that they can share backend calls.
+		container.setRecordInterceptor(processor);
 		// The listener fails only when interrupted while waiting for room in flight: a few more
 		// tries, then the record is logged and skipped. Never committed by the error handler: the
 		// windows commit only past answered records.

@@ -1,5 +1,7 @@
 package io.busgate.bridge;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,7 +24,10 @@ import io.busgate.bus.BusStatus;
  * <li>{@value #DEAD_LETTERS}: records sent to the dead-letter topic, by {@code topic};</li>
  * <li>{@value #UNDELIVERED}: records given up on after {@code send-attempts}, by the
  * {@code topic} they could not be produced to: a request that could be neither answered nor
- * dead-lettered (the topic is the dead-letter topic), or an event.</li>
+ * dead-lettered (the topic is the dead-letter topic), or an event;</li>
+ * <li>{@value #BACKEND_CALLS} ({@code busgate_bridge_backend_calls_total}): calls made to the
+ * backend, by {@code coalesced} ({@code true} for a call several records shared). Divided by
+ * the count of {@value #REQUESTS}, it is the backend calls per request served.</li>
  * </ul>
  */
 final class BridgeMetrics {
@@ -37,6 +42,8 @@ final class BridgeMetrics {
 
 	static final String UNDELIVERED = "busgate.bridge.undelivered";
 
+	static final String BACKEND_CALLS = "busgate.bridge.backend.calls";
+
 	private static final String NOT_REPLIED = "undelivered";
 
 	private final MeterRegistry registry;
@@ -45,6 +52,13 @@ final class BridgeMetrics {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	/** {@value #REQUESTS} by operation and status replied. */
+	private final Map<String, Map<String, Timer>> requestTimers = new ConcurrentHashMap<>();
+
+	private final Counter sharedCalls;
+
+	private final Counter ownCalls;
+
 	BridgeMetrics(MeterRegistry registry, String service) {
 		this.registry = registry;
 		this.service = service;
@@ -52,6 +66,20 @@ final class BridgeMetrics {
 			.description("Requests being served")
 			.tag("service", service)
 			.register(registry);
+		this.sharedCalls = backendCalls(true);
+		this.ownCalls = backendCalls(false);
+	}
+
+	private Counter backendCalls(boolean coalesced) {
+		return Counter.builder(BACKEND_CALLS)
+			.description("Calls made to the backend; coalesced calls served several requests at once")
+			.tags("service", this.service, "coalesced", Boolean.toString(coalesced))
+			.register(this.registry);
+	}
+
+	/** A backend call is made, shared by several requests or for one. */
+	void backendCalled(boolean coalesced) {
+		((coalesced) ? this.sharedCalls : this.ownCalls).increment();
 	}
 
 	/** A request is being served; pass the sample to {@link #answered}. */
@@ -63,11 +91,14 @@ final class BridgeMetrics {
 	/** The request is done; {@code status} is the status replied, {@code null} if no reply could be produced. */
 	void answered(Timer.Sample sample, String operation, BusStatus status) {
 		this.inFlight.decrementAndGet();
-		sample.stop(Timer.builder(REQUESTS)
-			.description("Requests served, from reading to the reply being acknowledged")
-			.tags("service", this.service, "operation", operation, "status", (status != null) ? status.code() : NOT_REPLIED)
-			.publishPercentileHistogram()
-			.register(this.registry));
+		String replied = (status != null) ? status.code() : NOT_REPLIED;
+		// Looked up, not built and registered again, for every request.
+		sample.stop(this.requestTimers.computeIfAbsent(operation, (key) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(replied, (key) -> Timer.builder(REQUESTS)
+				.description("Requests served, from reading to the reply being acknowledged")
+				.tags("service", this.service, "operation", operation, "status", replied)
+				.publishPercentileHistogram()
+				.register(this.registry)));
 	}
 
 	void expired(String operation) {

@@ -52,6 +52,7 @@ import io.busgate.bus.BusTopics;
  * @param authRetryInterval wait before the request consumer tries again after the broker refused
  * it (authentication failed, or no ACL to read the request topic or join the group); meanwhile the
  * bridge reports not ready ({@code busRequests}), and it serves once the ACLs are granted
+ * @param coalescing how the records of one poll share backend calls
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
@@ -60,7 +61,7 @@ public record BridgeProperties(String service, String requestTopic, String group
 		@DefaultValue("1MB") DataSize maxReplySize, @DefaultValue("10s") Duration drainTimeout,
 		@DefaultValue("id") String eventKeyField, @DefaultValue("6s") Duration sessionTimeout,
 		@DefaultValue("500ms") Duration heartbeatInterval, @DefaultValue("24h") Duration requestRetention,
-		@DefaultValue("10s") Duration authRetryInterval) {
+		@DefaultValue("10s") Duration authRetryInterval, @DefaultValue Coalescing coalescing) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
@@ -80,6 +81,26 @@ public record BridgeProperties(String service, String requestTopic, String group
 			throw new IllegalArgumentException("busgate.bridge.heartbeat-interval (" + heartbeatInterval
 					+ ") must be at most a third of busgate.bridge.session-timeout (" + sessionTimeout + ")");
 		}
+	}
+
+	/**
+	 * The records of one poll that ask the same operation with the same arguments for the same
+	 * caller ({@code bus-principal}) are served by one backend call: their keys asked once each,
+	 * the items split back into one reply per record. Only records of the same principal share a
+	 * call, so no caller receives items fetched under another's identity; mutations never do.
+	 *
+	 * @param enabled whether records share calls; {@code false} calls the backend once per record
+	 * @param maxKeys the most keys one shared call asks for; beyond them the records are split
+	 * over several calls. A record with more keys than this is called alone, as it came
+	 */
+	public record Coalescing(@DefaultValue("true") boolean enabled, @DefaultValue("100") int maxKeys) {
+
+		public Coalescing {
+			if (maxKeys < 1) {
+				throw new IllegalArgumentException("busgate.bridge.coalescing.max-keys must be at least 1");
+			}
+		}
+
 	}
 
 }

@@ -2,11 +2,16 @@ package io.busgate.bridge;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +21,7 @@ import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -24,8 +30,10 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -33,6 +41,8 @@ import org.slf4j.MDC;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.support.Acknowledgment;
 
 import io.busgate.bus.BusCodec;
@@ -74,12 +84,39 @@ import io.busgate.observability.ObservabilityDefaults;
  * <li>A served mutation also publishes an event per entity it returned, unless it is a replay
  * ({@code bus-replay-of}).</li>
  * </ul>
+ *
+ * <p>Coalescing ({@code busgate.bridge.coalescing.enabled}): the records a consumer thread reads
+ * in one poll are gathered, and called when the container is done handing it that poll's records
+ * (this is the container's {@link RecordInterceptor}, whose {@code clearThreadState} marks the
+ * end of each poll on its consumer thread), or earlier when no place in flight is free. Records
+ * asking the same operation with the same arguments for the same caller ({@code bus-principal})
+ * then share one backend call ({@link CoalescedCall}): only records of the same principal are
+ * ever combined, so no caller receives items fetched under another caller's identity. Mutations
+ * are never combined. Replayed queries are combined like live ones: a query's answer is the
+ * backend's current state, whoever asks it again; only a mutation's events depend on being a
+ * replay. Each record keeps its own deadline, reply, span and meters; the shared call runs under
+ * the first record's span, and every record's span tells how many records shared its call
+ * ({@value #SHARED_BY}) and links to the span the call ran under. A shared call that fails with
+ * a status one record's keys may cause ({@code INVALID_ARGUMENT}, {@code NOT_FOUND},
+ * {@code PERMISSION_DENIED}, {@code RESPONSE_TOO_LARGE}), or answers the wrong number of items, is
+ * made again record by record, so that one caller's bad key fails no other record; any other
+ * failure is every record's error reply.
  */
-class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
+class RequestProcessor implements AcknowledgingMessageListener<String, byte[]>, RecordInterceptor<String, byte[]>,
+		ConsumerAwareRebalanceListener {
 
 	private static final Log logger = LogFactory.getLog(RequestProcessor.class);
 
 	private static final String INSTRUMENTATION = "io.busgate.bridge";
+
+	/** On a record's span: how many records shared its backend call. */
+	static final String SHARED_BY = "bus.coalesced.records";
+
+	private static final AttributeKey<Long> SHARED_BY_ATTRIBUTE = AttributeKey.longKey(SHARED_BY);
+
+	/** Failures that may be caused by one record's keys rather than by the backend. */
+	private static final Set<BusStatus> MAY_BE_ONE_RECORDS = EnumSet.of(BusStatus.INVALID_ARGUMENT,
+			BusStatus.NOT_FOUND, BusStatus.PERMISSION_DENIED, BusStatus.RESPONSE_TOO_LARGE);
 
 	private final BackendClient backend;
 
@@ -105,13 +142,24 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 
 	private final Executor retryDelay;
 
+	private final boolean coalescing;
+
+	private final int maxKeys;
+
+	/** The records read in the current poll and not called yet, per consumer thread. */
+	private final ThreadLocal<List<Pending>> gathered = ThreadLocal.withInitial(ArrayList::new);
+
+	/** Span names by topic, so that a record whose trace is not sampled builds no string for its name. */
+	private final Map<String, String> spanNames = new ConcurrentHashMap<>();
+
 	/**
 	 * @param eventKeyField the field of a mutation's result that keys its event, or {@code null}
 	 * to publish no events
+	 * @param coalescing how records of one poll share backend calls
 	 */
 	RequestProcessor(BackendClient backend, KafkaTemplate<String, byte[]> template, BusCodec codec, Clock clock,
 			String eventKeyField, OpenTelemetry openTelemetry, BridgeMetrics metrics, PartitionWindows windows,
-			int maxInFlight, int sendAttempts, Duration retryBackoff) {
+			int maxInFlight, int sendAttempts, Duration retryBackoff, BridgeProperties.Coalescing coalescing) {
 		this.backend = backend;
 		this.template = template;
 		this.codec = codec;
@@ -124,12 +172,18 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 		this.places = new Semaphore(maxInFlight);
 		this.sendAttempts = sendAttempts;
 		this.retryDelay = CompletableFuture.delayedExecutor(retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
+		this.coalescing = coalescing.enabled();
+		this.maxKeys = coalescing.maxKeys();
 	}
 
 	@Override
 	public void onMessage(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment) {
 		try {
-			this.places.acquire();
+			if (!this.places.tryAcquire()) {
+				// The records gathered hold places: once called, they free them.
+				flush();
+				this.places.acquire();
+			}
 		}
 		catch (InterruptedException ex) {
 			// The container is stopping: this record is not entered, so no offset is committed
@@ -155,13 +209,38 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 		});
 	}
 
+	@Override
+	public ConsumerRecord<String, byte[]> intercept(ConsumerRecord<String, byte[]> record,
+			Consumer<String, byte[]> consumer) {
+		return record;
+	}
+
+	/** The container handed this consumer thread every record of its poll: calls what was gathered. */
+	@Override
+	public void clearThreadState(Consumer<?, ?> consumer) {
+		flush();
+	}
+
+	/** Calls what was gathered first, so that the partitions' windows drain every record read. */
+	@Override
+	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		flush();
+		this.windows.onPartitionsRevokedBeforeCommit(consumer, partitions);
+	}
+
+	@Override
+	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		flush();
+		this.windows.onPartitionsLost(consumer, partitions);
+	}
+
 	/**
 	 * Serves a record inside its own span, child of the context the record carries, so that the
 	 * backend call, the reply, events and dead letters belong to the requester's trace.
 	 */
 	private CompletableFuture<?> process(ConsumerRecord<String, byte[]> record) {
 		Context parent = RecordTraceContext.of(record, this.propagator);
-		Span span = this.tracer.spanBuilder("serve " + record.topic())
+		Span span = this.tracer.spanBuilder(this.spanNames.computeIfAbsent(record.topic(), (topic) -> "serve " + topic))
 			.setParent(parent)
 			.setAttribute(BusSpanAttributes.DESTINATION, record.topic())
 			.startSpan();
@@ -191,9 +270,11 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 			logger.warn("Dead-lettering a record nobody can be answered for: " + ex.getMessage());
 			return deadLetter(record, ex.getMessage());
 		}
-		span.updateName(headers.operation());
-		span.setAttribute(BusSpanAttributes.OPERATION, headers.operation());
-		span.setAttribute(BusSpanAttributes.CORRELATION_ID, headers.correlationId());
+		if (span.isRecording()) {
+			span.updateName(headers.operation());
+			span.setAttribute(BusSpanAttributes.OPERATION, headers.operation());
+			span.setAttribute(BusSpanAttributes.CORRELATION_ID, headers.correlationId());
+		}
 		scope.correlate(headers.correlationId());
 		BusRequest request;
 		try {
@@ -219,7 +300,7 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 		}
 		boolean replay = this.codec.readReplayOf(record) != null;
 		Timer.Sample sample = this.metrics.started();
-		return call(request, scope).thenCompose((reply) -> {
+		return call(request, scope, span).thenCompose((reply) -> {
 			try (RequestScope.Opened opened = scope.open()) {
 				span.setAttribute(BusSpanAttributes.STATUS, reply.status().code());
 				if (!reply.isOk()) {
@@ -270,21 +351,111 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 		return new BusEvent(headers.operation(), key.toString(), item, headers.idempotencyKey());
 	}
 
-	private CompletableFuture<BusReply> call(BusRequest request, RequestScope scope) {
+	/**
+	 * Asks the backend for a request's items, at once, or at the end of the poll when coalescing;
+	 * either way the request times out at its own deadline.
+	 */
+	private CompletableFuture<BusReply> call(BusRequest request, RequestScope scope, Span span) {
 		String correlationId = request.headers().correlationId();
 		Duration remaining = request.headers().remaining(this.clock);
 		CompletableFuture<List<Object>> items;
-		try {
-			items = this.backend.call(request);
+		if (this.coalescing) {
+			items = new CompletableFuture<>();
+			this.gathered.get().add(new Pending(request, scope, span, items));
 		}
-		catch (RuntimeException ex) {
-			items = CompletableFuture.failedFuture(ex);
+		else {
+			items = callBackend(request, false);
 		}
 		return items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS).handle((result, failure) -> {
 			try (RequestScope.Opened opened = scope.open()) {
 				return (failure == null) ? checked(request, result) : toErrorReply(correlationId, request, failure);
 			}
 		});
+	}
+
+	private CompletableFuture<List<Object>> callBackend(BusRequest request, boolean shared) {
+		this.metrics.backendCalled(shared);
+		try {
+			return this.backend.call(request);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** Calls the backend for the records this consumer thread gathered, as few times as may be. */
+	private void flush() {
+		List<Pending> gathered = this.gathered.get();
+		if (gathered.isEmpty()) {
+			return;
+		}
+		List<Pending> taken = List.copyOf(gathered);
+		gathered.clear();
+		for (CoalescedCall<Pending> call : CoalescedCall.plan(taken, Pending::request, this.maxKeys)) {
+			if (call.isShared()) {
+				callShared(call);
+			}
+			else {
+				callAlone(call.members().get(0));
+			}
+		}
+	}
+
+	private void callAlone(Pending pending) {
+		try (RequestScope.Opened opened = pending.scope().open()) {
+			callBackend(pending.request(), false).whenComplete((items, failure) -> pending.complete(items, failure));
+		}
+	}
+
+	private void callShared(CoalescedCall<Pending> call) {
+		List<Pending> members = call.members();
+		Pending first = members.get(0);
+		for (Pending member : members) {
+			if (member.span().isRecording()) {
+				member.span().setAttribute(SHARED_BY_ATTRIBUTE, (long) members.size());
+				if (member != first) {
+					member.span().addLink(first.span().getSpanContext());
+				}
+			}
+		}
+		CompletableFuture<List<Object>> items;
+		try (RequestScope.Opened opened = first.scope().open()) {
+			items = callBackend(call.request(), true);
+		}
+		Duration remaining = call.request().headers().remaining(this.clock);
+		items.orTimeout(remaining.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, failure) -> {
+			List<List<Object>> split = (failure == null) ? call.split(answer) : null;
+			if (split != null) {
+				for (int i = 0; i < members.size(); i++) {
+					members.get(i).complete(split.get(i), null);
+				}
+			}
+			else if (failure == null || MAY_BE_ONE_RECORDS.contains(statusOf(failure))) {
+				retryAlone(call, (failure != null) ? statusOf(failure).code()
+						: "an answer of " + ((answer != null) ? answer.size() : "no") + " items");
+			}
+			else {
+				members.forEach((member) -> member.complete(null, failure));
+			}
+		});
+	}
+
+	/** Calls each record still waiting on its own, so that one record's keys fail no other record. */
+	private void retryAlone(CoalescedCall<Pending> call, String reason) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Calling " + call.request().headers().operation() + " record by record after " + reason
+					+ " for the " + call.members().size() + " records that shared the call");
+		}
+		call.members().stream().filter((member) -> !member.items().isDone()).forEach(this::callAlone);
+	}
+
+	/** The status a backend failure maps to, {@code null} for any other failure. */
+	private static BusStatus statusOf(Throwable failure) {
+		return (unwrapped(failure) instanceof BackendException backendFailure) ? backendFailure.status() : null;
+	}
+
+	private static Throwable unwrapped(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private BusReply checked(BusRequest request, List<Object> items) {
@@ -299,8 +470,7 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 	}
 
 	private BusReply toErrorReply(String correlationId, BusRequest request, Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
+		Throwable cause = unwrapped(failure);
 		if (cause instanceof BackendException backendFailure) {
 			return BusReply.error(correlationId, backendFailure.status(), backendFailure.getMessage());
 		}
@@ -407,6 +577,20 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 		return Stream.iterate(failure, Objects::nonNull, Throwable::getCause).limit(10);
 	}
 
+	/** A record read in this poll whose backend call waits for the end of the poll. */
+	private record Pending(BusRequest request, RequestScope scope, Span span, CompletableFuture<List<Object>> items) {
+
+		void complete(List<Object> answer, Throwable failure) {
+			if (failure == null) {
+				this.items.complete(answer);
+			}
+			else {
+				this.items.completeExceptionally(failure);
+			}
+		}
+
+	}
+
 	/**
 	 * What must be current wherever work for one request runs, including the backend's and the
 	 * producer's threads: its span (so that the backend call, the reply and events are its
@@ -427,14 +611,25 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]> {
 			MDC.put(ObservabilityDefaults.CORRELATION_ID, correlationId);
 		}
 
+		/**
+		 * Makes the request's context current; opened again where it is current already (the
+		 * backend or the producer answered on the calling thread), it leaves the logging context
+		 * as it is, and closing restores whatever was there before.
+		 */
 		Opened open() {
 			Scope scope = this.context.makeCurrent();
 			String id = this.correlationId;
-			if (id != null) {
+			String previous = MDC.get(ObservabilityDefaults.CORRELATION_ID);
+			if (id != null && !id.equals(previous)) {
 				MDC.put(ObservabilityDefaults.CORRELATION_ID, id);
 			}
 			return () -> {
-				MDC.remove(ObservabilityDefaults.CORRELATION_ID);
+				if (previous == null) {
+					MDC.remove(ObservabilityDefaults.CORRELATION_ID);
+				}
+				else if (!previous.equals(MDC.get(ObservabilityDefaults.CORRELATION_ID))) {
+					MDC.put(ObservabilityDefaults.CORRELATION_ID, previous);
+				}
 				scope.close();
 			};
 		}

@@ -1,20 +1,26 @@
 package io.busgate.bridge;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -22,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +36,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +67,7 @@ import io.busgate.bus.test.TopicTail;
 import io.busgate.bus.tracing.BusSpanAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -76,6 +85,8 @@ import static org.awaitility.Awaitility.await;
 class RequestProcessorTests {
 
 	private static final String REPLY_TOPIC = BusTopics.replies("test");
+
+	private static final AttributeKey<Long> SHARED_BY = AttributeKey.longKey(RequestProcessor.SHARED_BY);
 
 	@Autowired
 	private KafkaTemplate<String, byte[]> template;
@@ -294,8 +305,9 @@ class RequestProcessorTests {
 
 	@Test
 	void recordsOfOnePollAreServedConcurrently() {
+		// Different arguments: records that share a call are not what this is about.
 		List<String> ids = IntStream.range(0, 40)
-			.mapToObj((i) -> send(request("echo.slow", List.of("k" + i), Duration.ofSeconds(20))))
+			.mapToObj((i) -> send(query("echo.slow", List.of("k" + i), Map.of("n", i), null)))
 			.toList();
 
 		await().untilAsserted(
@@ -400,6 +412,308 @@ class RequestProcessorTests {
 		}
 	}
 
+	@Test
+	void recordsOfOnePollAskingTheSameOfTheSameCallerShareOneBackendCallAndEachGetsItsOwnItems() {
+		String topic = "echo.requests.shared";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.whose", List.of("a", "b"), Map.of(), "alice"),
+				query("echo.whose", List.of("b", "c"), Map.of(), "alice"),
+				query("echo.whose", List.of("c"), Map.of(), "alice"),
+				query("echo.whose", List.of("a", "a"), Map.of(), "alice"),
+				query("echo.whose", List.of("d", "a"), Map.of(), "alice"));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			assertThat(awaitReply(ids.get(0)).items()).containsExactly("A@alice", "B@alice");
+			assertThat(awaitReply(ids.get(1)).items()).containsExactly("B@alice", "C@alice");
+			assertThat(awaitReply(ids.get(2)).items()).containsExactly("C@alice");
+			assertThat(awaitReply(ids.get(3)).items()).containsExactly("A@alice", "A@alice");
+			assertThat(awaitReply(ids.get(4)).items()).containsExactly("D@alice", "A@alice");
+			FakeBackend backend = bridge.getBean(FakeBackend.class);
+			assertThat(backend.calls).singleElement().satisfies((call) -> {
+				assertThat(call.keys()).containsExactly("a", "b", "c", "d");
+				assertThat(call.headers().principal()).isEqualTo("alice");
+			});
+			MeterRegistry meters = bridge.getBean(MeterRegistry.class);
+			assertThat(backendCalls(meters, true)).isOne();
+			assertThat(backendCalls(meters, false)).isZero();
+			assertThat(meters.get("busgate.bridge.requests").tag("status", "ok").timer().count()).isEqualTo(5);
+			// Each record has its own span; they say they shared a call, and link to the one it ran under.
+			InMemorySpanExporter spans = bridge.getBean(InMemorySpanExporter.class);
+			await().untilAsserted(() -> {
+				List<SpanData> served = spans.getFinishedSpanItems()
+					.stream()
+					.filter((span) -> ids.contains(span.getAttributes().get(BusSpanAttributes.CORRELATION_ID)))
+					.toList();
+				assertThat(served).hasSize(5)
+					.allSatisfy((span) -> assertThat(span.getAttributes().get(SHARED_BY)).isEqualTo(5L));
+				SpanData first = served.stream()
+					.filter((span) -> span.getAttributes().get(BusSpanAttributes.CORRELATION_ID).equals(ids.get(0)))
+					.findFirst()
+					.orElseThrow();
+				assertThat(served).filteredOn((span) -> span != first)
+					.allSatisfy((span) -> assertThat(span.getLinks()).singleElement()
+						.satisfies((link) -> assertThat(link.getSpanContext().getSpanId()).isEqualTo(first.getSpanId())));
+			});
+		}
+	}
+
+	@Test
+	void recordsOfDifferentCallersNeverShareACall() {
+		String topic = "echo.requests.callers";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.whose", List.of("a"), Map.of(), "alice"),
+				query("echo.whose", List.of("a"), Map.of(), "bob"),
+				query("echo.whose", List.of("a"), Map.of(), null),
+				query("echo.whose", List.of("b"), Map.of(), "alice"),
+				query("echo.whose", List.of("b"), Map.of(), null));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			assertThat(awaitReply(ids.get(0)).items()).containsExactly("A@alice");
+			assertThat(awaitReply(ids.get(1)).items()).containsExactly("A@bob");
+			assertThat(awaitReply(ids.get(2)).items()).containsExactly("A@anonymous");
+			assertThat(awaitReply(ids.get(3)).items()).containsExactly("B@alice");
+			assertThat(awaitReply(ids.get(4)).items()).containsExactly("B@anonymous");
+			assertThat(bridge.getBean(FakeBackend.class).calls)
+				.extracting((call) -> call.headers().principal() + ":" + call.keys())
+				.containsExactlyInAnyOrder("alice:[a, b]", "bob:[a]", "null:[a, b]");
+		}
+	}
+
+	@Test
+	void recordsWithOtherArgumentsOrOperationsNeverShareACallAndIdenticalKeylessOnesDo() {
+		String topic = "echo.requests.shapes";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.upper", List.of("a"), Map.of("case", "x"), null),
+				query("echo.upper", List.of("b"), Map.of("case", "y"), null),
+				query("echo.whose", List.of("c"), Map.of("case", "x"), null),
+				query("echo.args", null, Map.of("n", 1), null),
+				query("echo.args", null, Map.of("n", 1), null),
+				query("echo.args", null, Map.of("n", 2), null));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			assertThat(awaitReply(ids.get(0)).items()).containsExactly("A");
+			assertThat(awaitReply(ids.get(1)).items()).containsExactly("B");
+			assertThat(awaitReply(ids.get(2)).items()).containsExactly("C@anonymous");
+			assertThat(awaitReply(ids.get(3)).items()).containsExactly(Map.of("n", 1));
+			assertThat(awaitReply(ids.get(4)).items()).containsExactly(Map.of("n", 1));
+			assertThat(awaitReply(ids.get(5)).items()).containsExactly(Map.of("n", 2));
+			assertThat(bridge.getBean(FakeBackend.class).calls).hasSize(5);
+			assertThat(backendCalls(bridge.getBean(MeterRegistry.class), true)).isOne();
+		}
+	}
+
+	@Test
+	void mutationsNeverShareACall() {
+		String topic = "echo.requests.mutations";
+		List<String> ids = sendBeforeTheBridgeStarts(topic, mutation("echo.create", List.of("m1"), "idem-m1"),
+				mutation("echo.create", List.of("m2"), "idem-m2"), request("echo.create", List.of("q1"), Duration.ofSeconds(30)),
+				request("echo.create", List.of("q2"), Duration.ofSeconds(30)));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			ids.forEach((id) -> assertThat(awaitReply(id).isOk()).isTrue());
+			assertThat(bridge.getBean(FakeBackend.class).calls)
+				.extracting((call) -> call.headers().idempotencyKey() + ":" + call.keys())
+				.containsExactlyInAnyOrder("idem-m1:[m1]", "idem-m2:[m2]", "null:[q1, q2]");
+		}
+	}
+
+	@Test
+	void sharedCallFailingWithAStatusOneRecordMayCauseIsMadeAgainRecordByRecord() {
+		String topic = "echo.requests.strict";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.strict", List.of("a"), Map.of(), null),
+				query("echo.strict", List.of("bad", "b"), Map.of(), null),
+				query("echo.strict", List.of("c"), Map.of(), null));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			assertThat(awaitReply(ids.get(0)).items()).containsExactly("A");
+			BusReply bad = awaitReply(ids.get(1));
+			assertThat(bad.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+			assertThat(bad.errorMessage()).isEqualTo("no such key: bad");
+			assertThat(awaitReply(ids.get(2)).items()).containsExactly("C");
+			assertThat(bridge.getBean(FakeBackend.class).calls).extracting(BusRequest::keys)
+				.containsExactlyInAnyOrder(List.of("a", "bad", "b", "c"), List.of("a"), List.of("bad", "b"),
+						List.of("c"));
+			MeterRegistry meters = bridge.getBean(MeterRegistry.class);
+			assertThat(backendCalls(meters, true)).isOne();
+			assertThat(backendCalls(meters, false)).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void sharedCallFailingForAllIsEveryRecordsOwnErrorReply() {
+		String topic = "echo.requests.down";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.unavailable", List.of("a"), Map.of(), null),
+				query("echo.unavailable", List.of("b"), Map.of(), null));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			ids.forEach((id) -> {
+				BusReply reply = awaitReply(id);
+				assertThat(reply.status()).isEqualTo(BusStatus.UNAVAILABLE);
+				assertThat(reply.errorMessage()).isEqualTo("backend down");
+			});
+			assertThat(bridge.getBean(FakeBackend.class).calls).singleElement()
+				.satisfies((call) -> assertThat(call.keys()).containsExactly("a", "b"));
+		}
+	}
+
+	@Test
+	void eachRecordOfASharedCallTimesOutAtItsOwnDeadline() {
+		String topic = "echo.requests.deadlines";
+		List<String> ids = sendBeforeTheBridgeStarts(topic, request("echo.gate", List.of("soon"), Duration.ofSeconds(5)),
+				request("echo.gate", List.of("late"), Duration.ofSeconds(60)));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			FakeBackend backend = bridge.getBean(FakeBackend.class);
+			await().until(() -> !backend.calls.isEmpty());
+			assertThat(backend.calls).singleElement().satisfies((call) -> {
+				assertThat(call.keys()).containsExactly("soon", "late");
+				// The shared call lasts until the last of its records stops waiting.
+				assertThat(call.headers().deadline()).isAfter(Instant.now().plusSeconds(30));
+			});
+			assertThat(awaitReply(ids.get(0)).status()).isEqualTo(BusStatus.DEADLINE_EXCEEDED);
+
+			backend.gate.complete(null);
+
+			assertThat(awaitReply(ids.get(1)).items()).containsExactly("LATE");
+		}
+	}
+
+	@Test
+	void sharedCallsAskForAtMostMaxKeysKeys() {
+		String topic = "echo.requests.maxkeys";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.upper", List.of("a", "b"), Map.of(), null),
+				query("echo.upper", List.of("c", "d"), Map.of(), null),
+				query("echo.upper", List.of("e", "c"), Map.of(), null),
+				query("echo.upper", List.of("f", "g", "h", "i"), Map.of(), null));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic, "--busgate.bridge.coalescing.max-keys=3")) {
+			assertThat(awaitReply(ids.get(0)).items()).containsExactly("A", "B");
+			assertThat(awaitReply(ids.get(1)).items()).containsExactly("C", "D");
+			assertThat(awaitReply(ids.get(2)).items()).containsExactly("E", "C");
+			assertThat(awaitReply(ids.get(3)).items()).containsExactly("F", "G", "H", "I");
+			assertThat(bridge.getBean(FakeBackend.class).calls).extracting(BusRequest::keys)
+				.containsExactlyInAnyOrder(List.of("a", "b"), List.of("c", "d", "e"), List.of("f", "g", "h", "i"));
+		}
+	}
+
+	@Test
+	void withCoalescingDisabledEachRecordIsItsOwnBackendCall() {
+		String topic = "echo.requests.unshared";
+		List<String> ids = sendBeforeTheBridgeStarts(topic,
+				query("echo.upper", List.of("a"), Map.of(), null),
+				query("echo.upper", List.of("b"), Map.of(), null),
+				query("echo.upper", List.of("a"), Map.of(), null));
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic, "--busgate.bridge.coalescing.enabled=false")) {
+			ids.forEach((id) -> assertThat(awaitReply(id).isOk()).isTrue());
+			assertThat(bridge.getBean(FakeBackend.class).calls).extracting(BusRequest::keys)
+				.containsExactly(List.of("a"), List.of("b"), List.of("a"));
+			MeterRegistry meters = bridge.getBean(MeterRegistry.class);
+			assertThat(backendCalls(meters, false)).isEqualTo(3);
+			assertThat(backendCalls(meters, true)).isZero();
+		}
+	}
+
+	@Test
+	void moreRecordsInOnePollThanPlacesInFlightAreAllServed() {
+		this.backend.reset();
+		RequestProcessor processor = unpolledProcessor(2);
+		List<ProducerRecord<String, byte[]>> requests = IntStream.range(0, 10)
+			.mapToObj((i) -> request("echo.upper", List.of("p" + i), Duration.ofSeconds(30)))
+			.toList();
+
+		// One consumer thread handed ten records between two polls, with two places in flight.
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			for (int i = 0; i < requests.size(); i++) {
+				processor.onMessage(consumed(requests.get(i), i), () -> {
+				});
+			}
+			processor.clearThreadState(null);
+		});
+
+		for (int i = 0; i < requests.size(); i++) {
+			assertThat(awaitReply(correlationIdOf(requests.get(i))).items()).containsExactly("P" + i);
+		}
+		assertThat(this.backend.calls).hasSizeLessThan(10);
+	}
+
+	@Test
+	void recordsGatheredWhenTheirPartitionIsRevokedAreCalledAndDrainedBeforeTheCommit() {
+		this.backend.reset();
+		RequestProcessor processor = unpolledProcessor(10);
+		List<ProducerRecord<String, byte[]>> requests = List.of(request("echo.upper", List.of("r0"), Duration.ofSeconds(30)),
+				request("echo.upper", List.of("r1"), Duration.ofSeconds(30)));
+		List<Long> acknowledged = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < requests.size(); i++) {
+			long offset = i;
+			processor.onMessage(consumed(requests.get(i), offset), () -> acknowledged.add(offset));
+		}
+		assertThat(this.backend.calls).isEmpty();
+
+		// A rebalance or the container's stop, in the middle of a poll's records.
+		processor.onPartitionsRevokedBeforeCommit(null, List.of(new TopicPartition("echo.requests.unpolled", 0)));
+
+		// The drain waited for both replies, so the window acknowledged the last offset.
+		assertThat(acknowledged).endsWith(1L);
+		assertThat(this.backend.calls).singleElement()
+			.satisfies((call) -> assertThat(call.keys()).containsExactly("r0", "r1"));
+		assertThat(awaitReply(correlationIdOf(requests.get(0))).items()).containsExactly("R0");
+		assertThat(awaitReply(correlationIdOf(requests.get(1))).items()).containsExactly("R1");
+	}
+
+	/** A processor fed by the test instead of a container: the test decides where a poll ends. */
+	private RequestProcessor unpolledProcessor(int maxInFlight) {
+		return new RequestProcessor(this.backend, this.template, this.codec, Clock.systemUTC(), null,
+				OpenTelemetry.noop(), new BridgeMetrics(new SimpleMeterRegistry(), "echo"),
+				new PartitionWindows(Duration.ofSeconds(10)), maxInFlight, 1, Duration.ofMillis(100),
+				new BridgeProperties.Coalescing(true, 100));
+	}
+
+	private static ConsumerRecord<String, byte[]> consumed(ProducerRecord<String, byte[]> record, long offset) {
+		return new ConsumerRecord<>("echo.requests.unpolled", 0, offset, ConsumerRecord.NO_TIMESTAMP,
+				TimestampType.NO_TIMESTAMP_TYPE, ConsumerRecord.NULL_SIZE, ConsumerRecord.NULL_SIZE, record.key(),
+				record.value(), record.headers(), Optional.empty());
+	}
+
+	private static double backendCalls(MeterRegistry meters, boolean coalesced) {
+		return meters.get("busgate.bridge.backend.calls")
+			.tags("service", "echo", "coalesced", Boolean.toString(coalesced))
+			.counter()
+			.count();
+	}
+
+	/**
+	 * Produces the records to a topic of one partition that no bridge consumes yet, so that the
+	 * bridge started next reads them all in its first poll.
+	 */
+	@SafeVarargs
+	private List<String> sendBeforeTheBridgeStarts(String topic, ProducerRecord<String, byte[]>... records) {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()))) {
+			admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+		return Stream.of(records).map((record) -> send(record, topic)).toList();
+	}
+
+	/** A bridge of its own on the topic, with a fake backend of its own, in its own group. */
+	private ConfigurableApplicationContext startBridge(String topic, String... arguments) {
+		List<String> args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+				"--busgate.bridge.service=echo", "--busgate.bridge.request-topic=" + topic,
+				"--busgate.bridge.group-id=" + topic, "--management.opentelemetry.tracing.export.schedule-delay=50ms"));
+		args.addAll(List.of(arguments));
+		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
+			.run(args.toArray(String[]::new));
+	}
+
+	private static String correlationIdOf(ProducerRecord<String, byte[]> record) {
+		return new String(record.headers().lastHeader(BusHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8);
+	}
+
 	private double undelivered() {
 		Counter counter = this.meters.find("busgate.bridge.undelivered").tag("topic", DEAD_LETTER_TOPIC).counter();
 		return (counter != null) ? counter.count() : 0;
@@ -431,6 +745,13 @@ class RequestProcessorTests {
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
 				Instant.now().plusSeconds(10), idempotencyKey);
 		return this.codec.requestRecord(new BusRequest(headers, keys, Map.of()));
+	}
+
+	private ProducerRecord<String, byte[]> query(String operation, List<Object> keys, Map<String, Object> args,
+			String principal) {
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
+				Instant.now().plusSeconds(30), null, principal);
+		return this.codec.requestRecord(new BusRequest(headers, keys, args));
 	}
 
 	private ProducerRecord<String, byte[]> request(String operation, List<Object> keys, Duration timeToLive) {
@@ -525,6 +846,8 @@ class RequestProcessorTests {
 
 		final List<Object> keysSeen = new CopyOnWriteArrayList<>();
 
+		final List<BusRequest> calls = new CopyOnWriteArrayList<>();
+
 		final AtomicInteger maxConcurrent = new AtomicInteger();
 
 		/** What {@code echo.gate} calls wait for. */
@@ -534,6 +857,7 @@ class RequestProcessorTests {
 
 		void reset() {
 			this.keysSeen.clear();
+			this.calls.clear();
 			this.maxConcurrent.set(0);
 			this.gate = new CompletableFuture<>();
 		}
@@ -545,9 +869,22 @@ class RequestProcessorTests {
 
 		@Override
 		public CompletableFuture<List<Object>> call(BusRequest request) {
+			this.calls.add(request);
+			if (!request.isKeyed()) {
+				return switch (request.headers().operation()) {
+					case "echo.args" -> CompletableFuture.completedFuture(List.of(request.args()));
+					default -> CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED, "no route"));
+				};
+			}
 			this.keysSeen.addAll(request.keys());
 			List<Object> upper = request.keys().stream().map((key) -> (Object) key.toString().toUpperCase()).toList();
+			String principal = (request.headers().principal() != null) ? request.headers().principal() : "anonymous";
 			return switch (request.headers().operation()) {
+				case "echo.whose" -> CompletableFuture
+					.completedFuture(upper.stream().map((item) -> (Object) (item + "@" + principal)).toList());
+				case "echo.strict" -> request.keys().contains("bad")
+						? CompletableFuture.failedFuture(new BackendException(BusStatus.INVALID_ARGUMENT, "no such key: bad"))
+						: CompletableFuture.completedFuture(upper);
 				case "echo.upper" -> CompletableFuture.completedFuture(upper);
 				case "echo.create" -> CompletableFuture.completedFuture(request.keys()
 					.stream()
