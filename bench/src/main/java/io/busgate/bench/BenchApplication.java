@@ -86,9 +86,10 @@ public final class BenchApplication {
 		}
 		System.out.println();
 		System.out.println(Report.write(results, output));
-		long met = results.targets().stream().filter(Results.Target::met).count();
-		System.out.printf("[bench] %d of %d targets met; results in %s and %s%n", met, results.targets().size(),
-				output.resolve(Report.MARKDOWN), output.resolve(Report.JSON));
+		long met = results.targets().stream().filter((target) -> Boolean.TRUE.equals(target.met())).count();
+		long unmeasured = results.targets().stream().filter((target) -> target.met() == null).count();
+		System.out.printf("[bench] %d of %d targets met (%d not measured); results in %s and %s%n", met,
+				results.targets().size(), unmeasured, output.resolve(Report.MARKDOWN), output.resolve(Report.JSON));
 	}
 
 	private static String value(String option, Deque<String> options) {
