@@ -16,14 +16,16 @@ public final class BenchApplication {
 			Usage: java -jar bench/target/bench-*-exec.jar [--smoke] [--profile] [--repository DIR] [--output DIR]
 			       [--revision REV]
 
-			Launches ./compose/local-stack.sh --no-build --no-rate-limit (under %s; the jars must be built),
-			runs the benchmark's scenarios against it on loopback, stops it, and writes results.md and
-			results.json into the output directory (default: <repository>/target/bench).
+			Launches DIR/compose/local-stack.sh --no-build --no-rate-limit (under %s; DIR's jars must be
+			built), runs the benchmark's scenarios against it on loopback, stops it, prints every target
+			with its figure and met / not met, and writes results.md and results.json into the output
+			directory (default: <repository>/target/bench).
 
 			  --smoke          every scenario with a tiny load, in seconds (proves the harness works)
 			  --profile        a flight recording (JFR) of each of the stack's processes over the
 			                   scenarios, into <output>/jfr/<process>.jfr
-			  --repository DIR the repository's root (default: the current directory)
+			  --repository DIR the root of the checkout whose stack is measured (default: the current
+			                   directory); another checkout than this jar's for a before/after comparison
 			  --output DIR     where the results go
 			  --revision REV   the source revision measured, for the report
 			""".formatted(LocalStack.LOCK);

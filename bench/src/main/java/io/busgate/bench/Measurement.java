@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
@@ -15,8 +16,8 @@ import java.util.function.ToDoubleFunction;
  *
  * @param scenario what was run
  * @param runs each measured run, in order
- * @param summary all runs together: requests and errors added up, latencies and throughput the
- * median of the runs' (max the largest), CPU per process the mean of the runs'
+ * @param summary all runs together: requests and errors added up, latencies, throughput and CPU per
+ * process the median of the runs' (max the largest)
  * @param throughput the spread of the runs' answered requests per second
  * @param p50Ms the spread of the runs' medians
  * @param p99Ms the spread of the runs' 99th percentiles
@@ -29,8 +30,13 @@ record Measurement(String scenario, List<Figures> runs, Figures summary, Spread 
 			throw new IllegalArgumentException(scenario + " was not measured");
 		}
 		Map<String, Double> cpu = new LinkedHashMap<>();
-		runs.forEach((run) -> run.cpuPercent().forEach((process, percent) -> cpu.merge(process, percent, Double::sum)));
-		cpu.replaceAll((process, sum) -> Math.round(sum / runs.size() * 10) / 10.0);
+		runs.stream()
+			.flatMap((run) -> run.cpuPercent().keySet().stream())
+			.distinct()
+			.forEach((process) -> cpu.put(process, median(runs.stream()
+				.map((run) -> run.cpuPercent().get(process))
+				.filter(Objects::nonNull)
+				.toList())));
 		Set<String> errorSamples = new LinkedHashSet<>();
 		runs.forEach((run) -> errorSamples.addAll(run.errorSamples()));
 		Figures summary = new Figures(scenario, runs.stream().mapToLong(Figures::requests).sum(),
@@ -42,16 +48,19 @@ record Measurement(String scenario, List<Figures> runs, Figures summary, Spread 
 				Spread.of(runs, Figures::p50Ms), Spread.of(runs, Figures::p99Ms));
 	}
 
+	private static double median(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		sorted.sort(Comparator.naturalOrder());
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+	}
+
 	/** The lowest, median and highest of a figure over the runs. */
 	record Spread(double min, double median, double max) {
 
 		static Spread of(List<Figures> runs, ToDoubleFunction<Figures> figure) {
-			List<Double> values = new ArrayList<>(runs.stream().map(figure::applyAsDouble).toList());
-			values.sort(Comparator.naturalOrder());
-			int middle = values.size() / 2;
-			double median = (values.size() % 2 == 1) ? values.get(middle)
-					: (values.get(middle - 1) + values.get(middle)) / 2;
-			return new Spread(values.get(0), median, values.get(values.size() - 1));
+			List<Double> values = runs.stream().map(figure::applyAsDouble).sorted().toList();
+			return new Spread(values.get(0), Measurement.median(values), values.get(values.size() - 1));
 		}
 
 	}

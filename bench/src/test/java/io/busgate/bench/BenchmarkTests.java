@@ -52,7 +52,7 @@ class BenchmarkTests {
 		try (InJvmStack stack = new InJvmStack(new BusgateStack(broker.getBrokersAsString()), launched)) {
 			results = new Benchmark(stack, BenchSettings.smoke(), "smoke", null, System.out, null).run();
 		}
-		Report.write(results, output);
+		System.out.println(Report.write(results, output));
 
 		assertThat(results.measurements()).extracting(Measurement::scenario)
 			.anyMatch((scenario) -> scenario.startsWith("1a floor"))
