@@ -36,7 +36,7 @@ final class BackendCalls {
 		if (this.endpoints.isEmpty()) {
 			return Counts.NONE;
 		}
-		Counts all = new Counts(0.0, 0.0);
+		Counts all = Counts.NONE;
 		for (URI endpoint : this.endpoints) {
 			HttpLoad.Response response;
 			try {
@@ -104,7 +104,10 @@ final class BackendCalls {
 
 		/** A bridge without the meter yet (meters register on first use) adds nothing. */
 		private static Double add(Double a, Double b) {
-			return (a == null) ? b : (b == null) ? a : a + b;
+			if (a == null || b == null) {
+				return (a != null) ? a : b;
+			}
+			return a + b;
 		}
 
 	}

@@ -1,6 +1,14 @@
 package io.busgate.bench;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +51,38 @@ class BackendCallsTests {
 	void bridgesAreAddedUpAndOneWithoutTheCounterYetAddsNothing() {
 		BackendCalls.Counts twoBridges = BackendCalls.parse(AFTER).plus(BackendCalls.parse(WITHOUT_COUNTER));
 		assertThat(twoBridges).isEqualTo(new BackendCalls.Counts(115.0, 1250.0));
+	}
+
+	@Test
+	void readsEveryBridgeOverHttp() {
+		AtomicInteger scrapes = new AtomicInteger();
+		DisposableServer bridges = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes
+				.get("/new/actuator/prometheus",
+						(request, response) -> response.sendString(Mono.just((scrapes.getAndIncrement() < 1) ? BEFORE : AFTER)))
+				.get("/old/actuator/prometheus",
+						(request, response) -> response.sendString(Mono.just(WITHOUT_COUNTER))))
+			.bindNow();
+		try (HttpLoad http = new HttpLoad(Duration.ofSeconds(5))) {
+			String base = "http://127.0.0.1:" + bridges.port();
+			BackendCalls newer = new BackendCalls(http, List.of(URI.create(base + "/new/actuator/prometheus")));
+			BackendCalls.Counts before = newer.read();
+			assertThat(newer.read().perRecordSince(before)).isEqualTo(0.1);
+
+			BackendCalls older = new BackendCalls(http, List.of(URI.create(base + "/old/actuator/prometheus"),
+					URI.create(base + "/old/actuator/prometheus")));
+			BackendCalls.Counts olderBefore = older.read();
+			assertThat(olderBefore).isEqualTo(new BackendCalls.Counts(null, 200.0));
+			assertThat(older.read().perRecordSince(olderBefore)).isNull();
+
+			BackendCalls unreachable = new BackendCalls(http, List.of(URI.create(base + "/none")));
+			assertThat(unreachable.read()).isEqualTo(BackendCalls.Counts.NONE);
+		}
+		finally {
+			bridges.disposeNow();
+		}
 	}
 
 	@Test
