@@ -13,13 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -240,19 +238,20 @@ final class HttpLoad implements AutoCloseable {
 		return exchangeAsync(client, call.next()).thenApply(call::failure);
 	}
 
+	/** Headers are set on the request itself: a client with headers of its own is a new configuration each time. */
 	private static CompletableFuture<Response> exchangeAsync(HttpClient client, Request request) {
-		HttpClient withHeaders = (request.json() == null && request.authorization() == null) ? client
-				: client.headers((headers) -> {
-					if (request.json() != null) {
-						headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-					}
+		HttpClient.RequestSender sender = client.request(request.method()).uri(request.uri());
+		HttpClient.ResponseReceiver<?> receiver = (request.json() == null && request.authorization() == null) ? sender
+				: sender.send((outbound, out) -> {
 					if (request.authorization() != null) {
-						headers.set(HttpHeaderNames.AUTHORIZATION, request.authorization());
+						outbound.header(HttpHeaderNames.AUTHORIZATION, request.authorization());
 					}
+					if (request.json() == null) {
+						return out;
+					}
+					outbound.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+					return out.sendString(Mono.just(request.json()), StandardCharsets.UTF_8);
 				});
-		HttpClient.RequestSender sender = withHeaders.request(request.method()).uri(request.uri());
-		HttpClient.ResponseReceiver<?> receiver = (request.json() == null) ? sender : sender
-			.send(ByteBufFlux.fromString(Mono.just(request.json()), StandardCharsets.UTF_8, ByteBufAllocator.DEFAULT));
 		return receiver
 			.responseSingle((head, body) -> body.asString(StandardCharsets.UTF_8)
 				.defaultIfEmpty("")
