@@ -1,9 +1,6 @@
 package io.busgate.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +8,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,7 +65,7 @@ final class Benchmark {
 
 	Results run() {
 		Instant started = Instant.now();
-		double loadBefore = loadAverage();
+		double loadBefore = Machine.loadAverage();
 		long startNanos = System.nanoTime();
 		try (HttpLoad http = new HttpLoad(this.settings.requestTimeout())) {
 			Queries queries = new Queries(this.stack, http, this.settings.nPlusOneItems());
@@ -106,7 +102,7 @@ final class Benchmark {
 
 			Map<String, Long> residentAfterRun = meter.residentBytes();
 			Results results = new Results(this.mode, describe(stackProcesses) + "; " + this.stack.configuration(),
-					this.revision, machine(loadBefore, loadAverage()), started.truncatedTo(ChronoUnit.SECONDS).toString(),
+					this.revision, Machine.here(loadBefore, Machine.loadAverage()), started.truncatedTo(ChronoUnit.SECONDS).toString(),
 					(System.nanoTime() - startNanos) / 1e9, startup, warmUp, measurements, steps,
 					OpenModelScenario.sustainedRate(steps), saturation, nPlusOne.recordsPerQuery(), residentAfterStart,
 					residentAfterRun, StartUpScenario.stackResidentBytes(residentAfterRun, stackProcesses), List.of());
@@ -150,39 +146,6 @@ final class Benchmark {
 
 	private static String describe(Map<String, ProcessHandle> processes) {
 		return processes.size() + " processes: " + String.join(", ", new TreeMap<>(processes).keySet());
-	}
-
-	private static Machine machine(double loadBefore, double loadAfter) {
-		return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel(), memoryBytes(),
-				System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-				System.getProperty("os.name") + " " + System.getProperty("os.version").replaceFirst("-.*", "") + " "
-						+ System.getProperty("os.arch"),
-				loadBefore, loadAfter);
-	}
-
-	private static String cpuModel() {
-		return procLine("/proc/cpuinfo", "model name").map((line) -> line.substring(line.indexOf(':') + 1).strip())
-			.orElse(System.getProperty("os.arch"));
-	}
-
-	/** Physical memory, from /proc/meminfo where there is one. */
-	private static long memoryBytes() {
-		return procLine("/proc/meminfo", "MemTotal:")
-			.map((line) -> Long.parseLong(line.replaceAll("\\D", "")) * 1024)
-			.orElse(-1L);
-	}
-
-	private static Optional<String> procLine(String file, String prefix) {
-		try {
-			return Files.readAllLines(Path.of(file)).stream().filter((line) -> line.startsWith(prefix)).findFirst();
-		}
-		catch (IOException ex) {
-			return Optional.empty();
-		}
-	}
-
-	private static double loadAverage() {
-		return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
 	}
 
 }

@@ -1,7 +1,12 @@
 package io.busgate.bench;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything one benchmark run measured, and the issue's targets checked against it.
@@ -60,6 +65,41 @@ record Results(String mode, String stack, String revision, Machine machine, Stri
 	 */
 	record Machine(int cpus, String cpuModel, long memoryBytes, String jdk, String os, double loadBefore,
 			double loadAfter) {
+
+		/** This machine, now. */
+		static Machine here(double loadBefore, double loadAfter) {
+			return new Machine(Runtime.getRuntime().availableProcessors(), processor(), physicalMemory(),
+					System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+					System.getProperty("os.name") + " " + System.getProperty("os.version").replaceFirst("-.*", "") + " "
+							+ System.getProperty("os.arch"),
+					loadBefore, loadAfter);
+		}
+
+		private static String processor() {
+			return procLine("/proc/cpuinfo", "model name").map((line) -> line.substring(line.indexOf(':') + 1).strip())
+				.orElse(System.getProperty("os.arch"));
+		}
+
+		/** Physical memory, from /proc/meminfo where there is one. */
+		private static long physicalMemory() {
+			return procLine("/proc/meminfo", "MemTotal:")
+				.map((line) -> Long.parseLong(line.replaceAll("\\D", "")) * 1024)
+				.orElse(-1L);
+		}
+
+		private static Optional<String> procLine(String file, String prefix) {
+			try {
+				return Files.readAllLines(Path.of(file)).stream().filter((line) -> line.startsWith(prefix)).findFirst();
+			}
+			catch (IOException ex) {
+				return Optional.empty();
+			}
+		}
+
+		/** The 1-minute load average, two decimals. */
+		static double loadAverage() {
+			return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
+		}
 
 	}
 
