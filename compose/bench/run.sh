@@ -76,9 +76,10 @@ if [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]]; then
 	JAVA="${JAVA_HOME}/bin/java"
 fi
 REVISION="$(git -C "${MEASURED}" describe --always --dirty 2>/dev/null || echo unknown)"
-if [[ -z "${OUTPUT}" ]]; then
+if [[ -z "${OUTPUT}" && "${MEASURED}" == "${REPO_ROOT}" ]]; then
 	OUTPUT="${REPO_ROOT}/target/bench"
-	[[ "${MEASURED}" != "${REPO_ROOT}" ]] && OUTPUT="${OUTPUT}/${REVISION}"
+elif [[ -z "${OUTPUT}" ]]; then
+	OUTPUT="${REPO_ROOT}/target/bench/${REVISION}"
 fi
 
 exec "${JAVA}" -Xmx512m -jar "${JAR}" --repository "${MEASURED}" --output "${OUTPUT}" --revision "${REVISION}" \
