@@ -16,14 +16,16 @@ public final class BenchApplication {
 			Usage: java -jar bench/target/bench-*-exec.jar [--smoke] [--profile] [--repository DIR] [--output DIR]
 			       [--revision REV]
 
-			Launches ./compose/local-stack.sh --no-build --no-rate-limit (under %s; the jars must be built),
-			runs the benchmark's scenarios against it on loopback, stops it, and writes results.md and
-			results.json into the output directory (default: <repository>/target/bench).
+			Launches DIR/compose/local-stack.sh --no-build --no-rate-limit (under %s; DIR's jars must be
+			built), runs the benchmark's scenarios against it on loopback, stops it, prints every target
+			with its figure and met / not met, and writes results.md and results.json into the output
+			directory (default: <repository>/target/bench).
 
 			  --smoke          every scenario with a tiny load, in seconds (proves the harness works)
 			  --profile        a flight recording (JFR) of each of the stack's processes over the
 			                   scenarios, into <output>/jfr/<process>.jfr
-			  --repository DIR the repository's root (default: the current directory)
+			  --repository DIR the root of the checkout whose stack is measured (default: the current
+			                   directory); another checkout than this jar's for a before/after comparison
 			  --output DIR     where the results go
 			  --revision REV   the source revision measured, for the report
 			""".formatted(LocalStack.LOCK);
@@ -86,9 +88,10 @@ public final class BenchApplication {
 		}
 		System.out.println();
 		System.out.println(Report.write(results, output));
-		long met = results.targets().stream().filter(Results.Target::met).count();
-		System.out.printf("[bench] %d of %d targets met; results in %s and %s%n", met, results.targets().size(),
-				output.resolve(Report.MARKDOWN), output.resolve(Report.JSON));
+		long met = results.targets().stream().filter((target) -> Boolean.TRUE.equals(target.met())).count();
+		long unmeasured = results.targets().stream().filter((target) -> target.met() == null).count();
+		System.out.printf("[bench] %d of %d targets met (%d not measured); results in %s and %s%n", met,
+				results.targets().size(), unmeasured, output.resolve(Report.MARKDOWN), output.resolve(Report.JSON));
 	}
 
 	private static String value(String option, Deque<String> options) {

@@ -2,18 +2,24 @@ package io.busgate.bench;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
@@ -27,13 +33,24 @@ import io.busgate.bus.RequestHeaders;
  * consume a request topic of their own in a group of their own, and the benchmark puts
  * {@code user.getUsers} requests on it directly and reads the replies, like a gateway. The
  * stack's own user bridge, which serves the gateway's requests, is not involved, nor is the
- * gateway: what is compared is one bridge against two.
+ * gateway: what is compared is one bridge against two, the scaling of a consumer group. So the
+ * bridges do not coalesce records into one backend call, which would compare something else.
+ * The user service is slowed down meanwhile, so that the backend's time, not the CPU, is what one
+ * bridge is bound by.
  */
 final class BridgeScaling implements AutoCloseable {
 
 	private static final int REQUEST_PARTITIONS = 6;
 
 	private static final String OPERATION = "user.getUsers";
+
+	/** The benchmark's own user bridges, by number, in the CPU figures. */
+	private static final String BRIDGE = "scaling user-bridge ";
+
+	/** A revision without coalescing ignores the setting, as Spring does any unknown property. */
+	private static final String NO_COALESCING = "--busgate.bridge.coalescing.enabled=false";
+
+	private static final Duration GROUP_POLL = Duration.ofMillis(100);
 
 	private final SystemUnderTest stack;
 
@@ -67,6 +84,43 @@ final class BridgeScaling implements AutoCloseable {
 	}
 
 	/**
+	 * Two bridges, both started cold and warmed up until their throughput stops rising, then
+	 * measured (6b); then one of them stopped and the other measured alone (6a).
+	 */
+	static List<Measurement> run(BenchRun run) {
+		BenchSettings settings = run.settings();
+		String setup = settings.backendDelay().toMillis() + " ms backend, " + settings.scalingConcurrency()
+				+ " in flight, bridges at most " + settings.scalingMaxInFlight() + " call(s) at once";
+		String two = "6b bridges: user.getUsers records, " + setup + ", 2 bridges";
+		String one = "6a bridges: user.getUsers records, " + setup + ", 1 bridge";
+		run.queries().slowDownUserService(settings.backendDelay());
+		try (BridgeScaling scaling = new BridgeScaling(run.stack(), settings.requestTimeout());
+				SystemUnderTest.ExtraBridge first = scaling.startBridge(settings.scalingMaxInFlight());
+				SystemUnderTest.ExtraBridge second = scaling.startBridge(settings.scalingMaxInFlight())) {
+			first.process().ifPresent((process) -> run.meter().add(BRIDGE + "1", process));
+			second.process().ifPresent((process) -> run.meter().add(BRIDGE + "2", process));
+			scaling.awaitMembers(2, run);
+			settings.warmUp()
+				.untilSteady("6 warm-up of the 2 bridges",
+						(window) -> scaling.closed("6 warm-up", settings.scalingConcurrency(), Duration.ZERO, window, 1,
+								run.meter()).summary(),
+						run);
+			Measurement twoBridges = run.report(scaling.closed(two, settings.scalingConcurrency(),
+					settings.scalingWarmup(), settings.scalingDuration(), settings.runs(), run.meter()));
+			second.close();
+			run.meter().remove(BRIDGE + "2");
+			scaling.awaitMembers(1, run);
+			Measurement oneBridge = run.report(scaling.closed(one, settings.scalingConcurrency(),
+					settings.scalingWarmup(), settings.scalingDuration(), settings.runs(), run.meter()));
+			run.meter().remove(BRIDGE + "1");
+			return List.of(oneBridge, twoBridges);
+		}
+		finally {
+			run.queries().slowDownUserService(Duration.ZERO);
+		}
+	}
+
+	/**
 	 * Starts a user bridge on this scenario's topic and group, at most {@code maxInFlight} calls at
 	 * once. The topic is new and only this scenario's: its bridges read it from the start, so that
 	 * no request sent while the group first positions itself is skipped.
@@ -74,30 +128,56 @@ final class BridgeScaling implements AutoCloseable {
 	SystemUnderTest.ExtraBridge startBridge(int maxInFlight) {
 		return this.stack.startUserBridge("--busgate.bridge.request-topic=" + this.requestTopic,
 				"--busgate.bridge.group-id=" + this.group, "--busgate.bridge.max-in-flight=" + maxInFlight,
-				"--spring.kafka.consumer.auto-offset-reset=earliest");
+				"--spring.kafka.consumer.auto-offset-reset=earliest", NO_COALESCING);
 	}
 
-	/** This scenario's consumer group, whose members are the bridges started here. */
-	String group() {
-		return this.group;
+	/** Waits until this scenario's group has {@code count} members, each with partitions. */
+	private void awaitMembers(int count, BenchRun run) {
+		long start = System.nanoTime();
+		long deadline = start + run.settings().bridgeJoinTimeout().toNanos();
+		while (true) {
+			ConsumerGroupDescription description = describeGroup();
+			Collection<MemberDescription> members = (description != null) ? description.members() : List.of();
+			if (description != null && description.groupState() == GroupState.STABLE && members.size() == count
+					&& members.stream().noneMatch((member) -> member.assignment().topicPartitions().isEmpty())) {
+				run.say("6 %s: %d members with partitions after %.1f s", this.group, count,
+						(System.nanoTime() - start) / 1e9);
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(this.group + " did not get " + count + " members with partitions within "
+						+ run.settings().bridgeJoinTimeout().toSeconds() + " s: " + description);
+			}
+			LockSupport.parkNanos(GROUP_POLL.toNanos());
+		}
+	}
+
+	/** The group's description, or {@code null} while it does not exist (no member has joined yet). */
+	private ConsumerGroupDescription describeGroup() {
+		try {
+			return Requester.await(this.admin.describeConsumerGroups(List.of(this.group)).describedGroups().get(this.group),
+					this.timeout);
+		}
+		catch (IllegalStateException ex) {
+			if (ex.getCause() instanceof ExecutionException failed && failed.getCause() instanceof GroupIdNotFoundException) {
+				return null;
+			}
+			throw ex;
+		}
 	}
 
 	/**
-	 * Keeps {@code window} requests in flight for the warm-up and then the measured
-	 * {@code duration}; measures the requests sent within the measured time.
+	 * Keeps {@code window} requests in flight through the warm-up and then {@code runs}
+	 * consecutive windows of {@code duration}; a request counts in the window it was sent in.
 	 */
-	Figures closed(String scenario, int window, Duration warmup, Duration duration, ProcessMeter meter) {
-		LatencyRecorder recorder = new LatencyRecorder();
-		long measureFrom = System.nanoTime() + warmup.toNanos();
-		long end = measureFrom + duration.toNanos();
+	Measurement closed(String scenario, int window, Duration warmup, Duration duration, int runs, ProcessMeter meter) {
+		Windows windows = new Windows(scenario, warmup, duration, runs);
+		CompletableFuture<List<Map<String, Double>>> cpu = windows.measureCpu(meter);
 		CountDownLatch done = new CountDownLatch(window);
 		for (int i = 0; i < window; i++) {
-			keepSending(recorder, measureFrom, end, done);
+			keepSending(windows, done);
 		}
-		LockSupport.parkNanos(measureFrom - System.nanoTime());
-		ProcessMeter.CpuWindow cpu = meter.start();
-		LockSupport.parkNanos(end - System.nanoTime());
-		Map<String, Double> cpuPercent = cpu.stop();
+		List<Map<String, Double>> cpuPercent = cpu.join();
 		try {
 			if (!done.await(this.timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
 				throw new IllegalStateException("requests of " + scenario + " still unanswered after the timeout");
@@ -107,13 +187,14 @@ final class BridgeScaling implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while measuring", ex);
 		}
-		return recorder.figures(scenario, duration, cpuPercent);
+		return windows.measurement(cpuPercent);
 	}
 
-	private void keepSending(LatencyRecorder recorder, long measureFrom, long end, CountDownLatch done) {
+	private void keepSending(Windows windows, CountDownLatch done) {
 		long sent = System.nanoTime();
 		send().orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, ex) -> {
-			if (sent >= measureFrom) {
+			LatencyRecorder recorder = windows.at(sent);
+			if (recorder != null) {
 				if (ex != null) {
 					recorder.failed("no reply within " + this.timeout.toMillis() + " ms: " + ex);
 				}
@@ -124,8 +205,8 @@ final class BridgeScaling implements AutoCloseable {
 					recorder.answered(System.nanoTime() - sent);
 				}
 			}
-			if (System.nanoTime() < end) {
-				keepSending(recorder, measureFrom, end, done);
+			if (System.nanoTime() < windows.end()) {
+				keepSending(windows, done);
 			}
 			else {
 				done.countDown();

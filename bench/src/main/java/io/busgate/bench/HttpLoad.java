@@ -3,6 +3,8 @@ package io.busgate.bench;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,13 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -26,11 +26,12 @@ import reactor.netty.resources.LoopResources;
  * The HTTP load generator: Reactor Netty's non-blocking client over HTTP/1.1 (pooled keep-alive
  * connections, two event-loop threads), three ways of loading. Chosen over the JDK's client,
  * which cost the generator about 0.9 ms of CPU per request: on a small machine, CPU the stack
- * under test then did not get.
+ * under test then did not get. Its own CPU is measured with the stack's, as the "load generator".
  * <ul>
  * <li>{@link #sequential}: one request at a time, for latency.</li>
- * <li>{@link #closed}: a fixed number of requests in flight, each answered one replaced at once,
- * for throughput.</li>
+ * <li>{@link #closed}: a closed loop over a fixed number of connections, a pool of exactly that
+ * many: each connection sends its next request as soon as its last one is answered, for
+ * throughput.</li>
  * <li>{@link #open}: requests sent at a constant rate whatever the answers do, each latency
  * measured from the moment the request was due, not from when it could be sent: a stalled
  * server shows as latency instead of slowing the generator down (no coordinated omission).</li>
@@ -47,10 +48,7 @@ final class HttpLoad implements AutoCloseable {
 
 	private final LoopResources loops = LoopResources.create("bench-http", EVENT_LOOPS, true);
 
-	private final ConnectionProvider connections = ConnectionProvider.builder("bench-http")
-		.maxConnections(MAX_OUTSTANDING)
-		.pendingAcquireMaxCount(-1)
-		.build();
+	private final ConnectionProvider connections = pool("bench-http", MAX_OUTSTANDING);
 
 	private final HttpClient client;
 
@@ -58,10 +56,7 @@ final class HttpLoad implements AutoCloseable {
 
 	HttpLoad(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
-		this.client = HttpClient.create(this.connections)
-			.runOn(this.loops)
-			.responseTimeout(requestTimeout)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(requestTimeout.toMillis()));
+		this.client = client(this.connections);
 	}
 
 	/** A kind of request and what counts as its answer. */
@@ -76,20 +71,20 @@ final class HttpLoad implements AutoCloseable {
 	}
 
 	/**
-	 * A request: a method, a URI and a JSON body, or none.
+	 * A request: a method, a URI, a JSON body or none, and an {@code Authorization} header or none.
 	 */
-	record Request(HttpMethod method, URI uri, String json) {
+	record Request(HttpMethod method, URI uri, String json, String authorization) {
 
 		static Request get(URI uri) {
-			return new Request(HttpMethod.GET, uri, null);
+			return new Request(HttpMethod.GET, uri, null, null);
 		}
 
 		static Request put(URI uri) {
-			return new Request(HttpMethod.PUT, uri, null);
+			return new Request(HttpMethod.PUT, uri, null, null);
 		}
 
-		static Request postJson(URI uri, String json) {
-			return new Request(HttpMethod.POST, uri, json);
+		static Request postJson(URI uri, String json, String authorization) {
+			return new Request(HttpMethod.POST, uri, json, authorization);
 		}
 
 	}
@@ -99,101 +94,117 @@ final class HttpLoad implements AutoCloseable {
 
 	}
 
-	/** Sends {@code count} requests one after the other, each once the previous one is answered. */
-	Figures sequential(String scenario, Call call, int warmup, int count, ProcessMeter meter) {
+	/**
+	 * Sends {@code warmup} requests and then {@code runs} times {@code count} measured ones, one
+	 * after the other, each once the previous one is answered.
+	 */
+	Measurement sequential(String scenario, Call call, int warmup, int count, int runs, ProcessMeter meter) {
 		for (int i = 0; i < warmup; i++) {
-			send(call, new LatencyRecorder());
+			send(this.client, call, new LatencyRecorder());
 		}
-		LatencyRecorder recorder = new LatencyRecorder();
-		ProcessMeter.CpuWindow cpu = meter.start();
-		long start = System.nanoTime();
-		for (int i = 0; i < count; i++) {
-			send(call, recorder);
+		List<Figures> measured = new ArrayList<>();
+		for (int run = 0; run < runs; run++) {
+			LatencyRecorder recorder = new LatencyRecorder();
+			ProcessMeter.CpuWindow cpu = meter.start();
+			long start = System.nanoTime();
+			for (int i = 0; i < count; i++) {
+				send(this.client, call, recorder);
+			}
+			long elapsed = System.nanoTime() - start;
+			measured.add(recorder.figures(scenario, Duration.ofNanos(elapsed), cpu.stop()));
 		}
-		long elapsed = System.nanoTime() - start;
-		return recorder.figures(scenario, Duration.ofNanos(elapsed), cpu.stop());
+		return Measurement.of(scenario, measured);
 	}
 
 	/**
-	 * Keeps {@code concurrency} requests in flight for the warm-up and then the measured
-	 * {@code duration}; measures the requests sent within the measured time, also when their
-	 * answer comes after it.
+	 * A closed loop over {@code connections} connections (a pool of that many, opened as the load
+	 * starts): each sends its next request as soon as its last one is answered, through the
+	 * warm-up and then {@code runs} consecutive windows of {@code duration}; a request counts in the
+	 * window it was sent in, also when its answer comes after it.
 	 */
-	Figures closed(String scenario, Call call, int concurrency, Duration warmup, Duration duration,
+	Measurement closed(String scenario, Call call, int connections, Duration warmup, Duration duration, int runs,
 			ProcessMeter meter) {
-		LatencyRecorder recorder = new LatencyRecorder();
-		long measureFrom = System.nanoTime() + warmup.toNanos();
-		long end = measureFrom + duration.toNanos();
-		CountDownLatch done = new CountDownLatch(concurrency);
-		for (int i = 0; i < concurrency; i++) {
-			keepSending(call, recorder, measureFrom, end, done);
+		ConnectionProvider pool = pool("bench-closed-" + connections, connections);
+		try {
+			HttpClient client = client(pool);
+			Windows windows = new Windows(scenario, warmup, duration, runs);
+			CompletableFuture<List<Map<String, Double>>> cpu = windows.measureCpu(meter);
+			CountDownLatch done = new CountDownLatch(connections);
+			for (int i = 0; i < connections; i++) {
+				keepSending(client, call, windows, done);
+			}
+			List<Map<String, Double>> cpuPercent = cpu.join();
+			await(done, this.requestTimeout.plusSeconds(1));
+			return windows.measurement(cpuPercent);
 		}
-		LockSupport.parkNanos(measureFrom - System.nanoTime());
-		ProcessMeter.CpuWindow cpu = meter.start();
-		LockSupport.parkNanos(end - System.nanoTime());
-		Map<String, Double> cpuPercent = cpu.stop();
-		await(done, this.requestTimeout.plusSeconds(1));
-		return recorder.figures(scenario, duration, cpuPercent);
+		finally {
+			pool.dispose();
+		}
 	}
 
 	/**
-	 * Sends {@code rate} requests per second, evenly spaced, for the warm-up and then the
-	 * measured {@code duration}; measures the requests due within the measured time, each from
-	 * when it was due.
+	 * Sends {@code rate} requests per second, evenly spaced, through the warm-up and then
+	 * {@code runs} consecutive windows of {@code duration}; a request counts in the window it was
+	 * due in, its latency from when it was due.
 	 */
-	Figures open(String scenario, Call call, int rate, Duration warmup, Duration duration, ProcessMeter meter) {
-		LatencyRecorder recorder = new LatencyRecorder();
+	Measurement open(String scenario, Call call, int rate, Duration warmup, Duration duration, int runs,
+			ProcessMeter meter) {
 		double interval = 1e9 / rate;
+		Windows windows = new Windows(scenario, warmup, duration, runs);
 		long start = System.nanoTime();
-		long measureFrom = start + warmup.toNanos();
-		long end = measureFrom + duration.toNanos();
+		CompletableFuture<List<Map<String, Double>>> cpu = windows.measureCpu(meter);
 		AtomicInteger outstanding = new AtomicInteger();
-		ProcessMeter.CpuWindow cpu = null;
 		for (long i = 0;; i++) {
 			long due = start + Math.round(i * interval);
-			if (due >= end) {
+			if (due >= windows.end()) {
 				break;
 			}
 			LockSupport.parkNanos(due - System.nanoTime());
-			boolean measured = due >= measureFrom;
-			if (measured && cpu == null) {
-				cpu = meter.start();
-			}
+			LatencyRecorder recorder = windows.at(due);
 			if (outstanding.get() >= MAX_OUTSTANDING) {
-				if (measured) {
+				if (recorder != null) {
 					recorder.failed("the stack fell " + MAX_OUTSTANDING + " requests behind");
 				}
 				continue;
 			}
 			outstanding.incrementAndGet();
-			sendAsync(call).whenComplete((failure, ex) -> {
+			sendAsync(this.client, call).whenComplete((failure, ex) -> {
 				outstanding.decrementAndGet();
-				if (measured) {
+				if (recorder != null) {
 					record(recorder, due, failure, ex);
 				}
 			});
 		}
-		LockSupport.parkNanos(end - System.nanoTime());
-		Map<String, Double> cpuPercent = (cpu != null) ? cpu.stop() : Map.of();
+		List<Map<String, Double>> cpuPercent = cpu.join();
 		long waitUntil = System.nanoTime() + this.requestTimeout.plusSeconds(1).toNanos();
 		while (outstanding.get() > 0 && System.nanoTime() < waitUntil) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 		}
-		return recorder.figures(scenario, duration, cpuPercent);
+		return windows.measurement(cpuPercent);
 	}
 
 	/** Sends one request and waits for its answer; {@code true} when answered. */
 	boolean sendOnce(Call call) {
 		LatencyRecorder recorder = new LatencyRecorder();
-		send(call, recorder);
+		send(this.client, call, recorder);
 		return recorder.answeredCount() == 1;
 	}
 
-	private void send(Call call, LatencyRecorder recorder) {
+	/** Sends one request; its response, or why there was none. */
+	Response exchange(Request request) {
+		try {
+			return exchangeAsync(this.client, request).join();
+		}
+		catch (CompletionException ex) {
+			throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + describe(ex), ex);
+		}
+	}
+
+	private void send(HttpClient client, Call call, LatencyRecorder recorder) {
 		long start = System.nanoTime();
 		String failure;
 		try {
-			failure = sendAsync(call).join();
+			failure = sendAsync(client, call).join();
 		}
 		catch (CompletionException ex) {
 			failure = describe(ex);
@@ -206,14 +217,15 @@ final class HttpLoad implements AutoCloseable {
 		}
 	}
 
-	private void keepSending(Call call, LatencyRecorder recorder, long measureFrom, long end, CountDownLatch done) {
+	private void keepSending(HttpClient client, Call call, Windows windows, CountDownLatch done) {
 		long sent = System.nanoTime();
-		sendAsync(call).whenComplete((failure, ex) -> {
-			if (sent >= measureFrom) {
+		sendAsync(client, call).whenComplete((failure, ex) -> {
+			LatencyRecorder recorder = windows.at(sent);
+			if (recorder != null) {
 				record(recorder, sent, failure, ex);
 			}
-			if (System.nanoTime() < end) {
-				keepSending(call, recorder, measureFrom, end, done);
+			if (System.nanoTime() < windows.end()) {
+				keepSending(client, call, windows, done);
 			}
 			else {
 				done.countDown();
@@ -222,20 +234,41 @@ final class HttpLoad implements AutoCloseable {
 	}
 
 	/** Completes with the response's failure, {@code null} when it answers the call. */
-	private CompletableFuture<String> sendAsync(Call call) {
-		Request request = call.next();
-		HttpClient client = (request.json() == null) ? this.client
-				: this.client.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE,
-						HttpHeaderValues.APPLICATION_JSON));
+	private static CompletableFuture<String> sendAsync(HttpClient client, Call call) {
+		return exchangeAsync(client, call.next()).thenApply(call::failure);
+	}
+
+	/** Headers are set on the request itself: a client with headers of its own is a new configuration each time. */
+	private static CompletableFuture<Response> exchangeAsync(HttpClient client, Request request) {
 		HttpClient.RequestSender sender = client.request(request.method()).uri(request.uri());
-		HttpClient.ResponseReceiver<?> receiver = (request.json() == null) ? sender : sender
-			.send(ByteBufFlux.fromString(Mono.just(request.json()), StandardCharsets.UTF_8, ByteBufAllocator.DEFAULT));
+		HttpClient.ResponseReceiver<?> receiver = (request.json() == null && request.authorization() == null) ? sender
+				: sender.send((outbound, out) -> {
+					if (request.authorization() != null) {
+						outbound.header(HttpHeaderNames.AUTHORIZATION, request.authorization());
+					}
+					if (request.json() == null) {
+						return out;
+					}
+					outbound.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+					return out.sendString(Mono.just(request.json()), StandardCharsets.UTF_8);
+				});
 		return receiver
 			.responseSingle((head, body) -> body.asString(StandardCharsets.UTF_8)
 				.defaultIfEmpty("")
 				.map((text) -> new Response(head.status().code(), text)))
-			.toFuture()
-			.thenApply(call::failure);
+			.toFuture();
+	}
+
+	/** At most {@code size} connections; a request finding none free waits for one. */
+	private static ConnectionProvider pool(String name, int size) {
+		return ConnectionProvider.builder(name).maxConnections(size).pendingAcquireMaxCount(-1).build();
+	}
+
+	private HttpClient client(ConnectionProvider pool) {
+		return HttpClient.create(pool)
+			.runOn(this.loops)
+			.responseTimeout(this.requestTimeout)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(this.requestTimeout.toMillis()));
 	}
 
 	private static void record(LatencyRecorder recorder, long since, String failure, Throwable ex) {

@@ -17,19 +17,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The local stack, {@code compose/local-stack.sh --no-build --no-rate-limit}: every app a process of its own jar
- * on this machine, on the stack's fixed loopback ports. It runs under the lock every user of the
- * local stack takes ({@value #LOCK}), held from before it starts until its last process has
- * stopped; start-up is timed from when the lock is held. The benchmark's own user bridges are
- * more processes of the http-bridge jar.
+ * The local stack, {@code compose/local-stack.sh --no-build --no-rate-limit} of the repository
+ * measured (which may be another checkout than the benchmark's own): every app a process of its
+ * own jar on this machine, on the stack's loopback ports, each process and port as the stack
+ * lists them in {@value #PROCESSES_FILE}. It runs under the lock every user of the local stack
+ * takes ({@value #LOCK}), held from before it starts until its last process has stopped; start-up
+ * is timed from when the lock is held. The benchmark's own user bridges are more processes of the
+ * http-bridge jar.
  */
 final class LocalStack implements SystemUnderTest {
 
@@ -37,12 +41,30 @@ final class LocalStack implements SystemUnderTest {
 
 	private static final String LOCK_HELD = "[bench] holding " + LOCK;
 
-	private static final String BANNER = "Busgate local stack is running";
+	/**
+	 * While the stack runs: its own pid and each process it started, with its name, pid (null
+	 * while stopped) and port; written once everything is up.
+	 */
+	private static final String PROCESSES_FILE = "target/local-stack/processes.json";
+
+	private static final Duration PROCESSES_POLL = Duration.ofMillis(200);
+
+	/**
+	 * Revisions before {@value #PROCESSES_FILE} list their processes in the banner only: name,
+	 * pid, address, log file. Taken when no file follows the banner within {@link #BANNER_GRACE}.
+	 */
+	private static final Pattern BANNER_PROCESS = Pattern.compile("^ {3}(\\S+)\\s+(\\d+)\\s+\\S*:(\\d+)\\s+\\S+.*$");
+
+	private static final String BANNER_START = "Busgate local stack is running";
 
 	private static final String BANNER_END = "Paste into GraphiQL";
 
-	/** A banner line naming a process: name, pid, address, log file. */
-	private static final Pattern PROCESS_LINE = Pattern.compile("^ {3}(\\S+)\\s+(\\d+)\\s+\\S+\\s+\\S+.*$");
+	private static final Duration BANNER_GRACE = Duration.ofSeconds(10);
+
+	private static final Pattern BRIDGE = Pattern.compile("(http|grpc|thrift)-bridge(-\\d+)?");
+
+	/** How long the tokens the benchmark mints for itself are valid: longer than any run. */
+	private static final String TOKEN_VALIDITY = "2h";
 
 	/** What the local stack gives each app (its APP_JVM_OPTS), so the benchmark's bridges are like the stack's. */
 	private static final List<String> APP_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
@@ -68,9 +90,15 @@ final class LocalStack implements SystemUnderTest {
 
 	private final CountDownLatch lockHeld = new CountDownLatch(1);
 
-	private final CountDownLatch bannerPrinted = new CountDownLatch(1);
+	/** The stack's processes by name, once it is up: {@link #awaitProcesses()}. */
+	private volatile Map<String, StackProcess> processes;
 
-	private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+	/** The processes in the stack's banner, once it has printed it all. */
+	private volatile Map<String, StackProcess> bannerProcesses;
+
+	private volatile long bannerNanos;
+
+	private final Map<String, String> bearers = new ConcurrentHashMap<>();
 
 	private final AtomicInteger extraBridges = new AtomicInteger();
 
@@ -139,27 +167,70 @@ final class LocalStack implements SystemUnderTest {
 		}
 	}
 
+	/**
+	 * Waits until the stack has written its {@value #PROCESSES_FILE} (it does once everything is
+	 * up): Zipkin, the broker, HAProxy with several gateways, and every app instance. From a
+	 * revision that writes none, the processes its banner lists (no Zipkin among them).
+	 */
 	@Override
 	public Map<String, ProcessHandle> awaitProcesses() {
-		await(this.bannerPrinted, this.startupTimeout, "the local stack's banner");
-		synchronized (this.processes) {
-			return Map.copyOf(this.processes);
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
+		while (this.processes == null) {
+			checkRunning();
+			Map<String, StackProcess> written = StackProcess.read(this.repository.resolve(PROCESSES_FILE),
+					this.stack.pid());
+			if (written != null) {
+				this.processes = written;
+				break;
+			}
+			if (this.bannerProcesses != null && System.nanoTime() - this.bannerNanos > BANNER_GRACE.toNanos()) {
+				System.out.println("[bench] no " + PROCESSES_FILE + " from this revision: the processes of its banner");
+				this.processes = this.bannerProcesses;
+				break;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("the local stack wrote no " + PROCESSES_FILE + " within "
+						+ this.startupTimeout.toSeconds() + " s; see " + outputFile());
+			}
+			LockSupport.parkNanos(PROCESSES_POLL.toNanos());
 		}
+		Map<String, ProcessHandle> handles = new LinkedHashMap<>();
+		this.processes.forEach((name, process) -> process.handle().ifPresent((handle) -> handles.put(name, handle)));
+		return handles;
 	}
 
 	@Override
 	public String bootstrapServers() {
-		return "127.0.0.1:9092";
+		return "127.0.0.1:" + port("kafka", 9092);
 	}
 
 	@Override
 	public URI graphQl() {
-		return URI.create("http://127.0.0.1:8080/graphql");
+		return URI.create("http://127.0.0.1:" + port("haproxy", port("gateway", 8080)) + "/graphql");
 	}
 
 	@Override
 	public URI userService() {
-		return URI.create("http://127.0.0.1:8081");
+		return URI.create("http://127.0.0.1:" + port("user-service", 8081));
+	}
+
+	@Override
+	public List<URI> bridgeMetrics() {
+		Map<String, StackProcess> known = this.processes;
+		if (known == null) {
+			return List.of();
+		}
+		return known.values()
+			.stream()
+			.filter((process) -> BRIDGE.matcher(process.name()).matches())
+			.map((process) -> URI.create("http://127.0.0.1:" + process.port() + "/actuator/prometheus"))
+			.toList();
+	}
+
+	/** Minted by the stack's own {@code token} command, so that it carries what its gateways ask. */
+	@Override
+	public String bearer(String userId) {
+		return this.bearers.computeIfAbsent(userId, this::mintToken);
 	}
 
 	@Override
@@ -201,8 +272,38 @@ final class LocalStack implements SystemUnderTest {
 		stop(this.stack);
 	}
 
+	private int port(String process, int otherwise) {
+		Map<String, StackProcess> known = this.processes;
+		StackProcess found = (known != null) ? known.get(process) : null;
+		return (found != null) ? found.port() : otherwise;
+	}
+
+	private String mintToken(String userId) {
+		Path script = this.repository.resolve("compose/local-stack.sh");
+		try {
+			Process token = new ProcessBuilder("bash", script.toString(), "token", userId, TOKEN_VALIDITY)
+				.directory(this.repository.toFile())
+				.redirectError(ProcessBuilder.Redirect.appendTo(outputFile().resolveSibling("token.log").toFile()))
+				.start();
+			String printed = new String(token.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+			if (!token.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || token.exitValue() != 0
+					|| printed.isEmpty()) {
+				throw new IllegalStateException(script + " token " + userId + " failed; see "
+						+ outputFile().resolveSibling("token.log"));
+			}
+			return "Bearer " + printed;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not run " + script + " token", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while minting a token", ex);
+		}
+	}
+
 	private void readOutput() {
-		boolean inBanner = false;
+		Map<String, StackProcess> banner = null;
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(this.stack.getInputStream(), StandardCharsets.UTF_8));
 				PrintWriter copy = new PrintWriter(Files.newBufferedWriter(outputFile()), true)) {
@@ -212,24 +313,22 @@ final class LocalStack implements SystemUnderTest {
 					this.launchedNanos = System.nanoTime();
 					this.lockHeld.countDown();
 				}
-				else if (line.contains(BANNER)) {
-					inBanner = true;
+				else if (line.contains(BANNER_START)) {
+					banner = new LinkedHashMap<>();
 				}
-				else if (inBanner && line.contains(BANNER_END)) {
-					inBanner = false;
-					this.bannerPrinted.countDown();
+				else if (banner != null && line.contains(BANNER_END)) {
+					this.bannerNanos = System.nanoTime();
+					this.bannerProcesses = banner;
+					banner = null;
 				}
-				else if (inBanner) {
-					Matcher process = PROCESS_LINE.matcher(line);
+				else if (banner != null) {
+					Matcher process = BANNER_PROCESS.matcher(line);
 					if (process.matches()) {
-						ProcessHandle.of(Long.parseLong(process.group(2))).ifPresent((handle) -> {
-							synchronized (this.processes) {
-								this.processes.put(process.group(1), handle);
-							}
-						});
+						banner.put(process.group(1), new StackProcess(process.group(1), Long.parseLong(process.group(2)),
+								Integer.parseInt(process.group(3))));
 					}
 				}
-				if (this.bannerPrinted.getCount() > 0) {
+				if (this.processes == null) {
 					System.out.println(line);
 				}
 			}

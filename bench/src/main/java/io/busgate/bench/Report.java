@@ -14,6 +14,7 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bench.Results.OpenStep;
+import io.busgate.bench.Results.SaturationRun;
 import io.busgate.bench.Results.Target;
 
 /** Writes a run's results as a markdown report and as JSON. */
@@ -55,38 +56,64 @@ final class Report {
 				machine.cpus(), machine.cpuModel(), machine.memoryBytes() / MIB / 1024, machine.jdk(), machine.os(),
 				machine.loadBefore(), machine.loadAfter(), results.stack()));
 
-		out.append("## Targets (from this run)\n\n| figure | value | target | met |\n|---|---:|---|---|\n");
+		out.append("## Targets (from this run)\n\nEach figure the median of its scenario's runs; - where not"
+				+ " measured (a process the stack has not, a meter its revision lacks).\n\n");
+		out.append("| figure | value | target | met |\n|---|---:|---|---|\n");
 		for (Target target : results.targets()) {
-			out.append(format("| %s | %s %s | %s | %s |\n", target.figure(), number(target.value()), target.unit(),
-					target.goal(), target.met() ? "yes" : "**no**"));
+			out.append(format("| %s | %s %s | %s | %s |\n", target.figure(),
+					(target.value() != null) ? number(target.value()) : "-", target.unit(), target.goal(),
+					(target.met() == null) ? "-" : target.met() ? "met" : "**not met**"));
 		}
 
-		out.append("\n## Scenarios\n\nLatencies in ms; warm-up excluded; CPU in % of one core over the measured time.\n\n");
-		out.append("| scenario | requests | errors | p50 | p90 | p99 | max | answered/s | CPU |\n");
-		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-		for (Figures figures : results.figures()) {
-			out.append(format("| %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.0f | %s |\n", figures.scenario(),
-					figures.requests(), figures.errors(), figures.p50Ms(), figures.p90Ms(), figures.p99Ms(),
-					figures.maxMs(), figures.throughput(), cpu(figures.cpuPercent())));
+		out.append("\n## Scenarios\n\nLatencies in ms; warm-up excluded; CPU in % of one core over the measured time."
+				+ " Each scenario measured in several runs: the figures are their medians (requests and errors"
+				+ " added up, max the largest), the spreads median (lowest–highest).\n\n");
+		out.append("| scenario | runs | requests | errors | p50 | p90 | p99 | max | answered/s | answered/s spread"
+				+ " | p50 spread | p99 spread | CPU |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n");
+		for (Measurement measurement : results.measurements()) {
+			Figures figures = measurement.summary();
+			out.append(format("| %s | %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %.0f | %s | %s | %s | %s |\n",
+					figures.scenario(), measurement.runs().size(), figures.requests(), figures.errors(), figures.p50Ms(),
+					figures.p90Ms(), figures.p99Ms(), figures.maxMs(), figures.throughput(),
+					spread(measurement.throughput(), "%.0f"), spread(measurement.p50Ms(), "%.2f"),
+					spread(measurement.p99Ms(), "%.2f"), cpu(figures.cpuPercent())));
 		}
-		results.figures()
+		results.measurements()
 			.stream()
+			.map(Measurement::summary)
 			.filter((figures) -> !figures.errorSamples().isEmpty())
 			.forEach((figures) -> out.append(format("\nErrors of %s, e.g.: %s\n", figures.scenario(),
 					String.join("; ", figures.errorSamples()))));
 
+		out.append("\n## Closed-loop saturation (scenario 8)\n\nEach connection sends its next query as soon as its"
+				+ " last one is answered. Backend calls per request record: the bridges' "
+				+ BackendCalls.CALLS + " over " + BackendCalls.RECORDS + " during the load; - where the bridges do"
+				+ " not count their calls.\n\n");
+		out.append("| query | connections | answered/s | p50 | p90 | p99 | max | errors | backend calls per record |\n");
+		out.append("|---|---:|---|---|---:|---|---:|---:|---:|\n");
+		for (SaturationRun run : results.saturation()) {
+			Measurement measurement = run.measurement();
+			Figures figures = measurement.summary();
+			out.append(format("| %s | %d | %s | %s | %.2f | %s | %.2f | %d | %s |\n", run.protocol(), run.connections(),
+					spread(measurement.throughput(), "%.0f"), spread(measurement.p50Ms(), "%.2f"), figures.p90Ms(),
+					spread(measurement.p99Ms(), "%.2f"), figures.maxMs(), figures.errors(),
+					(run.backendCallsPerRecord() != null) ? number(run.backendCallsPerRecord()) : "-"));
+		}
+
 		out.append("\n## CPU per answered request\n\nCPU time each process spent per answered request, in ms (its CPU"
-				+ " share divided by the throughput): what a request costs where, and so what caps the throughput of"
-				+ " a machine with " + machine.cpus() + " CPUs. In the sequential rows it includes what the processes"
-				+ " spend while they wait.\n\n");
-		List<String> processes = results.figures()
+				+ " share divided by the throughput, medians of the runs): what a request costs where, and so what"
+				+ " caps the throughput of a machine with " + machine.cpus() + " CPUs. The load generator is one of"
+				+ " the processes. In the sequential rows it includes what the processes spend while they wait.\n\n");
+		List<String> processes = results.measurements()
 			.stream()
-			.flatMap((figures) -> figures.cpuPercent().keySet().stream())
+			.flatMap((measurement) -> measurement.summary().cpuPercent().keySet().stream())
 			.distinct()
 			.toList();
 		out.append("| scenario | ").append(String.join(" | ", processes)).append(" | all |\n|---|");
 		out.append("---:|".repeat(processes.size() + 1)).append('\n');
-		for (Figures figures : results.figures()) {
+		for (Measurement measurement : results.measurements()) {
+			Figures figures = measurement.summary();
 			if (figures.throughput() <= 0) {
 				continue;
 			}
@@ -105,13 +132,18 @@ final class Report {
 			out.append(format("%.3f |\n", all));
 		}
 
+		out.append(format("\n## Warm-up\n\nEvery scenario's queries in turn, in runs until the throughput of one is"
+				+ " within a few %% of the one before: %s answered/s.\n", results.warmUp()));
+
 		out.append("\n## Open model (scenario 4)\n\nConstant arrival rate per step; each latency from when the request"
-				+ " was due. Sustained: no errors and p99 under the limit.\n\n");
-		out.append("| rate/s | answered/s | p50 | p99 | max | errors | sustained |\n|---:|---:|---:|---:|---:|---:|---|\n");
+				+ " was due. Sustained: no errors and the median p99 under the limit.\n\n");
+		out.append("| rate/s | answered/s | p50 | p99 | max | errors | sustained |\n|---:|---:|---|---|---:|---:|---|\n");
 		for (OpenStep step : results.openSteps()) {
-			Figures figures = step.figures();
-			out.append(format("| %d | %.0f | %.2f | %.2f | %.2f | %d | %s |\n", step.rate(), figures.throughput(),
-					figures.p50Ms(), figures.p99Ms(), figures.maxMs(), figures.errors(), step.sustained() ? "yes" : "no"));
+			Measurement measurement = step.measurement();
+			Figures figures = measurement.summary();
+			out.append(format("| %d | %.0f | %s | %s | %.2f | %d | %s |\n", step.rate(), figures.throughput(),
+					spread(measurement.p50Ms(), "%.2f"), spread(measurement.p99Ms(), "%.2f"), figures.maxMs(),
+					figures.errors(), step.sustained() ? "yes" : "no"));
 		}
 
 		out.append("\n## Request records per N+1 query (scenario 5)\n\n| operation | records per query |\n|---|---:|\n");
@@ -124,6 +156,14 @@ final class Report {
 					mebibytes(results.residentBytesAfterStart().get(process)), after / MIB)));
 		out.append(format("| **the stack** | | **%.0f** |\n", results.stackResidentBytes() / MIB));
 		return out.toString();
+	}
+
+	/** {@code median (lowest–highest)}, or the one figure when there was one run. */
+	static String spread(Measurement.Spread spread, String format) {
+		if (spread.min() == spread.max()) {
+			return format(format, spread.median());
+		}
+		return format(format + " (" + format + "–" + format + ")", spread.median(), spread.min(), spread.max());
 	}
 
 	/** The processes by CPU used, busiest first; those under 0.5 % left out. */

@@ -1,6 +1,7 @@
 package io.busgate.bench;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +27,15 @@ interface SystemUnderTest extends AutoCloseable {
 
 	/** The user service's base URL. */
 	URI userService();
+
+	/**
+	 * Each of the stack's bridges' {@code /actuator/prometheus}, once {@link #awaitProcesses()}
+	 * returned; empty when they cannot be reached from outside.
+	 */
+	List<URI> bridgeMetrics();
+
+	/** The {@code Authorization} header's value for a user, which the stack's gateways accept. */
+	String bearer(String userId);
 
 	/**
 	 * Starts another http-bridge of the user service with these settings added (e.g. its own

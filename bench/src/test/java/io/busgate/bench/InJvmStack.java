@@ -1,6 +1,7 @@
 package io.busgate.bench;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,6 +54,17 @@ final class InJvmStack implements SystemUnderTest {
 	@Override
 	public URI userService() {
 		return URI.create(this.stack.userServiceUrl());
+	}
+
+	/** Its bridges' ports are the stack's own: no figure for backend calls. */
+	@Override
+	public List<URI> bridgeMetrics() {
+		return List.of();
+	}
+
+	@Override
+	public String bearer(String userId) {
+		return BusgateStack.bearer(userId);
 	}
 
 	@Override
