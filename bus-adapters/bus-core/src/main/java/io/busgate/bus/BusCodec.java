@@ -14,7 +14,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -137,20 +136,20 @@ public final class BusCodec {
 	 */
 	public BusRequest readRequest(ConsumerRecord<String, byte[]> record) {
 		RequestHeaders headers = readRequestHeaders(record);
-		JsonNode value = readObject(record);
-		JsonNode keys = value.get("keys");
-		if (keys != null && !keys.isNull() && !(keys.isArray() && !keys.isEmpty())) {
+		Map<String, Object> value = readObject(record);
+		Object keys = value.get("keys");
+		if (keys != null && !(keys instanceof List<?> list && !list.isEmpty())) {
 			throw new BusContractException(where(record) + ": 'keys' must be a non-empty array (or absent for a"
-					+ " keyless call), was " + quote(keys.toString()));
+					+ " keyless call), was " + quote(json(keys)));
 		}
-		JsonNode args = value.get("args");
-		if (args != null && !args.isNull() && !args.isObject()) {
-			throw new BusContractException(where(record) + ": 'args' must be an object, was " + quote(args.toString()));
+		Object args = value.get("args");
+		if (args != null && !(args instanceof Map<?, ?>)) {
+			throw new BusContractException(where(record) + ": 'args' must be an object, was " + quote(json(args)));
 		}
 		@SuppressWarnings("unchecked")
-		List<Object> keyList = (keys == null || keys.isNull()) ? null : this.mapper.treeToValue(keys, List.class);
+		List<Object> keyList = (List<Object>) keys;
 		@SuppressWarnings("unchecked")
-		Map<String, Object> argMap = (args == null || args.isNull()) ? Map.of() : this.mapper.treeToValue(args, Map.class);
+		Map<String, Object> argMap = (args != null) ? (Map<String, Object>) args : Map.of();
 		return new BusRequest(headers, keyList, argMap);
 	}
 
@@ -191,19 +190,18 @@ public final class BusCodec {
 		catch (BusContractException ex) {
 			throw new BusContractException(where(record) + ": " + ex.getMessage());
 		}
-		JsonNode value = readObject(record);
+		Map<String, Object> value = readObject(record);
 		if (status == BusStatus.OK) {
-			JsonNode items = value.get("items");
-			if (items == null || !items.isArray()) {
+			if (!(value.get("items") instanceof List<?> items)) {
 				throw new BusContractException(where(record) + ": an ok reply needs an 'items' array, value was "
-						+ quote(value.toString()));
+						+ quote(json(value)));
 			}
 			@SuppressWarnings("unchecked")
-			List<Object> itemList = this.mapper.treeToValue(items, List.class);
+			List<Object> itemList = (List<Object>) items;
 			return BusReply.ok(correlationId, itemList);
 		}
-		JsonNode message = value.path("error").path("message");
-		String text = message.isString() ? message.asString() : "no error message (" + status.code() + ")";
+		Object message = (value.get("error") instanceof Map<?, ?> error) ? error.get("message") : null;
+		String text = (message instanceof String string) ? string : "no error message (" + status.code() + ")";
 		return BusReply.error(correlationId, status, text);
 	}
 
@@ -231,9 +229,9 @@ public final class BusCodec {
 		if (record.key() == null || record.key().isEmpty()) {
 			throw new BusContractException(where(record) + ": an event needs the key of its entity");
 		}
-		JsonNode payload = readObject(record);
+		Map<String, Object> payload = readObject(record);
 		try {
-			return new BusEvent(type, record.key(), this.mapper.treeToValue(payload, Object.class),
+			return new BusEvent(type, record.key(), payload,
 					optional(record.headers(), BusHeaders.IDEMPOTENCY_KEY));
 		}
 		catch (IllegalArgumentException ex) {
@@ -258,23 +256,34 @@ public final class BusCodec {
 
 	// ---- helpers
 
-	private JsonNode readObject(ConsumerRecord<String, byte[]> record) {
+	/**
+	 * The record's value as plain maps and lists, parsed once: no tree to convert afterwards on a
+	 * path every request and reply takes.
+	 */
+	private Map<String, Object> readObject(ConsumerRecord<String, byte[]> record) {
 		byte[] bytes = record.value();
 		if (bytes == null || bytes.length == 0) {
 			throw new BusContractException(where(record) + ": value is empty, expected a JSON object");
 		}
-		JsonNode node;
+		Object value;
 		try {
-			node = this.mapper.readTree(bytes);
+			value = this.mapper.readValue(bytes, Object.class);
 		}
 		catch (JacksonException ex) {
 			throw new BusContractException(where(record) + ": value is not valid JSON: " + ex.getOriginalMessage(), ex);
 		}
-		if (node == null || !node.isObject()) {
+		if (!(value instanceof Map<?, ?>)) {
 			throw new BusContractException(where(record) + ": value must be a JSON object, was "
 					+ quote(new String(bytes, StandardCharsets.UTF_8)));
 		}
-		return node;
+		@SuppressWarnings("unchecked")
+		Map<String, Object> object = (Map<String, Object>) value;
+		return object;
+	}
+
+	/** A decoded value as JSON again, for an error message. */
+	private String json(Object value) {
+		return this.mapper.writeValueAsString(value);
 	}
 
 	private static String required(ConsumerRecord<?, ?> record, String name) {
