@@ -76,7 +76,8 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # by default, which no 256 MB heap holds; it drops the oldest traces beyond), in a heap that
 # holds them under any load (40,000 spans: about 120 MB live after a full GC).
 readonly ZIPKIN_MAX_SPANS="${BUSGATE_ZIPKIN_MAX_SPANS:-40000}"
-readonly ZIPKIN_JVM_OPTS=(-Xms64m -Xmx320m -XX:+UseSerialGC)
+# C1 only: Zipkin is off the request path, and its JIT would otherwise compete with the stack's for a CPU.
+readonly ZIPKIN_JVM_OPTS=(-Xms64m -Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 readonly TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 # App instances: name|group|module directory|artifactId|HTTP port (actuator)|extra arguments
