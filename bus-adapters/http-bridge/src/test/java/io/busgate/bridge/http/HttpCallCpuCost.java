@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -36,6 +37,8 @@ import io.busgate.bus.BusRequest;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A measurement, not a check of behaviour, so its name keeps it out of the build's test run:
  * the CPU the process spends per {@code shop.getItems} call of the whole http-bridge app's
@@ -49,6 +52,11 @@ class HttpCallCpuCost {
 	private static final int CALLS = 3000;
 
 	private static final int IN_FLIGHT = 8;
+
+	private static final Map<String, String> ITEM = Map.of("id", "1", "name", "an item");
+
+	/** Calls that did not answer the item: a measurement of failing calls would be worthless. */
+	private final AtomicInteger wrong = new AtomicInteger();
 
 	@Test
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -77,6 +85,7 @@ class HttpCallCpuCost {
 				}
 			}
 			List<Long> sorted = perCall.stream().sorted().toList();
+			assertThat(this.wrong).hasValue(0);
 			System.out.println("CPU-COST http shop.getItems: process us/call per round " + perCall + ", median "
 					+ sorted.get(sorted.size() / 2) + ", min " + sorted.get(0) + ", max " + sorted.get(sorted.size() - 1));
 		}
@@ -86,7 +95,7 @@ class HttpCallCpuCost {
 	}
 
 	/** Calls, a few in flight, each inside an unsampled span, as the bridge's span for an unsampled record. */
-	private static void round(BackendClient client, Tracer tracer) throws InterruptedException {
+	private void round(BackendClient client, Tracer tracer) throws InterruptedException {
 		Context unsampled = Context.root()
 			.with(Span.wrap(SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
 					TraceFlags.getDefault(), TraceState.getDefault())));
@@ -97,7 +106,12 @@ class HttpCallCpuCost {
 			try (Scope scope = span.makeCurrent()) {
 				BusRequest request = new BusRequest(new RequestHeaders(CorrelationIds.next(), "shop.getItems",
 						"gateway.replies.t", Instant.now().plus(Duration.ofSeconds(10)), null), List.of("1"), Map.of());
-				client.call(request).whenComplete((items, failure) -> slots.release());
+				client.call(request).whenComplete((items, failure) -> {
+					if (failure != null || !List.of(ITEM).equals(items)) {
+						this.wrong.incrementAndGet();
+					}
+					slots.release();
+				});
 			}
 			finally {
 				span.end();
