@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -32,11 +33,15 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.examples.post.v1.GetPostsResponse;
+import io.busgate.examples.post.v1.Post;
+import io.busgate.examples.post.v1.PostServiceProto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +71,24 @@ class GrpcCallCpuCost {
 					interceptedCalls(new ObservationGrpcClientInterceptor(observations)),
 					"of sampled calls only", interceptedCalls(new SampledCallObservation(observations,
 							openTelemetry.getPropagators().getTextMapPropagator())));
+			GrpcRoute route = new GrpcRoute("post.getPosts",
+					PostServiceBackend.postRoutes(backend.target()).routes().get("post.getPosts"),
+					Map.of("busgate.post.v1.PostService",
+							PostServiceProto.getDescriptor().findServiceByName("PostService")),
+					JsonMapper.builder().build());
+			Post post = Post.newBuilder()
+				.setId("1")
+				.setTitle("A title")
+				.setBody("A body of a few words")
+				.setAuthorId("4")
+				.setCreatedAt(Timestamp.newBuilder().setSeconds(1_700_000_000))
+				.build();
+			GetPostsResponse response = GetPostsResponse.newBuilder().addPosts(post).build();
+			cost.compare("the request's message and the response's items (GrpcRoute)", () -> {
+				BusRequest request = request();
+				route.request(request);
+				return CompletableFuture.completedFuture(route.items(request, response));
+			}, "the request alone", () -> CompletableFuture.completedFuture(request()));
 			BackendClient client = bridge.getBean(BackendClient.class);
 			List<Object> answer = cost.measure("grpc post.getPosts", () -> client.call(request()));
 			assertThat(answer).hasSize(1);
