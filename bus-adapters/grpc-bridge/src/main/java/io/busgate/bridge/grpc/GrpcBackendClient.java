@@ -137,8 +137,8 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
 	@Override
 	public CompletableFuture<List<Object>> call(BusRequest request) {
-		// In the request's trace context even when the routes are still being resolved, so that
-		// the call is then made on another thread.
+		// In the request's trace context also when the call waits for the routes to be resolved,
+		// and so is made on another thread.
 		CompletableFuture<List<Object>> items = this.routes.route(request.headers().operation())
 			.thenCompose(Context.current().wrapFunction((route) -> invoke(route, request)));
 		items.whenComplete((result, failure) -> {
