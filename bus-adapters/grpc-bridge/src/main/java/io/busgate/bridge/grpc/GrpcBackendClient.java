@@ -24,9 +24,10 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -90,11 +91,14 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 	/**
 	 * Opens the channel (connecting lazily) and starts reading the descriptors.
 	 * @param service the service this bridge serves; every route must be one of its operations
+	 * @param observations observes the calls whose trace is sampled ({@link SampledCallObservation})
+	 * @param propagator writes the trace context of the calls that are not
 	 * @throws IllegalArgumentException if a route belongs to another service
 	 * @throws IllegalStateException if a configured descriptor set cannot be read or a route
 	 * does not fit it
 	 */
-	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock, ObservationRegistry observations) {
+	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock, ObservationRegistry observations,
+			TextMapPropagator propagator) {
 		properties.routes().keySet().forEach((operation) -> {
 			if (!BusTopics.serviceOf(operation).equals(service)) {
 				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
@@ -106,8 +110,8 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			.usePlaintext()
 			.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, properties.maxInboundMessageSize().toBytes()))
-			// Client spans, whose W3C trace context travels in the call's metadata.
-			.intercept(new RequestMetadata(), new ObservationGrpcClientInterceptor(observations))
+			// Client spans for sampled calls; the W3C trace context travels in every call's metadata.
+			.intercept(new RequestMetadata(), new SampledCallObservation(observations, propagator))
 			.build();
 		try {
 			DescriptorSource source = (properties.descriptorSet() != null)
@@ -133,8 +137,10 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
 	@Override
 	public CompletableFuture<List<Object>> call(BusRequest request) {
+		// In the request's trace context also when the call waits for the routes to be resolved,
+		// and so is made on another thread.
 		CompletableFuture<List<Object>> items = this.routes.route(request.headers().operation())
-			.thenCompose((route) -> invoke(route, request));
+			.thenCompose(Context.current().wrapFunction((route) -> invoke(route, request)));
 		items.whenComplete((result, failure) -> {
 			if (failure != null && unwrap(failure) instanceof BackendException ex && ex.status() == BusStatus.UNAVAILABLE) {
 				reconnectSoon();

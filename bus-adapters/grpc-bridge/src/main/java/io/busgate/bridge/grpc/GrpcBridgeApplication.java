@@ -3,7 +3,9 @@ package io.busgate.bridge.grpc;
 import java.time.Clock;
 
 import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -35,8 +37,9 @@ public class GrpcBridgeApplication {
 
 	@Bean
 	BackendClient grpcBackendClient(GrpcBridgeProperties properties, BridgeProperties bridge,
-			ObservationRegistry observations) {
-		return new GrpcBackendClient(properties, bridge.service(), Clock.systemUTC(), observations);
+			ObservationRegistry observations, ObjectProvider<OpenTelemetry> openTelemetry) {
+		return new GrpcBackendClient(properties, bridge.service(), Clock.systemUTC(), observations,
+				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 
 }

@@ -8,13 +8,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.TimestampProto;
 import io.grpc.Status;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +74,7 @@ class GrpcBackendClientTests {
 	@BeforeEach
 	void connect() throws Exception {
 		this.client = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post", Clock.systemUTC(),
-				ObservationRegistry.NOOP);
+				ObservationRegistry.NOOP, TextMapPropagator.noop());
 	}
 
 	@AfterEach
@@ -138,6 +149,50 @@ class GrpcBackendClientTests {
 	}
 
 	@Test
+	void unsampledCallCarriesItsTraceContextWithoutAnObservationAndSampledCallIsObserved() throws Exception {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStart(Observation.Context context) {
+				observed.add(context.getName());
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		try (GrpcBackendClient traced = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post",
+				Clock.systemUTC(), observations, W3CTraceContextPropagator.getInstance())) {
+			int before = backend.seen().size();
+			Object unsampled = callInTrace(traced, "b7ad6b7169203331", TraceFlags.getDefault());
+			assertThat(observed).isEmpty();
+			Object sampled = callInTrace(traced, "00f067aa0ba902b7", TraceFlags.getSampled());
+			assertThat(observed).containsExactly("grpc.client");
+
+			assertThat(unsampled).isEqualTo(sampled);
+			assertThat(post(unsampled)).containsEntry("id", "1");
+			assertThat(backend.seen().subList(before, backend.seen().size()))
+				.filteredOn((seen) -> seen.method().endsWith("/GetPosts"))
+				.extracting(PostServiceBackend.Seen::traceparent)
+				// The sampled call's context is written by the observation's tracing handler,
+				// which this registry has none of: what is under test here is that it ran.
+				.containsExactly("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", null);
+		}
+	}
+
+	private static Object callInTrace(GrpcBackendClient client, String spanId, TraceFlags flags) throws Exception {
+		Span span = Span.wrap(SpanContext.create("0af7651916cd43dd8448eb211c80319c", spanId, flags,
+				TraceState.getDefault()));
+		try (Scope scope = Context.root().with(span).makeCurrent()) {
+			return client.call(request("post.getPosts", List.of("1"), Map.of())).get().get(0);
+		}
+	}
+
+	@Test
 	void principalThatCannotBeMetadataIsInvalid() {
 		assertFailure(this.client.call(request("post.getPosts", List.of("1"), Map.of(), "José")),
 				BusStatus.INVALID_ARGUMENT, "the principal must be printable ASCII to travel as a header to the backend");
@@ -197,7 +252,7 @@ class GrpcBackendClientTests {
 	void backendDownFailsFastWithUnavailableAndIsServedOnceItIsUp() throws Exception {
 		int port = PostServiceBackend.freePort();
 		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.postRoutes("127.0.0.1:" + port), "post",
-				Clock.systemUTC(), ObservationRegistry.NOOP)) {
+				Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertFailsFastWithUnavailable(early);
 
 			try (PostServiceBackend late = PostServiceBackend.start(port, "--busgate.post-service.user-count=100")) {
@@ -225,7 +280,7 @@ class GrpcBackendClientTests {
 				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64), properties.routes());
 
 		try (GrpcBackendClient limited = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
-				ObservationRegistry.NOOP)) {
+				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertThat(failure(limited.call(request("post.getPosts", List.of("1", "2", "3"), Map.of()))))
 				.isInstanceOfSatisfying(BackendException.class, (ex) -> {
 					assertThat(ex.status()).isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
@@ -250,7 +305,7 @@ class GrpcBackendClientTests {
 		int before = backend.seen().size();
 
 		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
-				ObservationRegistry.NOOP)) {
+				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertThat(pinned.call(request("post.getPosts", List.of("2"), Map.of())).get()).hasSize(1);
 		}
 
@@ -263,7 +318,7 @@ class GrpcBackendClientTests {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target(),
 					Map.of("busgate.bridge.grpc.descriptor-set", "file:target/test-descriptors/bridge-test.binpb")),
-					"post", Clock.systemUTC(), ObservationRegistry.NOOP))
+					"post", Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop()))
 			.withMessageStartingWith("Misconfigured gRPC routes: [route post.createPost")
 			.withMessageContaining("the backend's descriptors have no service busgate.post.v1.PostService");
 	}

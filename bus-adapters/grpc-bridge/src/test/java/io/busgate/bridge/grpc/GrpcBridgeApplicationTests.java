@@ -12,6 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -33,6 +37,7 @@ import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.test.TopicTail;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,10 +68,12 @@ class GrpcBridgeApplicationTests {
 	static void start(EmbeddedKafkaBroker broker) {
 		backend = PostServiceBackend.start(0);
 		bridge = GrpcBridgeApplication.application()
+			.sources(ExportedSpans.class)
 			.run("--spring.profiles.active=post", "--busgate.bridge.grpc.target=" + backend.target(),
 					"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 					"--busgate.bridge.partitions=2",
-					"--server.port=0", "--spring.main.banner-mode=off");
+					"--server.port=0", "--spring.main.banner-mode=off",
+					"--management.opentelemetry.tracing.export.schedule-delay=50ms");
 		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
 		producer = new KafkaProducer<>(config);
@@ -131,6 +138,47 @@ class GrpcBridgeApplicationTests {
 	}
 
 	@Test
+	void sampledRequestCallsTheBackendInAClientSpanWhoseContextItSendsAndUnsampledOneSendsItsTrace() {
+		String sampledTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+		String unsampledTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
+		int before = backend.seen().size();
+
+		String sampled = send(inTrace(request("post.getPosts", List.of("2"), Map.of(), null), sampledTrace, "01"));
+		String unsampled = send(inTrace(request("post.getPosts", List.of("2"), Map.of(), null), unsampledTrace, "00"));
+
+		BusReply sampledReply = awaitReply(sampled);
+		assertThat(sampledReply.status()).isEqualTo(BusStatus.OK);
+		assertThat(awaitReply(unsampled).items()).isEqualTo(sampledReply.items());
+		List<String> sent = backend.seen()
+			.subList(before, backend.seen().size())
+			.stream()
+			.filter((seen) -> seen.method().endsWith("/GetPosts"))
+			.map(PostServiceBackend.Seen::traceparent)
+			.toList();
+		assertThat(sent).hasSize(2)
+			.anyMatch((traceparent) -> traceparent.matches("00-" + unsampledTrace + "-\\p{XDigit}{16}-00"));
+		String sampledContext = sent.stream()
+			.filter((traceparent) -> traceparent.contains(sampledTrace))
+			.findFirst()
+			.orElseThrow();
+		InMemorySpanExporter spans = bridge.getBean(InMemorySpanExporter.class);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			List<SpanData> exported = spans.getFinishedSpanItems();
+			SpanData call = exported.stream()
+				.filter((span) -> span.getTraceId().equals(sampledTrace) && span.getKind() == SpanKind.CLIENT)
+				.findFirst()
+				.orElseThrow();
+			assertThat(call.getName()).isEqualTo("busgate.post.v1.PostService/GetPosts");
+			assertThat(sampledContext).isEqualTo("00-" + sampledTrace + "-" + call.getSpanId() + "-01");
+			assertThat(exported).filteredOn((span) -> span.getSpanId().equals(call.getParentSpanId()))
+				.singleElement()
+				.satisfies((serving) -> assertThat(serving.getAttributes().get(BusSpanAttributes.CORRELATION_ID))
+					.isEqualTo(sampled));
+		});
+		assertThat(spans.getFinishedSpanItems()).noneMatch((span) -> span.getTraceId().equals(unsampledTrace));
+	}
+
+	@Test
 	void reportsReadyOnItsActuatorPort() throws Exception {
 		String port = bridge.getEnvironment().getProperty("local.server.port");
 		HttpResponse<String> response = HttpClient.newHttpClient()
@@ -156,6 +204,15 @@ class GrpcBridgeApplicationTests {
 		return codec.requestRecord(new BusRequest(headers, keys, args));
 	}
 
+	/** The record as a producer in a trace would send it: {@code flags} 01 if sampled, 00 if not. */
+	private static ProducerRecord<String, byte[]> inTrace(ProducerRecord<String, byte[]> record, String traceId,
+			String flags) {
+		record.headers()
+			.add(BusHeaders.TRACEPARENT,
+					("00-" + traceId + "-00f067aa0ba902b7-" + flags).getBytes(StandardCharsets.UTF_8));
+		return record;
+	}
+
 	private static String send(ProducerRecord<String, byte[]> record) {
 		try {
 			producer.send(record).get();
@@ -172,6 +229,19 @@ class GrpcBridgeApplicationTests {
 			return received.stream().anyMatch((reply) -> reply.correlationId().equals(correlationId));
 		});
 		return received.stream().filter((reply) -> reply.correlationId().equals(correlationId)).findFirst().orElseThrow();
+	}
+
+	/**
+	 * The spans the bridge exports. Not annotated as a configuration, so that the app's
+	 * component scan of this package never picks it up.
+	 */
+	static class ExportedSpans {
+
+		@Bean
+		InMemorySpanExporter inMemorySpanExporter() {
+			return InMemorySpanExporter.create();
+		}
+
 	}
 
 }

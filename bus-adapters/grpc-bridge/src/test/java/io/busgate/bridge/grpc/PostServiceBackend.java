@@ -109,14 +109,18 @@ final class PostServiceBackend implements AutoCloseable {
 	 * @param principal the {@code bus-principal} metadata, or {@code null}
 	 * @param deadlineMillis the time left until the call's deadline when it arrived, or
 	 * {@code null} without a deadline
+	 * @param traceparent the W3C {@code traceparent} metadata, or {@code null}
 	 */
-	record Seen(String method, String idempotencyKey, String principal, Long deadlineMillis) {
+	record Seen(String method, String idempotencyKey, String principal, Long deadlineMillis, String traceparent) {
 	}
 
 	/** Registered as a source of the post-service app, which applies global interceptors to its services. */
 	static class Probe {
 
 		private static final Metadata.Key<String> IDEMPOTENCY_KEY = Metadata.Key.of("idempotency-key",
+				Metadata.ASCII_STRING_MARSHALLER);
+
+		private static final Metadata.Key<String> TRACEPARENT = Metadata.Key.of("traceparent",
 				Metadata.ASCII_STRING_MARSHALLER);
 
 		final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -132,7 +136,8 @@ final class PostServiceBackend implements AutoCloseable {
 					Deadline deadline = Context.current().getDeadline();
 					String key = headers.get(IDEMPOTENCY_KEY);
 					Probe.this.seen.add(new Seen(call.getMethodDescriptor().getFullMethodName(), key,
-							headers.get(GrpcBackendClient.PRINCIPAL_HEADER), (deadline != null) ? deadline.timeRemaining(TimeUnit.MILLISECONDS) : null));
+							headers.get(GrpcBackendClient.PRINCIPAL_HEADER), (deadline != null) ? deadline.timeRemaining(TimeUnit.MILLISECONDS) : null,
+							headers.get(TRACEPARENT)));
 					if (SLOW.equals(key)) {
 						try {
 							// Holds one server thread; fine for a test of the client's deadline.

@@ -12,7 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
@@ -49,21 +55,39 @@ import io.busgate.bus.BusTopics;
  * request's deadline. A request made for a known caller carries it as the header
  * {@code bus-principal}, so the backend can enforce access too; a principal that is not
  * printable ASCII is {@code INVALID_ARGUMENT}.
+ *
+ * <p>A call whose trace is sampled is observed as the builder's client observes it (a client
+ * span, whose context the call carries, and the {@code http.client.requests} meters). Any other
+ * call skips the observation, which would record nothing to export yet costs CPU on every call,
+ * and carries the caller's trace context (unsampled), so the backend continues the same trace.
  */
 class HttpBackendClient implements BackendClient {
 
 	private static final int MAX_REASON_LENGTH = 300;
 
+	private static final TextMapSetter<WebClient.RequestBodySpec> HEADERS = (spec, name, value) -> spec.header(name,
+			value);
+
 	private final Map<String, HttpRoute> routes;
 
-	private final WebClient webClient;
+	private final WebClient observed;
+
+	private final WebClient unobserved;
+
+	private final TextMapPropagator propagator;
 
 	private final Clock clock = Clock.systemUTC();
 
 	private final URI baseUrl;
 
-	HttpBackendClient(HttpBridgeProperties properties, String service, WebClient.Builder webClients) {
+	/**
+	 * @param webClients builds the client of sampled calls, observed as it is configured
+	 * @param propagator writes the trace context of the calls that are not sampled
+	 */
+	HttpBackendClient(HttpBridgeProperties properties, String service, WebClient.Builder webClients,
+			TextMapPropagator propagator) {
 		this.routes = compile(properties, service);
+		this.propagator = propagator;
 		this.baseUrl = properties.baseUrl();
 		ConnectionProvider pool = ConnectionProvider.builder("http-bridge")
 			.maxConnections(properties.maxConnections())
@@ -71,9 +95,10 @@ class HttpBackendClient implements BackendClient {
 		HttpClient httpClient = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
 		int maxResponseSize = (int) properties.maxResponseSize().toBytes();
-		this.webClient = webClients.clientConnector(new ReactorClientHttpConnector(httpClient))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(maxResponseSize))
-			.build();
+		WebClient.Builder configured = webClients.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(maxResponseSize));
+		this.observed = configured.build();
+		this.unobserved = configured.clone().observationRegistry(ObservationRegistry.NOOP).build();
 	}
 
 	@Override
@@ -115,9 +140,14 @@ class HttpBackendClient implements BackendClient {
 	/** One HTTP call; empty for a 404 on a per-key route, which becomes a null item. */
 	private Mono<Object> exchange(HttpRoute route, BusRequest request, Object key) {
 		Duration budget = request.headers().remaining(this.clock);
-		WebClient.RequestBodySpec spec = this.webClient.method(route.method())
+		Context context = Context.current();
+		SpanContext trace = Span.fromContext(context).getSpanContext();
+		WebClient.RequestBodySpec spec = (trace.isSampled() ? this.observed : this.unobserved).method(route.method())
 			.uri(route.uri(request, key))
 			.accept(MediaType.APPLICATION_JSON);
+		if (!trace.isSampled() && trace.isValid()) {
+			this.propagator.inject(context, spec, HEADERS);
+		}
 		if (request.headers().principal() != null) {
 			spec.header(BusHeaders.PRINCIPAL, request.headers().principal());
 		}

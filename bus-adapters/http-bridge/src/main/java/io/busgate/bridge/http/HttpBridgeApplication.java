@@ -1,5 +1,8 @@
 package io.busgate.bridge.http;
 
+import io.opentelemetry.api.OpenTelemetry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,8 +31,9 @@ public class HttpBridgeApplication {
 
 	@Bean
 	BackendClient httpBackendClient(HttpBridgeProperties properties, BridgeProperties bridge,
-			WebClient.Builder webClients) {
-		return new HttpBackendClient(properties, bridge.service(), webClients);
+			WebClient.Builder webClients, ObjectProvider<OpenTelemetry> openTelemetry) {
+		return new HttpBackendClient(properties, bridge.service(), webClients,
+				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 
 }

@@ -23,6 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +62,9 @@ class HttpBackendClientTests {
 
 	/** The {@code bus-principal} header of each request, {@code "-"} where there was none. */
 	private final List<String> principals = new CopyOnWriteArrayList<>();
+
+	/** The {@code traceparent} header of each request, {@code "-"} where there was none. */
+	private final List<String> traceparents = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void startBackend() throws IOException {
@@ -163,7 +176,8 @@ class HttpBackendClientTests {
 		}
 		HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
 				URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1), 10, DataSize.ofMegabytes(1),
-				Map.of("svc.get", route("GET", "/items/{key}"))), "svc", WebClient.builder());
+				Map.of("svc.get", route("GET", "/items/{key}"))), "svc", WebClient.builder(),
+				W3CTraceContextPropagator.getInstance());
 
 		assertThat(failure(client.call(request("svc.get", List.of("1"), Map.of()))))
 			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
@@ -183,7 +197,8 @@ class HttpBackendClientTests {
 			HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
 					URI.create("http://127.0.0.1:" + backend.getLocalPort()), Duration.ofSeconds(1), 10,
 					DataSize.ofKilobytes(64), Map.of("svc.get", route("GET", "/items/{key}"), "svc.post",
-							route("POST", "/items"))), "svc", WebClient.builder());
+							route("POST", "/items"))), "svc", WebClient.builder(),
+				W3CTraceContextPropagator.getInstance());
 
 			assertThat(client.call(request("svc.get", List.of("1"), Map.of())).get()).containsExactly("ok");
 			assertThat(connections).hasValue(2);
@@ -256,6 +271,47 @@ class HttpBackendClientTests {
 	}
 
 	@Test
+	void unsampledCallCarriesItsTraceContextWithoutAnObservationAndSampledCallIsObserved() throws Exception {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStart(Observation.Context context) {
+				observed.add(context.getName());
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+		HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10,
+				DataSize.ofKilobytes(64), Map.of("svc.get", route("GET", "/items/{key}"))), "svc",
+				WebClient.builder().observationRegistry(observations), W3CTraceContextPropagator.getInstance());
+
+		Object unsampled = callInTrace(client, "b7ad6b7169203331", TraceFlags.getDefault());
+		assertThat(observed).isEmpty();
+		Object sampled = callInTrace(client, "00f067aa0ba902b7", TraceFlags.getSampled());
+		assertThat(observed).containsExactly("http.client.requests");
+
+		assertThat(unsampled).isEqualTo(sampled).isEqualTo(Map.of("id", "1", "size", ""));
+		// The sampled call's context is written by the observation's tracing handler, which this
+		// registry has none of: what is under test here is that it ran.
+		assertThat(this.traceparents).containsExactly("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", "-");
+	}
+
+	private static Object callInTrace(HttpBackendClient client, String spanId, TraceFlags flags) throws Exception {
+		Span span = Span.wrap(SpanContext.create("0af7651916cd43dd8448eb211c80319c", spanId, flags,
+				TraceState.getDefault()));
+		try (Scope scope = Context.root().with(span).makeCurrent()) {
+			return client.call(request("svc.get", List.of("1"), Map.of())).get().get(0);
+		}
+	}
+
+	@Test
 	void routeOfAnotherServiceIsRejectedAtStartup() {
 		assertThatIllegalArgumentException().isThrownBy(() -> client(Map.of("other.get", route("GET", "/x"))))
 			.withMessageContaining("does not belong to service 'svc'");
@@ -265,7 +321,7 @@ class HttpBackendClientTests {
 		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
 		return new HttpBackendClient(
 				new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, DataSize.ofKilobytes(64), routes), "svc",
-				WebClient.builder());
+				WebClient.builder(), W3CTraceContextPropagator.getInstance());
 	}
 
 	private static HttpBridgeProperties.Route route(String method, String path) {
@@ -302,6 +358,8 @@ class HttpBackendClientTests {
 				+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
 		String principal = exchange.getRequestHeaders().getFirst(BusHeaders.PRINCIPAL);
 		this.principals.add((principal != null) ? principal : "-");
+		String traceparent = exchange.getRequestHeaders().getFirst(BusHeaders.TRACEPARENT);
+		this.traceparents.add((traceparent != null) ? traceparent : "-");
 		String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 		if (!body.isEmpty()) {
 			this.bodies.add(body);

@@ -12,10 +12,14 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -41,6 +46,7 @@ import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
 import io.busgate.bus.test.TopicTail;
+import io.busgate.bus.tracing.BusSpanAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -73,6 +79,9 @@ class HttpBridgeApplicationTests {
 
 	private static final Deque<AutoCloseable> started = new ArrayDeque<>();
 
+	/** The {@code traceparent} header of each item's call, by item key. */
+	private static final Map<String, String> traceparents = new ConcurrentHashMap<>();
+
 	@BeforeAll
 	static void start(EmbeddedKafkaBroker broker) throws IOException {
 		bootstrapServers = broker.getBrokersAsString();
@@ -81,11 +90,13 @@ class HttpBridgeApplicationTests {
 		backend.start();
 		started.push(() -> backend.stop(0));
 		bridge = HttpBridgeApplication.application()
+			.sources(ExportedSpans.class)
 			.run("--busgate.bridge.service=shop",
 					"--busgate.bridge.http.base-url=http://127.0.0.1:" + backend.getAddress().getPort(),
 					"--busgate.bridge.http.routes[shop.getItems].path=/items/{key}",
 					"--spring.kafka.bootstrap-servers=" + bootstrapServers, "--busgate.bridge.partitions=2",
-					"--server.port=0", "--spring.main.banner-mode=off");
+					"--server.port=0", "--spring.main.banner-mode=off",
+					"--management.opentelemetry.tracing.export.schedule-delay=50ms");
 		started.push(bridge);
 		Map<String, Object> config = new HashMap<>(BusClientDefaults.producer());
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -126,9 +137,42 @@ class HttpBridgeApplicationTests {
 		}
 	}
 
+	@Test
+	void sampledRequestCallsTheBackendInAClientSpanWhoseContextItSendsAndUnsampledOneSendsItsTrace() throws Exception {
+		String sampledTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+		String unsampledTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
+
+		long sampled = sendToPartitionZero(inTrace(request("shop.getItems", List.of("sampled")), sampledTrace, "01"));
+		long unsampled = sendToPartitionZero(
+				inTrace(request("shop.getItems", List.of("unsampled")), unsampledTrace, "00"));
+
+		assertThat(awaitReply(sampled).items()).containsExactly(Map.of("id", "sampled"));
+		assertThat(awaitReply(unsampled).items()).containsExactly(Map.of("id", "unsampled"));
+		assertThat(traceparents.get("unsampled")).matches("00-" + unsampledTrace + "-\\p{XDigit}{16}-00");
+		InMemorySpanExporter spans = bridge.getBean(InMemorySpanExporter.class);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			List<SpanData> exported = spans.getFinishedSpanItems();
+			SpanData call = exported.stream()
+				.filter((span) -> span.getTraceId().equals(sampledTrace) && span.getKind() == SpanKind.CLIENT)
+				.findFirst()
+				.orElseThrow();
+			assertThat(call.getName()).isEqualTo("http get");
+			assertThat(traceparents.get("sampled")).isEqualTo("00-" + sampledTrace + "-" + call.getSpanId() + "-01");
+			assertThat(exported).filteredOn((span) -> span.getSpanId().equals(call.getParentSpanId()))
+				.singleElement()
+				.satisfies((serving) -> assertThat(serving.getAttributes().get(BusSpanAttributes.CORRELATION_ID))
+					.isEqualTo(correlationIds.get(sampled)));
+		});
+		assertThat(spans.getFinishedSpanItems()).noneMatch((span) -> span.getTraceId().equals(unsampledTrace));
+	}
+
 	/** {@code /items/huge} answers a 2 MB JSON string; any other item its id. */
 	private static void serve(HttpExchange exchange) throws IOException {
 		String key = exchange.getRequestURI().getPath().substring("/items/".length());
+		String traceparent = exchange.getRequestHeaders().getFirst(BusHeaders.TRACEPARENT);
+		if (traceparent != null) {
+			traceparents.put(key, traceparent);
+		}
 		String body = key.equals("huge") ? "\"" + "x".repeat(2 * 1024 * 1024) + "\"" : "{\"id\":\"" + key + "\"}";
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -143,6 +187,14 @@ class HttpBridgeApplicationTests {
 				Instant.now().plusSeconds(30), null);
 		ProducerRecord<String, byte[]> record = codec.requestRecord(new BusRequest(headers, keys, Map.of()));
 		return new ProducerRecord<>(REQUEST_TOPIC, 0, record.key(), record.value(), record.headers());
+	}
+
+	/** The record as a producer in a trace would send it: {@code flags} 01 if sampled, 00 if not. */
+	private static ProducerRecord<String, byte[]> inTrace(ProducerRecord<String, byte[]> record, String traceId,
+			String flags) {
+		record.headers()
+			.add(BusHeaders.TRACEPARENT, ("00-" + traceId + "-00f067aa0ba902b7-" + flags).getBytes(StandardCharsets.UTF_8));
+		return record;
 	}
 
 	private static final Map<Long, String> correlationIds = new HashMap<>();
@@ -161,6 +213,19 @@ class HttpBridgeApplicationTests {
 			return received.stream().anyMatch((reply) -> reply.correlationId().equals(correlationId));
 		});
 		return received.stream().filter((reply) -> reply.correlationId().equals(correlationId)).findFirst().orElseThrow();
+	}
+
+	/**
+	 * The spans the bridge exports. Not annotated as a configuration, so that the app's
+	 * component scan of this package never picks it up.
+	 */
+	static class ExportedSpans {
+
+		@Bean
+		InMemorySpanExporter inMemorySpanExporter() {
+			return InMemorySpanExporter.create();
+		}
+
 	}
 
 }
