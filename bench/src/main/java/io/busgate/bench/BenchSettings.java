@@ -57,7 +57,7 @@ record BenchSettings(WarmUp warmUp, int stackWarmupConcurrency, int runs, int fl
 
 	/** The full run: about 10 minutes on a 2-CPU machine, start-up included. */
 	static BenchSettings full() {
-		return new BenchSettings(new WarmUp(Duration.ofSeconds(5), 0.05, 12), 16, 3, 500, 2_000, 20_000, 256, 1_000,
+		return new BenchSettings(new WarmUp(Duration.ofSeconds(10), 0.03, 18), 50, 3, 500, 2_000, 20_000, 256, 1_000,
 				2_000, 16, Duration.ofSeconds(2), Duration.ofSeconds(4), 1_000, 1_500,
 				List.of(250, 500, 1_000, 1_500, 2_000, 2_500, 3_000, 3_500, 4_000, 5_000, 6_000),
 				Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(50), 100, 50, 100, List.of(10, 50, 200),
