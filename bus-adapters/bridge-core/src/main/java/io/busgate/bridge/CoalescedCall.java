@@ -73,7 +73,7 @@ final class CoalescedCall<T> {
 		return planned.stream().map(Builder::build).toList();
 	}
 
-	/** The requests this call serves, in the order read; the first one's span is the call's. */
+	/** The requests this call serves, in the order read. */
 	List<T> members() {
 		return this.members;
 	}

@@ -95,7 +95,8 @@ import io.busgate.observability.ObservabilityDefaults;
  * are never combined. Replayed queries are combined like live ones: a query's answer is the
  * backend's current state, whoever asks it again; only a mutation's events depend on being a
  * replay. Each record keeps its own deadline, reply, span and meters; the shared call runs under
- * the first record's span, and every record's span tells how many records shared its call
+ * the span of the first record whose trace is sampled (of the first record if none is), so that
+ * every sampled trace holds its backend call, and every record's span tells how many records shared its call
  * ({@value #SHARED_BY}) and links to the span the call ran under. A shared call that fails with
  * a status one record's keys may cause ({@code INVALID_ARGUMENT}, {@code NOT_FOUND},
  * {@code PERMISSION_DENIED}, {@code RESPONSE_TOO_LARGE}), or answers the wrong number of items, is
@@ -409,17 +410,22 @@ class RequestProcessor implements AcknowledgingMessageListener<String, byte[]>, 
 
 	private void callShared(CoalescedCall<Pending> call) {
 		List<Pending> members = call.members();
-		Pending first = members.get(0);
+		// A sampled trace must hold its backend call, so the call runs under a sampled record's
+		// span whenever one shares it.
+		Pending caller = members.stream()
+			.filter((member) -> member.span().getSpanContext().isSampled())
+			.findFirst()
+			.orElse(members.get(0));
 		for (Pending member : members) {
 			if (member.span().isRecording()) {
 				member.span().setAttribute(SHARED_BY_ATTRIBUTE, (long) members.size());
-				if (member != first) {
-					member.span().addLink(first.span().getSpanContext());
+				if (member != caller) {
+					member.span().addLink(caller.span().getSpanContext());
 				}
 			}
 		}
 		CompletableFuture<List<Object>> items;
-		try (RequestScope.Opened opened = first.scope().open()) {
+		try (RequestScope.Opened opened = caller.scope().open()) {
 			items = callBackend(call.request(), true);
 		}
 		Duration remaining = call.request().headers().remaining(this.clock);

@@ -21,7 +21,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.apache.kafka.clients.admin.Admin;
@@ -458,6 +463,38 @@ class RequestProcessorTests {
 	}
 
 	@Test
+	void sharedCallRunsUnderTheSpanOfTheFirstRecordWhoseTraceIsSampled() {
+		String topic = "echo.requests.sampled";
+		String unsampledTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
+		String sampledTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+		sendBeforeTheBridgeStarts(topic);
+		String unsampled = sendInTrace(query("echo.whose", List.of("a"), Map.of(), "alice"), topic, unsampledTrace,
+				TraceFlags.getDefault());
+		String sampled = sendInTrace(query("echo.whose", List.of("b"), Map.of(), "alice"), topic, sampledTrace,
+				TraceFlags.getSampled());
+
+		try (ConfigurableApplicationContext bridge = startBridge(topic)) {
+			assertThat(awaitReply(unsampled).items()).containsExactly("A@alice");
+			assertThat(awaitReply(sampled).items()).containsExactly("B@alice");
+			FakeBackend backend = bridge.getBean(FakeBackend.class);
+			assertThat(backend.calls).hasSize(1);
+			assertThat(backend.callContexts).singleElement().satisfies((context) -> {
+				assertThat(context.getTraceId()).isEqualTo(sampledTrace);
+				assertThat(context.isSampled()).isTrue();
+			});
+			InMemorySpanExporter spans = bridge.getBean(InMemorySpanExporter.class);
+			await().untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
+				.filteredOn((span) -> sampled.equals(span.getAttributes().get(BusSpanAttributes.CORRELATION_ID)))
+				.singleElement()
+				.satisfies((span) -> {
+					assertThat(span.getSpanId()).isEqualTo(backend.callContexts.get(0).getSpanId());
+					assertThat(span.getAttributes().get(SHARED_BY)).isEqualTo(2L);
+				}));
+			assertThat(spans.getFinishedSpanItems()).noneMatch((span) -> span.getTraceId().equals(unsampledTrace));
+		}
+	}
+
+	@Test
 	void recordsOfDifferentCallersNeverShareACall() {
 		String topic = "echo.requests.callers";
 		List<String> ids = sendBeforeTheBridgeStarts(topic,
@@ -790,6 +827,15 @@ class RequestProcessorTests {
 		return send(new ProducerRecord<>(topic, record.partition(), record.key(), record.value(), record.headers()));
 	}
 
+	/** Sends the record as a producer inside the given trace would, sampled or not. */
+	private String sendInTrace(ProducerRecord<String, byte[]> record, String topic, String traceId, TraceFlags flags) {
+		SpanContext producer = SpanContext.createFromRemoteParent(traceId, "00f067aa0ba902b7", flags,
+				TraceState.getDefault());
+		try (Scope scope = Span.wrap(producer).makeCurrent()) {
+			return send(record, topic);
+		}
+	}
+
 	private final Map<Long, String> correlationIdsByOffset = new ConcurrentHashMap<>();
 
 	private final Map<Long, String> traceIdsByOffset = new ConcurrentHashMap<>();
@@ -848,6 +894,9 @@ class RequestProcessorTests {
 
 		final List<BusRequest> calls = new CopyOnWriteArrayList<>();
 
+		/** The span context current at each call, as the protocol clients propagate it. */
+		final List<SpanContext> callContexts = new CopyOnWriteArrayList<>();
+
 		final AtomicInteger maxConcurrent = new AtomicInteger();
 
 		/** What {@code echo.gate} calls wait for. */
@@ -858,6 +907,7 @@ class RequestProcessorTests {
 		void reset() {
 			this.keysSeen.clear();
 			this.calls.clear();
+			this.callContexts.clear();
 			this.maxConcurrent.set(0);
 			this.gate = new CompletableFuture<>();
 		}
@@ -870,6 +920,7 @@ class RequestProcessorTests {
 		@Override
 		public CompletableFuture<List<Object>> call(BusRequest request) {
 			this.calls.add(request);
+			this.callContexts.add(Span.current().getSpanContext());
 			if (!request.isKeyed()) {
 				return switch (request.headers().operation()) {
 					case "echo.args" -> CompletableFuture.completedFuture(List.of(request.args()));

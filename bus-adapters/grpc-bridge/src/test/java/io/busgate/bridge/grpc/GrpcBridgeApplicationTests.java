@@ -143,8 +143,9 @@ class GrpcBridgeApplicationTests {
 		String unsampledTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
 		int before = backend.seen().size();
 
-		String sampled = send(inTrace(request("post.getPosts", List.of("2"), Map.of(), null), sampledTrace, "01"));
-		String unsampled = send(inTrace(request("post.getPosts", List.of("2"), Map.of(), null), unsampledTrace, "00"));
+		// Two callers, so that the two records never share one backend call (RequestProcessorTests has that case).
+		String sampled = send(inTrace(query("post.getPosts", List.of("2"), "1"), sampledTrace, "01"));
+		String unsampled = send(inTrace(query("post.getPosts", List.of("2"), "2"), unsampledTrace, "00"));
 
 		BusReply sampledReply = awaitReply(sampled);
 		assertThat(sampledReply.status()).isEqualTo(BusStatus.OK);
@@ -202,6 +203,12 @@ class GrpcBridgeApplicationTests {
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
 				Instant.now().plusSeconds(30), idempotencyKey, (author != null) ? author.toString() : null);
 		return codec.requestRecord(new BusRequest(headers, keys, args));
+	}
+
+	private static ProducerRecord<String, byte[]> query(String operation, List<Object> keys, String principal) {
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
+				Instant.now().plusSeconds(30), null, principal);
+		return codec.requestRecord(new BusRequest(headers, keys, Map.of()));
 	}
 
 	/** The record as a producer in a trace would send it: {@code flags} 01 if sampled, 00 if not. */

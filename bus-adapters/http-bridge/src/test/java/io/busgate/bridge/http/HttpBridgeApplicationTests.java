@@ -142,9 +142,11 @@ class HttpBridgeApplicationTests {
 		String sampledTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 		String unsampledTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
 
-		long sampled = sendToPartitionZero(inTrace(request("shop.getItems", List.of("sampled")), sampledTrace, "01"));
+		// Two callers, so that the two records never share one backend call (RequestProcessorTests has that case).
+		long sampled = sendToPartitionZero(
+				inTrace(request("shop.getItems", List.of("sampled"), "alice"), sampledTrace, "01"));
 		long unsampled = sendToPartitionZero(
-				inTrace(request("shop.getItems", List.of("unsampled")), unsampledTrace, "00"));
+				inTrace(request("shop.getItems", List.of("unsampled"), "bob"), unsampledTrace, "00"));
 
 		assertThat(awaitReply(sampled).items()).containsExactly(Map.of("id", "sampled"));
 		assertThat(awaitReply(unsampled).items()).containsExactly(Map.of("id", "unsampled"));
@@ -183,8 +185,12 @@ class HttpBridgeApplicationTests {
 	}
 
 	private static ProducerRecord<String, byte[]> request(String operation, List<Object> keys) {
+		return request(operation, keys, null);
+	}
+
+	private static ProducerRecord<String, byte[]> request(String operation, List<Object> keys, String principal) {
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
-				Instant.now().plusSeconds(30), null);
+				Instant.now().plusSeconds(30), null, principal);
 		ProducerRecord<String, byte[]> record = codec.requestRecord(new BusRequest(headers, keys, Map.of()));
 		return new ProducerRecord<>(REQUEST_TOPIC, 0, record.key(), record.value(), record.headers());
 	}
