@@ -27,6 +27,7 @@ import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.client.PendingReplies;
 import io.busgate.bus.tracing.BusSpanAttributes;
 
 /**
@@ -41,7 +42,7 @@ public class BusClient {
 
 	private final BusCodec codec;
 
-	private final PendingReplies pending;
+	private final PendingReplies<BusReply> pending;
 
 	private final String replyTopic;
 
@@ -61,7 +62,7 @@ public class BusClient {
 
 	private final BusMetrics metrics;
 
-	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies pending, String replyTopic,
+	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies<BusReply> pending, String replyTopic,
 			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor sender, Executor executor,
 			Clock clock, OpenTelemetry openTelemetry, BusMetrics metrics) {
 		this.template = template;
@@ -125,9 +126,10 @@ public class BusClient {
 			reply = this.pending.register(correlationId, this.replyTimeout);
 			dispatch(request, traced);
 		}
-		catch (BusFieldException tooManyPending) {
+		catch (RejectedExecutionException tooManyPending) {
 			// Refused before anything is sent: no backend works on a request nobody could wait for.
-			reply = CompletableFuture.failedFuture(tooManyPending);
+			reply = CompletableFuture.failedFuture(BusFieldException.of(BusStatus.UNAVAILABLE, "this gateway's "
+					+ tooManyPending.getMessage() + " (busgate.gateway.bus.max-pending-replies); try again later"));
 		}
 		// Continue off the reply listener's and the timer's threads, so neither runs GraphQL.
 		return reply.handleAsync((result, failure) -> {

@@ -20,7 +20,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusReply;
 import io.busgate.bus.BusTopics;
+import io.busgate.bus.client.PendingReplies;
 import io.busgate.gateway.GatewayProperties;
 
 /**
@@ -30,9 +32,10 @@ import io.busgate.gateway.GatewayProperties;
 @Configuration(proxyBeanMethods = false)
 public class BusClientConfiguration {
 
+	/** The correlation of requests and replies, bus-core's; closed with the context, failing what still waits. */
 	@Bean
-	PendingReplies pendingReplies(GatewayProperties properties) {
-		return new PendingReplies(properties.bus().maxPendingReplies());
+	PendingReplies<BusReply> pendingReplies(GatewayProperties properties) {
+		return new PendingReplies<>(properties.bus().maxPendingReplies());
 	}
 
 	/**
@@ -84,12 +87,12 @@ public class BusClientConfiguration {
 	}
 
 	@Bean
-	BusMetrics busMetrics(MeterRegistry registry, PendingReplies pending) {
+	BusMetrics busMetrics(MeterRegistry registry, PendingReplies<BusReply> pending) {
 		return new BusMetrics(registry, pending::size);
 	}
 
 	@Bean
-	ReplyListener replyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template,
+	ReplyListener replyListener(PendingReplies<BusReply> pending, BusCodec codec, KafkaTemplate<String, byte[]> template,
 			BusMetrics metrics, ObjectProvider<OpenTelemetry> openTelemetry) {
 		return new ReplyListener(pending, codec, template, metrics,
 				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
@@ -97,7 +100,7 @@ public class BusClientConfiguration {
 
 	@Bean
 	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
-			PendingReplies pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor,
+			PendingReplies<BusReply> pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor,
 			ObjectProvider<OpenTelemetry> openTelemetry, BusMetrics metrics) {
 		return new BusClient(template, codec, pending, BusTopics.replies(properties.instanceId()),
 				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busSendExecutor,

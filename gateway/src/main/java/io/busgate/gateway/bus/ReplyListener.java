@@ -15,7 +15,9 @@ import org.springframework.kafka.listener.BatchMessageListener;
 
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
+import io.busgate.bus.BusReply;
 import io.busgate.bus.BusStatus;
+import io.busgate.bus.client.PendingReplies;
 import io.busgate.bus.tracing.RecordTraceContext;
 import io.busgate.observability.ObservabilityDefaults;
 
@@ -28,7 +30,7 @@ final class ReplyListener implements BatchMessageListener<String, byte[]> {
 
 	private static final Log logger = LogFactory.getLog(ReplyListener.class);
 
-	private final PendingReplies pending;
+	private final PendingReplies<BusReply> pending;
 
 	private final BusCodec codec;
 
@@ -38,7 +40,7 @@ final class ReplyListener implements BatchMessageListener<String, byte[]> {
 
 	private final TextMapPropagator propagator;
 
-	ReplyListener(PendingReplies pending, BusCodec codec, KafkaTemplate<String, byte[]> template, BusMetrics metrics,
+	ReplyListener(PendingReplies<BusReply> pending, BusCodec codec, KafkaTemplate<String, byte[]> template, BusMetrics metrics,
 			TextMapPropagator propagator) {
 		this.pending = pending;
 		this.codec = codec;
@@ -60,7 +62,8 @@ final class ReplyListener implements BatchMessageListener<String, byte[]> {
 
 	private void complete(ConsumerRecord<String, byte[]> record) {
 		try {
-			if (!this.pending.complete(this.codec.readReply(record)) && logger.isDebugEnabled()) {
+			BusReply reply = this.codec.readReply(record);
+			if (!this.pending.complete(reply.correlationId(), reply) && logger.isDebugEnabled()) {
 				logger.debug("Dropping a reply nobody waits for (late or duplicate): " + record.key());
 			}
 		}
