@@ -21,11 +21,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
-import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusTopics;
+import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.client.BusRequestClient;
 
 /**
  * Scenario 6, bridge scaling: user bridges of the benchmark's own, each working on at most
@@ -52,6 +53,9 @@ final class BridgeScaling implements AutoCloseable {
 
 	private static final Duration GROUP_POLL = Duration.ofMillis(100);
 
+	/** Not the bound: the scenario's concurrency is. */
+	private static final int MAX_PENDING = 100_000;
+
 	private final SystemUnderTest stack;
 
 	private final Duration timeout;
@@ -62,11 +66,9 @@ final class BridgeScaling implements AutoCloseable {
 
 	private final String replyTopic;
 
-	private final BusCodec codec = new BusCodec();
-
 	private final Admin admin;
 
-	private final Requester requester;
+	private final BusRequestClient requester;
 
 	BridgeScaling(SystemUnderTest stack, Duration timeout) {
 		this.stack = stack;
@@ -77,10 +79,11 @@ final class BridgeScaling implements AutoCloseable {
 		// A reply topic by the contract's naming, which bridges check, as if of a gateway named so.
 		this.replyTopic = BusTopics.replies("bench-scaling-" + run);
 		this.admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
-		Requester.await(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
+		KafkaClients.await(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
 				new NewTopic(this.replyTopic, 1, (short) 1)))
 			.all(), timeout);
-		this.requester = new Requester(stack.bootstrapServers(), this.replyTopic, timeout, "bench-scaling");
+		this.requester = new BusRequestClient(KafkaClients.brokers(stack.bootstrapServers()), this.replyTopic,
+				MAX_PENDING);
 	}
 
 	/**
@@ -155,7 +158,7 @@ final class BridgeScaling implements AutoCloseable {
 	/** The group's description, or {@code null} while it does not exist (no member has joined yet). */
 	private ConsumerGroupDescription describeGroup() {
 		try {
-			return Requester.await(this.admin.describeConsumerGroups(List.of(this.group)).describedGroups().get(this.group),
+			return KafkaClients.await(this.admin.describeConsumerGroups(List.of(this.group)).describedGroups().get(this.group),
 					this.timeout);
 		}
 		catch (IllegalStateException ex) {
@@ -192,7 +195,7 @@ final class BridgeScaling implements AutoCloseable {
 
 	private void keepSending(Windows windows, CountDownLatch done) {
 		long sent = System.nanoTime();
-		send().orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, ex) -> {
+		send().whenComplete((reply, ex) -> {
 			LatencyRecorder recorder = windows.at(sent);
 			if (recorder != null) {
 				if (ex != null) {
@@ -214,14 +217,12 @@ final class BridgeScaling implements AutoCloseable {
 		});
 	}
 
-	/** A reply whose value cannot be decoded fails its request. */
+	/** Fails at the request's deadline, or when its reply cannot be decoded. */
 	private CompletableFuture<BusReply> send() {
 		String userId = Integer.toString(ThreadLocalRandom.current().nextInt(1, 1_001));
-		RequestHeaders headers = new RequestHeaders(this.requester.nextCorrelationId(), OPERATION, this.replyTopic,
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), OPERATION, this.replyTopic,
 				Instant.now().plus(this.timeout), null);
-		return this.requester
-			.send(this.codec.requestRecord(new BusRequest(headers, List.of(userId), Map.of()), this.requestTopic))
-			.thenApply(this.codec::readReply);
+		return this.requester.request(new BusRequest(headers, List.of(userId), Map.of()), this.requestTopic);
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,20 +35,24 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 import io.busgate.bus.BusClientDefaults;
 import io.busgate.bus.BusHeaders;
+import io.busgate.bus.client.BusRequestClient;
 
 /**
  * Scenario 1, the floor: request/reply over bare Kafka clients on the same broker, with the
  * bus's client settings ({@link BusClientDefaults}) and the bus's shape, and nothing else. A
  * responder in its own consumer group answers each poll's records and commits their offsets
  * once the replies are acknowledged, as a bridge does; the requester reads its reply topic by
- * assignment from the end, as a gateway does. Records carry the bus's headers and small JSON
- * values, but nothing is encoded or decoded.
+ * assignment from the end, as a gateway does ({@link BusRequestClient}, given the records as they
+ * are). Records carry the bus's headers and small JSON values, but nothing is encoded or decoded.
  */
 final class KafkaFloor implements AutoCloseable {
 
 	private static final int REQUEST_PARTITIONS = 6;
 
 	private static final int MAX_POLL_RECORDS = 128;
+
+	/** Not the bound: a scenario's window is. */
+	private static final int MAX_PENDING = 1_000_000;
 
 	private static final Duration POLL = Duration.ofMillis(100);
 
@@ -66,7 +71,9 @@ final class KafkaFloor implements AutoCloseable {
 
 	private final Admin admin;
 
-	private final Requester requester;
+	private final BusRequestClient requester;
+
+	private final AtomicLong correlationIds = new AtomicLong();
 
 	private final KafkaConsumer<String, byte[]> responderConsumer;
 
@@ -83,12 +90,12 @@ final class KafkaFloor implements AutoCloseable {
 		this.requestTopic = "bench-floor-" + run + ".requests";
 		this.replyTopic = "bench-floor-" + run + ".replies";
 		this.admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-		Requester.await(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
+		KafkaClients.await(this.admin.createTopics(List.of(new NewTopic(this.requestTopic, REQUEST_PARTITIONS, (short) 1),
 				new NewTopic(this.replyTopic, 1, (short) 1)))
 			.all(), timeout);
-		this.requester = new Requester(bootstrapServers, this.replyTopic, timeout, "bench-floor");
-		this.responderProducer = new KafkaProducer<>(Requester.producerConfig(bootstrapServers));
-		this.responderConsumer = new KafkaConsumer<>(Requester.consumerConfig(bootstrapServers, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
+		this.requester = new BusRequestClient(KafkaClients.brokers(bootstrapServers), this.replyTopic, MAX_PENDING);
+		this.responderProducer = new KafkaProducer<>(KafkaClients.producerConfig(bootstrapServers));
+		this.responderConsumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrapServers, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
 				"bench-floor-responder-" + run, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
 				ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS)));
 		CountDownLatch assigned = new CountDownLatch(1);
@@ -138,7 +145,7 @@ final class KafkaFloor implements AutoCloseable {
 		for (int i = 0; i < count; i++) {
 			acquire(inFlight);
 			long sent = System.nanoTime();
-			send().orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((answered, ex) -> {
+			send().whenComplete((answered, ex) -> {
 				if (ex == null) {
 					recorder.answered(answered - sent);
 				}
@@ -169,16 +176,21 @@ final class KafkaFloor implements AutoCloseable {
 		}
 	}
 
-	/** Sends a request; completes with the {@link System#nanoTime()} its reply arrived at. */
+	/**
+	 * Sends a request; completes with the {@link System#nanoTime()} its reply arrived at, or fails
+	 * at its deadline. Neither the request nor the reply is encoded or decoded.
+	 */
 	private CompletableFuture<Long> send() {
-		String correlationId = this.requester.nextCorrelationId();
+		// A counter, not a random UUID: what is measured is Kafka, not the id generator.
+		String correlationId = Long.toString(this.correlationIds.incrementAndGet());
+		Instant deadline = Instant.now().plus(this.timeout);
 		List<Header> headers = List.of(header(BusHeaders.CORRELATION_ID, correlationId),
 				header(BusHeaders.REPLY_TO, this.replyTopic), header(BusHeaders.OPERATION, "floor.echo"),
-				header(BusHeaders.DEADLINE, Long.toString(Instant.now().plus(this.timeout).toEpochMilli())),
+				header(BusHeaders.DEADLINE, Long.toString(deadline.toEpochMilli())),
 				header(BusHeaders.CONTENT_TYPE, BusHeaders.JSON));
 		// Timed on the requester's reader thread, as the reply is read.
 		return this.requester
-			.send(new ProducerRecord<>(this.requestTopic, null, correlationId, REQUEST_VALUE, headers))
+			.send(new ProducerRecord<>(this.requestTopic, null, correlationId, REQUEST_VALUE, headers), deadline)
 			.thenApply((reply) -> System.nanoTime());
 	}
 
@@ -199,7 +211,7 @@ final class KafkaFloor implements AutoCloseable {
 							record.key(), REPLY_VALUE, headers)));
 				}
 				for (Future<RecordMetadata> reply : sent) {
-					Requester.await(reply, this.timeout);
+					KafkaClients.await(reply, this.timeout);
 				}
 				this.responderConsumer.commitSync();
 			}
