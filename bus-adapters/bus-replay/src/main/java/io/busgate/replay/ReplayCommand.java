@@ -101,7 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
 				return 0;
 			}
 			Instant started = Instant.now();
-			List<Replayed> replayed = new Replayer(traffic, codec, this.timeout, this.rate, err).replay(requests, target);
+			List<Replayed> replayed = new Replayer(traffic, this.timeout, this.rate, err).replay(requests, target);
 			Duration took = Duration.between(started, Instant.now());
 			return report(replayed, notes, (this.includeMutations) ? 0 : mutations, took, out);
 		}

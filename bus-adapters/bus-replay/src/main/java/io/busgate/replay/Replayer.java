@@ -6,35 +6,38 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
-import io.busgate.bus.BusClientDefaults;
-import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusTopics;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.bus.client.BusRequestClient;
+import io.busgate.bus.client.ReplyTimeoutException;
 
 /**
  * Sends recorded requests again, at a bounded rate, each with a new correlation id, a deadline
  * of its own and {@code bus-replay-of} naming the original, and collects their replies on a
  * reply topic private to this run (created for it, deleted after it), so the reply topics of the
- * recorded traffic are never written to.
+ * recorded traffic are never written to. Sending and correlating is bus-core's
+ * {@link BusRequestClient}; what is replayed, how fast, and what came of it is this class's.
  */
 final class Replayer {
 
@@ -43,15 +46,19 @@ final class Replayer {
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
-	private final RecordedTraffic traffic;
+	/** A send waits at most this long for the target topic's metadata. */
+	private static final int MAX_BLOCK_MS = 10_000;
 
-	private final BusCodec codec;
+	private final RecordedTraffic traffic;
 
 	private final Duration timeout;
 
 	private final double ratePerSecond;
 
 	private final PrintWriter progress;
+
+	/** Replays with a reply or a failure; those that time out are not answered. */
+	private final AtomicInteger answered = new AtomicInteger();
 
 	private String lastProgress;
 
@@ -60,9 +67,8 @@ final class Replayer {
 	 * @param ratePerSecond most requests sent per second
 	 * @param progress where progress lines go (stderr), so they stay out of the results
 	 */
-	Replayer(RecordedTraffic traffic, BusCodec codec, Duration timeout, double ratePerSecond, PrintWriter progress) {
+	Replayer(RecordedTraffic traffic, Duration timeout, double ratePerSecond, PrintWriter progress) {
 		this.traffic = traffic;
-		this.codec = codec;
 		this.timeout = timeout;
 		this.ratePerSecond = ratePerSecond;
 		this.progress = progress;
@@ -76,7 +82,7 @@ final class Replayer {
 	 * @param topic where the replay was sent
 	 * @param reply the new reply, or {@code null} when none came in time
 	 * @param latency from sending to the reply, or {@code null}
-	 * @param failure why the replay could not be sent, or {@code null}
+	 * @param failure why the replay could not be sent or its reply not read, or {@code null}
 	 */
 	record Replayed(RecordedRequest recorded, String correlationId, String topic, BusReply reply, Duration latency,
 			String failure) {
@@ -98,127 +104,87 @@ final class Replayer {
 
 	private List<Replayed> replay(List<RecordedRequest> requests, Function<RecordedRequest, String> targetTopic,
 			String replyTopic) {
-		Map<String, Pending> pending = new LinkedHashMap<>();
-		try (KafkaConsumer<String, byte[]> replies = this.traffic.newConsumer();
-				KafkaProducer<String, byte[]> producer = newProducer()) {
-			TopicPartition partition = new TopicPartition(replyTopic, 0);
-			replies.assign(List.of(partition));
-			replies.seekToBeginning(List.of(partition));
-			replies.position(partition);
+		List<CompletableFuture<Replayed>> sent = new ArrayList<>(requests.size());
+		Map<String, Object> config = new HashMap<>(this.traffic.clientProperties());
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+		try (BusRequestClient client = new BusRequestClient(config, replyTopic, requests.size())) {
 			long interval = (long) (1_000_000_000L / this.ratePerSecond);
 			long nextSend = System.nanoTime();
 			Instant nextProgress = Instant.now().plus(PROGRESS_EVERY);
 			for (RecordedRequest recorded : requests) {
 				long wait;
 				while ((wait = nextSend - System.nanoTime()) > 0) {
-					collect(replies, pending, Duration.ofNanos(wait));
+					LockSupport.parkNanos(wait);
 				}
 				nextSend += interval;
-				Pending sent = send(producer, recorded, targetTopic.apply(recorded), replyTopic);
-				pending.put(sent.correlationId, sent);
-				collect(replies, pending, Duration.ZERO);
+				sent.add(send(client, recorded, targetTopic.apply(recorded)));
 				if (Instant.now().isAfter(nextProgress)) {
-					report(pending, requests.size());
+					report(sent.size(), requests.size());
 					nextProgress = Instant.now().plus(PROGRESS_EVERY);
 				}
 			}
-			producer.flush();
-			Instant deadline = Instant.now().plus(this.timeout);
-			while (pending.values().stream().anyMatch(Pending::waiting) && Instant.now().isBefore(deadline)) {
-				collect(replies, pending, Duration.ofMillis(200));
-				if (Instant.now().isAfter(nextProgress)) {
-					report(pending, requests.size());
-					nextProgress = Instant.now().plus(PROGRESS_EVERY);
-				}
+			// Each replay ends by its deadline at the latest, answered or not.
+			CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+			while (!awaited(all)) {
+				report(sent.size(), requests.size());
 			}
 		}
-		report(pending, requests.size());
-		List<Replayed> replayed = new ArrayList<>();
-		pending.values()
-			.forEach((sent) -> replayed.add(new Replayed(sent.recorded, sent.correlationId, sent.topic, sent.reply,
-					(sent.reply != null) ? Duration.ofNanos(sent.answeredAt - sent.sentAt) : null, sent.failure)));
-		return replayed;
+		report(sent.size(), requests.size());
+		return sent.stream().map(CompletableFuture::join).toList();
 	}
 
-	private Pending send(KafkaProducer<String, byte[]> producer, RecordedRequest recorded, String topic,
-			String replyTopic) {
+	private CompletableFuture<Replayed> send(BusRequestClient client, RecordedRequest recorded, String topic) {
 		RequestHeaders original = recorded.request().headers();
 		// A mutation keeps its idempotency key, so a service that remembers keys does not act twice.
 		// The principal is repeated: it names who the request was made for (never a credential),
 		// so the backend answers the replay as it answered the original.
-		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), original.operation(), replyTopic,
+		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), original.operation(), client.replyTopic(),
 				Instant.now().plus(this.timeout), original.idempotencyKey(), original.principal());
 		BusRequest request = new BusRequest(headers, recorded.request().keys(), recorded.request().args());
-		Pending sent = new Pending(recorded, headers.correlationId(), topic, System.nanoTime());
-		producer.send(this.codec.replayRecord(request, topic, original.correlationId()), (metadata, failure) -> {
-			if (failure != null) {
-				sent.failure = "not sent: " + failure.getMessage();
+		String correlationId = headers.correlationId();
+		long sentAt = System.nanoTime();
+		return client.replay(request, topic, original.correlationId()).handle((reply, failure) -> {
+			if (failure == null) {
+				this.answered.incrementAndGet();
+				return new Replayed(recorded, correlationId, topic, reply, Duration.ofNanos(System.nanoTime() - sentAt),
+						null);
 			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (cause instanceof ReplyTimeoutException) {
+				return new Replayed(recorded, correlationId, topic, null, null, null);
+			}
+			this.answered.incrementAndGet();
+			String why = (cause instanceof BusContractException) ? "undecodable reply: " : "not sent: ";
+			return new Replayed(recorded, correlationId, topic, null, null, why + cause.getMessage());
 		});
-		return sent;
 	}
 
-	private void collect(KafkaConsumer<String, byte[]> replies, Map<String, Pending> pending, Duration timeout) {
-		for (ConsumerRecord<String, byte[]> record : replies.poll(timeout)) {
-			Pending sent = pending.get(record.key());
-			if (sent == null || sent.reply != null) {
-				continue;
-			}
-			try {
-				sent.reply = this.codec.readReply(record);
-			}
-			catch (BusContractException ex) {
-				sent.failure = "undecodable reply: " + ex.getMessage();
-			}
-			sent.answeredAt = System.nanoTime();
+	/** Whether all replays are done, after waiting at most until the next progress line. */
+	private static boolean awaited(CompletableFuture<Void> all) {
+		try {
+			all.get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SelectionException("interrupted");
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("a replay's outcome could not be recorded", ex.getCause());
 		}
 	}
 
-	private void report(Map<String, Pending> pending, int total) {
-		long answered = pending.values().stream().filter((sent) -> !sent.waiting()).count();
-		String line = "[replay] sent " + pending.size() + "/" + total + ", answered " + answered;
+	private void report(int sent, int total) {
+		String line = "[replay] sent " + sent + "/" + total + ", answered " + this.answered.get();
 		if (!line.equals(this.lastProgress)) {
 			this.progress.println(line);
 			this.progress.flush();
 			this.lastProgress = line;
 		}
-	}
-
-	private KafkaProducer<String, byte[]> newProducer() {
-		Map<String, Object> config = new HashMap<>(this.traffic.clientProperties());
-		config.putAll(BusClientDefaults.producer());
-		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-		return new KafkaProducer<>(config);
-	}
-
-	/** A replay on its way; written by the consumer loop and the producer's callback thread. */
-	private static final class Pending {
-
-		final RecordedRequest recorded;
-
-		final String correlationId;
-
-		final String topic;
-
-		final long sentAt;
-
-		volatile BusReply reply;
-
-		volatile long answeredAt;
-
-		volatile String failure;
-
-		Pending(RecordedRequest recorded, String correlationId, String topic, long sentAt) {
-			this.recorded = recorded;
-			this.correlationId = correlationId;
-			this.topic = topic;
-			this.sentAt = sentAt;
-		}
-
-		boolean waiting() {
-			return this.reply == null && this.failure == null;
-		}
-
 	}
 
 }
