@@ -96,7 +96,7 @@ public final class PendingReplies<R> implements AutoCloseable {
 			size = this.size.get();
 			if (size >= this.maxSize) {
 				throw new RejectedExecutionException(
-						this.maxSize + " requests wait for their replies already; try again later");
+						this.maxSize + " requests wait for their replies already");
 			}
 		}
 		while (!this.size.compareAndSet(size, size + 1));
