@@ -62,8 +62,8 @@ public class BusClient {
 
 	private final BusMetrics metrics;
 
-	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies<BusReply> pending, String replyTopic,
-			Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor sender, Executor executor,
+	BusClient(KafkaTemplate<String, byte[]> template, BusCodec codec, PendingReplies<BusReply> pending,
+			String replyTopic, Duration replyTimeout, Duration sendTimeout, Duration requestBudget, Executor sender, Executor executor,
 			Clock clock, OpenTelemetry openTelemetry, BusMetrics metrics) {
 		this.template = template;
 		this.codec = codec;

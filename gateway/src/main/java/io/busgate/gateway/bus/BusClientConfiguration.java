@@ -32,7 +32,7 @@ import io.busgate.gateway.GatewayProperties;
 @Configuration(proxyBeanMethods = false)
 public class BusClientConfiguration {
 
-	/** The correlation of requests and replies, bus-core's; closed with the context, failing what still waits. */
+	/** Requests waiting for their replies; closed with the context, which fails what still waits. */
 	@Bean
 	PendingReplies<BusReply> pendingReplies(GatewayProperties properties) {
 		return new PendingReplies<>(properties.bus().maxPendingReplies());
@@ -92,16 +92,16 @@ public class BusClientConfiguration {
 	}
 
 	@Bean
-	ReplyListener replyListener(PendingReplies<BusReply> pending, BusCodec codec, KafkaTemplate<String, byte[]> template,
-			BusMetrics metrics, ObjectProvider<OpenTelemetry> openTelemetry) {
+	ReplyListener replyListener(PendingReplies<BusReply> pending, BusCodec codec,
+			KafkaTemplate<String, byte[]> template, BusMetrics metrics, ObjectProvider<OpenTelemetry> openTelemetry) {
 		return new ReplyListener(pending, codec, template, metrics,
 				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 
 	@Bean
 	BusClient busClient(GatewayProperties properties, KafkaTemplate<String, byte[]> template, BusCodec codec,
-			PendingReplies<BusReply> pending, ThreadPoolTaskExecutor busSendExecutor, ThreadPoolTaskExecutor busExecutor,
-			ObjectProvider<OpenTelemetry> openTelemetry, BusMetrics metrics) {
+			PendingReplies<BusReply> pending, ThreadPoolTaskExecutor busSendExecutor,
+			ThreadPoolTaskExecutor busExecutor, ObjectProvider<OpenTelemetry> openTelemetry, BusMetrics metrics) {
 		return new BusClient(template, codec, pending, BusTopics.replies(properties.instanceId()),
 				properties.replyTimeout(), properties.sendTimeout(), properties.requestBudget(), busSendExecutor,
 				busExecutor, Clock.systemUTC(), openTelemetry.getIfAvailable(OpenTelemetry::noop), metrics);

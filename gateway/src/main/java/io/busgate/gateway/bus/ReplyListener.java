@@ -40,8 +40,8 @@ final class ReplyListener implements BatchMessageListener<String, byte[]> {
 
 	private final TextMapPropagator propagator;
 
-	ReplyListener(PendingReplies<BusReply> pending, BusCodec codec, KafkaTemplate<String, byte[]> template, BusMetrics metrics,
-			TextMapPropagator propagator) {
+	ReplyListener(PendingReplies<BusReply> pending, BusCodec codec, KafkaTemplate<String, byte[]> template,
+			BusMetrics metrics, TextMapPropagator propagator) {
 		this.pending = pending;
 		this.codec = codec;
 		this.template = template;

@@ -160,9 +160,10 @@ class BusRequestClientTests {
 		RequestHeaders headers = headers(this.client, "silent.get", Duration.ofSeconds(20));
 		CompletableFuture<BusReply> reply = this.client.request(new BusRequest(headers, List.of("1"), Map.of()));
 
-		ProducerRecord<String, byte[]> broken = codec.replyRecord(headers, BusReply.ok(headers.correlationId(), List.of()));
-		producer.send(new ProducerRecord<>(broken.topic(), null, broken.key(), "not json".getBytes(StandardCharsets.UTF_8),
-				broken.headers()));
+		ProducerRecord<String, byte[]> broken = codec.replyRecord(headers,
+				BusReply.ok(headers.correlationId(), List.of()));
+		producer.send(new ProducerRecord<>(broken.topic(), null, broken.key(),
+				"not json".getBytes(StandardCharsets.UTF_8), broken.headers()));
 
 		assertThat(reply).failsWithin(Duration.ofSeconds(10))
 			.withThrowableOfType(ExecutionException.class)
@@ -224,8 +225,9 @@ class BusRequestClientTests {
 			List<Thread> senders = IntStream.range(0, 8).mapToObj((t) -> new Thread(() -> {
 				for (int i = 0; i < 250; i++) {
 					String key = t + "-" + i;
-					CompletableFuture<Void> check = wide
-						.request(new BusRequest(headers(wide, "echo.get", Duration.ofSeconds(30)), List.of(key), Map.of()))
+					BusRequest request = new BusRequest(headers(wide, "echo.get", Duration.ofSeconds(30)),
+							List.of(key), Map.of());
+					CompletableFuture<Void> check = wide.request(request)
 						.thenAccept((reply) -> assertThat(reply.items()).containsExactly("echo " + key));
 					synchronized (checked) {
 						checked.add(check);
