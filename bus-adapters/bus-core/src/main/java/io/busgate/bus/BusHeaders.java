@@ -1,5 +1,7 @@
 package io.busgate.bus;
 
+import io.busgate.backend.BackendContract;
+
 /**
  * Record header names of bus contract v1. These names are defined here and nowhere else.
  *
@@ -30,9 +32,11 @@ public final class BusHeaders {
 	 * absent for anonymous callers. Only a gateway sets it, and only from a verified token (a
 	 * value a client sends is never copied here). Bridges pass it to the backend (an HTTP header
 	 * and gRPC metadata of the same name, a reserved field of a Thrift call) so that backends can
-	 * enforce access themselves. It names the caller and is never a credential.
+	 * enforce access themselves (names in {@link BackendContract}, where this one is defined: the
+	 * bus header and the backends' HTTP header and gRPC metadata are one name). It names the caller
+	 * and is never a credential.
 	 */
-	public static final String PRINCIPAL = "bus-principal";
+	public static final String PRINCIPAL = BackendContract.PRINCIPAL;
 
 	/** The outcome of a request, on replies: {@code ok} or a {@link BusStatus} code. */
 	public static final String STATUS = "bus-status";

@@ -34,6 +34,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import io.busgate.bus.BusClientDefaults;
 import io.busgate.bus.BusCodec;
 import io.busgate.bus.BusContractException;
+import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusReply;
 import io.busgate.bus.BusRequest;
 
@@ -146,7 +147,8 @@ final class RecordedTraffic implements AutoCloseable {
 							? "; the selection starts at " + selection.since : ""));
 		}
 		if (replays.get() > 0) {
-			notes.add(replays.get() + " replayed requests on " + topic + " skipped (they carry bus-replay-of)");
+			notes.add(replays.get() + " replayed requests on " + topic + " skipped (they carry " + BusHeaders.REPLAY_OF
+					+ ")");
 		}
 		if (undecodable.get() > 0) {
 			notes.add(undecodable.get() + " undecodable records on " + topic + " skipped (see " + topic + "-dlt)");

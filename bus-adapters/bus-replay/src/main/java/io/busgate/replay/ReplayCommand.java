@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.busgate.bus.BusCodec;
+import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusTopics;
 import io.busgate.replay.Replayer.Replayed;
 
 /** Replays recorded requests and diffs the new replies against the recorded ones. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-		description = "Sends the selected recorded requests again (new correlation ids, bus-replay-of naming the"
-				+ " original, a reply topic of this run's own) and compares each new reply with the recorded one:"
+		description = "Sends the selected recorded requests again (new correlation ids, " + BusHeaders.REPLAY_OF
+				+ " naming the original, a reply topic of this run's own) and compares each new reply with the recorded one:"
 				+ " same, changed (with a JSON diff), error now, no reply, or no original to compare with."
 				+ " Exits 1 when anything is not the same.")
 final class ReplayCommand implements Callable<Integer> {
@@ -53,7 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
 	double rate;
 
 	@Option(names = "--timeout", defaultValue = "10s", converter = Durations.Converter.class, paramLabel = "DURATION",
-			description = "How long each replay may take, also its bus-deadline (default: ${DEFAULT-VALUE}).")
+			description = "How long each replay may take, also its " + BusHeaders.DEADLINE + " (default: ${DEFAULT-VALUE}).")
 	Duration timeout;
 
 	@Option(names = "--dry-run", description = "Show what would be replayed, and where to; send nothing.")

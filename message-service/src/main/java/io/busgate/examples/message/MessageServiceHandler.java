@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.busgate.backend.BackendContract;
+import io.busgate.backend.IdempotencyKeyReusedException;
+import io.busgate.backend.IdempotencyKeys;
 import io.busgate.examples.message.thrift.Inbox;
 import io.busgate.examples.message.thrift.InvalidArgument;
 import io.busgate.examples.message.thrift.Message;
@@ -36,9 +39,6 @@ class MessageServiceHandler implements MessageService.Iface {
 
 	/** Most messages per user in one inbox call. */
 	static final int MAX_FIRST = 100;
-
-	/** Longest idempotency key, in characters. */
-	static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
 	private final MessageStore store;
 
@@ -124,9 +124,9 @@ class MessageServiceHandler implements MessageService.Iface {
 			throw new InvalidArgument("fromUserId and toUserId must differ, both were '" + from + "'");
 		}
 		String key = request.getIdempotencyKey();
-		if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+		if (key != null && (key.isBlank() || key.length() > IdempotencyKeys.MAX_KEY_LENGTH)) {
 			throw new InvalidArgument(
-					"idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters and not blank");
+					BackendContract.THRIFT_IDEMPOTENCY_KEY_FIELD + " must be 1 to " + IdempotencyKeys.MAX_KEY_LENGTH + " characters and not blank");
 		}
 		for (String userId : List.of(from, to)) {
 			if (!this.store.userExists(userId)) {

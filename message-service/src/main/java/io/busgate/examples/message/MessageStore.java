@@ -1,16 +1,11 @@
 package io.busgate.examples.message;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,22 +13,23 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import io.busgate.backend.IdempotencyKeyReusedException;
+import io.busgate.backend.IdempotencyKeys;
+
 /**
  * The in-memory message store: seeded deterministically at startup, then grown by sends.
  *
- * <p>Thread-safe: one read-write lock guards everything. Reads (lookups, inboxes) far outnumber
+ * <p>Thread-safe: one read-write lock guards the messages. Reads (lookups, inboxes) far outnumber
  * sends and run in parallel; a send is a few map and list insertions under the write lock.
  *
  * <p>Users are {@code "1"} to {@code "<userCount>"}; user {@code "k"} has index {@code k - 1}.
  * Message ids are decimal numbers counting up from {@code "1"}. Every message is kept, so memory
  * grows with the number of sends.
  *
- * <p>Idempotency keys are the sender's own: each sender has a record of the keys of their latest
- * keyed sends (at most {@code idempotencyKeysPerUser}, least recently used forgotten first), so
- * the same key from two senders is two sends, and no sender's traffic can push out another's
- * keys. A key is remembered with a fingerprint of the send it made, so that reusing it for
- * another send is refused rather than answered with a message that is not what was asked for.
- * The keys are kept in memory with the messages they protect: a restart loses both.
+ * <p>Idempotency keys are the sender's own ({@link IdempotencyKeys}: per sender, at most
+ * {@code idempotencyKeysPerUser} each), so the same key from two senders is two sends, and
+ * reusing a key for another send is refused. The keys are kept in memory with the messages they
+ * protect: a restart loses both.
  */
 final class MessageStore {
 
@@ -55,6 +51,9 @@ final class MessageStore {
 			"think", "ticket", "time", "today", "tomorrow", "tonight", "train", "trip", "walk", "want", "week",
 			"weekend", "when", "where", "with", "work", "would", "yesterday");
 
+	/** The operation idempotency keys are scoped to. */
+	private static final String SEND_MESSAGE = "sendMessage";
+
 	private static final List<String> ENDINGS = List.of(".", ".", ".", "!", "?");
 
 	private final int userCount;
@@ -68,10 +67,8 @@ final class MessageStore {
 	/** {@code received[i]}: the messages user i received, oldest first. */
 	private final List<List<StoredMessage>> received;
 
-	/** Sender -> their idempotency keys, each with the send it made; least recently used first. */
-	private final Map<String, LinkedHashMap<String, KeyedSend>> keysBySender = new HashMap<>();
-
-	private final int idempotencyKeysPerUser;
+	/** The senders' idempotency keys, each with the message it sent. */
+	private final IdempotencyKeys<StoredMessage> keys;
 
 	private long lastId;
 
@@ -80,7 +77,7 @@ final class MessageStore {
 
 	private MessageStore(int userCount, int idempotencyKeysPerUser, Clock clock) {
 		this.userCount = userCount;
-		this.idempotencyKeysPerUser = idempotencyKeysPerUser;
+		this.keys = new IdempotencyKeys<>(idempotencyKeysPerUser);
 		this.clock = clock;
 		this.received = new ArrayList<>(userCount);
 		for (int i = 0; i < userCount; i++) {
@@ -192,62 +189,18 @@ final class MessageStore {
 		if (!userExists(fromUserId) || !userExists(toUserId)) {
 			throw new IllegalArgumentException("unknown user " + fromUserId + " or " + toUserId);
 		}
-		byte[] fingerprint = (idempotencyKey != null) ? fingerprint(fromUserId, toUserId, body) : null;
+		return this.keys.once(fromUserId, SEND_MESSAGE, idempotencyKey, List.of(fromUserId, toUserId, body),
+				() -> store(fromUserId, toUserId, body));
+	}
+
+	private StoredMessage store(String fromUserId, String toUserId, String body) {
 		this.lock.writeLock().lock();
 		try {
-			LinkedHashMap<String, KeyedSend> keys = null;
-			if (idempotencyKey != null) {
-				keys = this.keysBySender.computeIfAbsent(fromUserId, (sender) -> keyRecord(this.idempotencyKeysPerUser));
-				KeyedSend earlier = keys.get(idempotencyKey);
-				if (earlier != null) {
-					if (!Arrays.equals(earlier.fingerprint(), fingerprint)) {
-						throw new IdempotencyKeyReusedException(idempotencyKey);
-					}
-					return earlier.message();
-				}
-			}
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-			StoredMessage message = add(body, now.isAfter(this.lastSentAt) ? now : this.lastSentAt, fromUserId,
-					toUserId);
-			if (keys != null) {
-				keys.put(idempotencyKey, new KeyedSend(fingerprint, message));
-			}
-			return message;
+			return add(body, now.isAfter(this.lastSentAt) ? now : this.lastSentAt, fromUserId, toUserId);
 		}
 		finally {
 			this.lock.writeLock().unlock();
-		}
-	}
-
-	/** One sender's keys: the most recently used {@code size} are kept. */
-	private static LinkedHashMap<String, KeyedSend> keyRecord(int size) {
-		return new LinkedHashMap<>(16, 0.75f, true) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, KeyedSend> eldest) {
-				return size() > size;
-			}
-
-		};
-	}
-
-	/**
-	 * SHA-256 of the fields of a send (not its key), each length-prefixed so that no two sends
-	 * give the same bytes.
-	 */
-	private static byte[] fingerprint(String... fields) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			for (String field : fields) {
-				byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-				digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-				digest.update((byte) ':');
-				digest.update(bytes);
-			}
-			return digest.digest();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every Java platform has SHA-256", ex);
 		}
 	}
 
@@ -276,10 +229,6 @@ final class MessageStore {
 
 	static String idOf(int index) {
 		return Integer.toString(index + 1);
-	}
-
-	/** A remembered idempotency key: the fingerprint of the send it made, and its message. */
-	private record KeyedSend(byte[] fingerprint, StoredMessage message) {
 	}
 
 }

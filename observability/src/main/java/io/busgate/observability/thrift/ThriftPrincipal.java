@@ -8,9 +8,9 @@ import io.opentelemetry.context.ContextKey;
 /**
  * The caller a Thrift call is made for, carried in the reserved field
  * {@link ThriftTraceContext#PRINCIPAL_FIELD} of the call's arguments struct. It names the caller
- * (the bus's {@code bus-principal}, the subject of the token the gateway verified); it is never a
+ * (the bus's principal, the subject of the token the gateway verified); it is never a
  * credential, and a server can trust it only as far as it trusts its clients (the bridge), like
- * the HTTP header and gRPC metadata of the same name.
+ * the HTTP header and gRPC metadata {@value io.busgate.backend.BackendContract#PRINCIPAL}.
  *
  * <p>Clients: {@link #callAs} around the call, on a protocol from
  * {@link ThriftClientTracing#protocol}. Servers: protocols and processor from

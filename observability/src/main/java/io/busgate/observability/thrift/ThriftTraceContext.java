@@ -2,6 +2,8 @@ package io.busgate.observability.thrift;
 
 import java.util.Map;
 
+import io.busgate.backend.BackendContract;
+
 /**
  * How W3C trace context travels on a Thrift call. Thrift's Java library has no header protocol,
  * so the client writes the context as two extra string fields at the end of the call's
@@ -30,11 +32,11 @@ public final class ThriftTraceContext {
 	public static final short TRACESTATE_FIELD = Short.MAX_VALUE - 1;
 
 	/**
-	 * The field id of the principal, the caller a call is made for (the bus's
-	 * {@code bus-principal}); reserved next to the trace context so that one decorator carries
-	 * all of a call's context.
+	 * The field id of the principal, the caller a call is made for
+	 * ({@link BackendContract#THRIFT_PRINCIPAL_FIELD}); reserved next to the trace context so that
+	 * one decorator carries all of a call's context.
 	 */
-	public static final short PRINCIPAL_FIELD = Short.MAX_VALUE - 2;
+	public static final short PRINCIPAL_FIELD = BackendContract.THRIFT_PRINCIPAL_FIELD;
 
 	static final Map<Short, String> FIELD_NAMES = Map.of(TRACEPARENT_FIELD, "traceparent", TRACESTATE_FIELD,
 			"tracestate");

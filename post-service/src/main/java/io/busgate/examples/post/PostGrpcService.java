@@ -8,6 +8,9 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
+import io.busgate.backend.BackendContract;
+import io.busgate.backend.IdempotencyKeyReusedException;
+import io.busgate.backend.IdempotencyKeys;
 import io.busgate.examples.post.v1.AuthorPosts;
 import io.busgate.examples.post.v1.CreatePostRequest;
 import io.busgate.examples.post.v1.GetPostsRequest;
@@ -39,9 +42,6 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 	static final int DEFAULT_FIRST = 10;
 
 	static final int MAX_FIRST = 100;
-
-	/** Longer keys are refused: every remembered key takes memory. */
-	static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
 	private final PostStore store;
 
@@ -137,8 +137,8 @@ final class PostGrpcService implements PostServiceGrpc.AsyncService, BindableSer
 		if (bodyLength > MAX_BODY_LENGTH) {
 			return "the body must be at most " + MAX_BODY_LENGTH + " characters, was " + bodyLength;
 		}
-		if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-			return "the idempotency-key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters long";
+		if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > IdempotencyKeys.MAX_KEY_LENGTH)) {
+			return "the " + BackendContract.IDEMPOTENCY_KEY + " must be 1 to " + IdempotencyKeys.MAX_KEY_LENGTH + " characters long";
 		}
 		return null;
 	}

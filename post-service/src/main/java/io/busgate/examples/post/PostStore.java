@@ -1,14 +1,9 @@
 package io.busgate.examples.post;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.google.protobuf.Timestamp;
 
+import io.busgate.backend.IdempotencyKeyReusedException;
+import io.busgate.backend.IdempotencyKeys;
 import io.busgate.examples.post.v1.Post;
 
 /**
@@ -26,15 +23,12 @@ import io.busgate.examples.post.v1.Post;
  * plus the posts created since start.
  *
  * <p>Thread-safe. Reads take no lock: posts are immutable messages, and each author's list is
- * an immutable snapshot that a write replaces. Writes (creations) are serialized by one lock,
- * which also makes "look up the idempotency key, else create and remember it" atomic.
+ * an immutable snapshot that a write replaces. Writes (creations) are serialized by one lock.
  *
- * <p>Idempotency keys are the author's own: each author has a record of the keys of their latest
- * keyed creates (at most {@code idempotencyKeysPerUser}, least recently used forgotten first), so
- * the same key from two authors is two posts, and no author's traffic can push out another's
- * keys. A key is remembered with a fingerprint of the create it made, so that reusing it for
- * another post is refused rather than answered with a post that is not what was asked for. The
- * keys are kept in memory with the posts they protect: a restart loses both.
+ * <p>Idempotency keys are the author's own ({@link IdempotencyKeys}: per author, at most
+ * {@code idempotencyKeysPerUser} each), so the same key from two authors is two posts, and
+ * reusing a key for another post is refused. The keys are kept in memory with the posts they
+ * protect: a restart loses both.
  */
 final class PostStore {
 
@@ -45,6 +39,9 @@ final class PostStore {
 	static final int SEED_CYCLE = 5;
 
 	private static final long SEED_SPAN_SECONDS = 365L * 24 * 60 * 60;
+
+	/** The operation idempotency keys are scoped to. */
+	private static final String CREATE_POST = "createPost";
 
 	static final List<String> WORDS = List.of("kafka", "gateway", "batch", "latency", "graph", "query", "topic",
 			"partition", "replica", "offset", "schema", "bridge", "reply", "deadline", "retry", "idempotent",
@@ -72,17 +69,15 @@ final class PostStore {
 
 	private final Object writeLock = new Object();
 
-	/** Author -> their idempotency keys, each with the create it made; least recently used first. Guarded by writeLock. */
-	private final Map<String, LinkedHashMap<String, KeyedCreate>> keysByAuthor = new HashMap<>();
-
-	private final int idempotencyKeysPerUser;
+	/** The authors' idempotency keys, each with the post it created. */
+	private final IdempotencyKeys<Post> keys;
 
 	/** Guarded by writeLock. */
 	private long lastId;
 
 	private PostStore(int userCount, int idempotencyKeysPerUser, Clock clock) {
 		this.userCount = userCount;
-		this.idempotencyKeysPerUser = idempotencyKeysPerUser;
+		this.keys = new IdempotencyKeys<>(idempotencyKeysPerUser);
 		this.clock = clock;
 	}
 
@@ -144,67 +139,25 @@ final class PostStore {
 	/**
 	 * Creates a post dated now, unless the author used the idempotency key before for the same
 	 * post: then that post is answered and nothing is created. The caller has validated the post
-	 * and its author.
+	 * and its author, who is the caller's principal.
 	 * @param idempotencyKey the request's key, or {@code null} to create unconditionally
 	 * @throws IdempotencyKeyReusedException if the author used the key for another post (another
 	 * title or body)
 	 */
 	Post create(String authorId, String title, String body, String idempotencyKey) {
-		byte[] fingerprint = (idempotencyKey != null) ? fingerprint(authorId, title, body) : null;
+		return this.keys.once(authorId, CREATE_POST, idempotencyKey, List.of(authorId, title, body),
+				() -> insert(authorId, title, body));
+	}
+
+	private Post insert(String authorId, String title, String body) {
 		synchronized (this.writeLock) {
-			LinkedHashMap<String, KeyedCreate> keys = null;
-			if (idempotencyKey != null) {
-				keys = this.keysByAuthor.computeIfAbsent(authorId, (author) -> keyRecord(this.idempotencyKeysPerUser));
-				KeyedCreate earlier = keys.get(idempotencyKey);
-				if (earlier != null) {
-					if (!Arrays.equals(earlier.fingerprint(), fingerprint)) {
-						throw new IdempotencyKeyReusedException(idempotencyKey);
-					}
-					return earlier.post();
-				}
-			}
 			Post post = post(++this.lastId, authorId, title, body, this.clock.instant());
 			this.byId.put(post.getId(), post);
 			List<Post> posts = new ArrayList<>(this.byAuthor.getOrDefault(authorId, List.of()));
 			int at = Collections.binarySearch(posts, post, NEWEST_FIRST);
 			posts.add((at < 0) ? -at - 1 : at, post);
 			this.byAuthor.put(authorId, List.copyOf(posts));
-			if (keys != null) {
-				keys.put(idempotencyKey, new KeyedCreate(fingerprint, post));
-			}
 			return post;
-		}
-	}
-
-	/** One author's keys: the most recently used {@code size} are kept. */
-	private static LinkedHashMap<String, KeyedCreate> keyRecord(int size) {
-		return new LinkedHashMap<>(16, 0.75f, true) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, KeyedCreate> eldest) {
-				return size() > size;
-			}
-
-		};
-	}
-
-	/**
-	 * SHA-256 of the fields of a create (not its key), each length-prefixed so that no two creates
-	 * give the same bytes.
-	 */
-	private static byte[] fingerprint(String... fields) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			for (String field : fields) {
-				byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-				digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-				digest.update((byte) ':');
-				digest.update(bytes);
-			}
-			return digest.digest();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every Java platform has SHA-256", ex);
 		}
 	}
 
@@ -240,10 +193,6 @@ final class PostStore {
 			words.append((w == 0) ? "" : " ").append(WORDS.get(random.nextInt(WORDS.size())));
 		}
 		return words.toString();
-	}
-
-	/** A remembered idempotency key: the fingerprint of the create it made, and its post. */
-	private record KeyedCreate(byte[] fingerprint, Post post) {
 	}
 
 }

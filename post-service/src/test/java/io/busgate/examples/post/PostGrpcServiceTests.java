@@ -2,11 +2,13 @@ package io.busgate.examples.post;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -34,6 +36,9 @@ class PostGrpcServiceTests {
 
 	private static final int USERS = 100;
 
+	/** The store's clock: posts are created at this instant. */
+	private static final Instant NOW = Instant.parse("2026-03-01T12:00:00.123456789Z");
+
 	private PostStore store;
 
 	private Server server;
@@ -42,7 +47,7 @@ class PostGrpcServiceTests {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.store = PostStore.seeded(new PostServiceProperties(USERS, 42, 1000), Clock.systemUTC());
+		this.store = PostStore.seeded(new PostServiceProperties(USERS, 42, 1000), Clock.fixed(NOW, ZoneOffset.UTC));
 		String name = InProcessServerBuilder.generateName();
 		this.server = InProcessServerBuilder.forName(name)
 			.directExecutor()
@@ -126,15 +131,13 @@ class PostGrpcServiceTests {
 
 	@Test
 	void createPostCreatesANewestPostOfItsAuthor() {
-		Instant before = Instant.now();
-
 		Post post = stubFor("4").createPost(create("4", "Hello", "Body text"));
 
 		assertThat(post.getId()).isNotEmpty();
 		assertThat(post.getAuthorId()).isEqualTo("4");
 		assertThat(post.getTitle()).isEqualTo("Hello");
 		assertThat(post.getBody()).isEqualTo("Body text");
-		assertThat(post.getCreatedAt().getSeconds()).isBetween(before.getEpochSecond(), Instant.now().getEpochSecond());
+		assertThat(post.getCreatedAt()).isEqualTo(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()).setNanos(NOW.getNano()).build());
 		assertThat(stub().getPosts(GetPostsRequest.newBuilder().addIds(post.getId()).build()).getPostsList())
 			.containsExactly(post);
 		assertThat(stub().listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().addAuthorIds("4").setFirst(1).build())

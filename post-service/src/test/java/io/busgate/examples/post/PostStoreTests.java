@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.busgate.backend.IdempotencyKeyReusedException;
 import io.busgate.examples.post.v1.Post;
 
 import static org.assertj.core.api.Assertions.assertThat;
