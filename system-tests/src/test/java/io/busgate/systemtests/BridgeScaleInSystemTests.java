@@ -3,13 +3,8 @@ package io.busgate.systemtests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -25,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * GIVEN two http-bridges sharing the user group; WHEN one of them stops while 300 queries are
  * in flight; THEN it finishes what it took, its partitions move to the other, and every query
- * is answered with data. (The crash variants, kill -9 under load, are in compose/chaos/run.sh.)
+ * is answered with data. (The crash, SIGKILL under load, is BridgeKillSystemTests.)
  * The queries go through a gateway of their own with the default reply timeout (10 s), as in a
  * deployment; the shared stack's gateways wait only 3 s.
  */
@@ -41,7 +36,8 @@ class BridgeScaleInSystemTests extends SystemTestSupport {
 		ConfigurableApplicationContext gatewayApp = stack.startGateway("scale-in-tests");
 		try {
 			WebClient gateway = WebClient.create(BusgateStack.url(gatewayApp));
-			await().atMost(Duration.ofSeconds(30)).until(() -> membersWithPartitions() == 2 && isReady(gateway));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> membersWithPartitions(USER_GROUP) == 2 && isReady(gateway));
 
 			AtomicInteger answered = new AtomicInteger();
 			Flux<Map<String, Object>> responses = Flux.range(0, QUERIES)
@@ -64,25 +60,11 @@ class BridgeScaleInSystemTests extends SystemTestSupport {
 				assertThat(response).extractingByKey("data").isNotNull();
 			});
 			await().atMost(Duration.ofSeconds(30)).until(() -> !extraBridge.isActive());
-			assertThat(membersWithPartitions()).isEqualTo(1);
+			assertThat(membersWithPartitions(USER_GROUP)).isEqualTo(1);
 		}
 		finally {
 			extraBridge.close();
 			gatewayApp.close();
-		}
-	}
-
-	private long membersWithPartitions() throws Exception {
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.brokers()))) {
-			ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(USER_GROUP))
-				.describedGroups()
-				.get(USER_GROUP)
-				.get(10, TimeUnit.SECONDS);
-			return group.members()
-				.stream()
-				.map(MemberDescription::assignment)
-				.filter((assignment) -> !assignment.topicPartitions().isEmpty())
-				.count();
 		}
 	}
 

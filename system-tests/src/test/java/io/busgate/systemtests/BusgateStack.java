@@ -162,10 +162,11 @@ public final class BusgateStack implements AutoCloseable {
 		return "http://127.0.0.1:" + port(this.secondGateway);
 	}
 
-	/** Starts one more gateway; the caller stops it by closing it. */
-	ConfigurableApplicationContext startGateway(String instanceId) {
-		List<String> args = List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
-				"--busgate.gateway.instance-id=" + instanceId);
+	/** Starts one more gateway with these settings added; the caller stops it by closing it. */
+	ConfigurableApplicationContext startGateway(String instanceId, String... settings) {
+		List<String> args = new ArrayList<>(List.of(ANY_FREE_PORT, SPANS_SOON, kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
+				"--busgate.gateway.instance-id=" + instanceId));
+		args.addAll(List.of(settings));
 		return GatewayApplication.application()
 			.initializers(OWN_NETTY_RESOURCES, exportingTo(this.spans))
 			.run(args.toArray(String[]::new));
@@ -173,6 +174,16 @@ public final class BusgateStack implements AutoCloseable {
 
 	static String url(ConfigurableApplicationContext app) {
 		return "http://127.0.0.1:" + port(app);
+	}
+
+	/** The post service's gRPC port, for bridges started apart and for reading its posts back directly. */
+	int postGrpcPort() {
+		return this.postGrpcPort;
+	}
+
+	/** The message service's Thrift port, for bridges started apart and for reading its inboxes back directly. */
+	int messageThriftPort() {
+		return this.messageThriftPort;
 	}
 
 	public String userServiceUrl() {
@@ -305,7 +316,7 @@ public final class BusgateStack implements AutoCloseable {
 		return ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

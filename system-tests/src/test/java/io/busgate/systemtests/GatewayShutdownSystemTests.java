@@ -21,11 +21,9 @@ import static org.awaitility.Awaitility.await;
  */
 class GatewayShutdownSystemTests extends SystemTestSupport {
 
-	private final WebClient userService = WebClient.create(stack.userServiceUrl());
-
 	@AfterEach
 	void fullSpeed() {
-		slowDown(0);
+		slowDownUserService(0);
 	}
 
 	@Test
@@ -33,8 +31,8 @@ class GatewayShutdownSystemTests extends SystemTestSupport {
 		ConfigurableApplicationContext gatewayApp = stack.startGateway("shutdown-tests");
 		WebClient gateway = WebClient.create(BusgateStack.url(gatewayApp));
 		await().atMost(Duration.ofSeconds(30)).until(() -> isReady(gateway));
-		long callsBefore = calls();
-		slowDown(1500);
+		long callsBefore = userServiceCalls();
+		slowDownUserService(1500);
 
 		Mono<Map<String, Object>> response = gateway.post()
 			.uri("/graphql")
@@ -43,26 +41,12 @@ class GatewayShutdownSystemTests extends SystemTestSupport {
 			.bodyToMono(new ParameterizedTypeReference<>() {
 			});
 		CompletableFuture<Map<String, Object>> answer = response.toFuture();
-		await().atMost(Duration.ofSeconds(10)).until(() -> calls() > callsBefore);
+		await().atMost(Duration.ofSeconds(10)).until(() -> userServiceCalls() > callsBefore);
 		gatewayApp.close();
 
 		assertThat(answer).succeedsWithin(Duration.ofSeconds(10))
 			.satisfies((body) -> assertThat(body).containsEntry("data", Map.of("getUser", Map.of("id", "7")))
 				.doesNotContainKey("errors"));
-	}
-
-	private void slowDown(long ms) {
-		this.userService.put().uri("/drill/slowdown?ms=" + ms).retrieve().toBodilessEntity().block(Duration.ofSeconds(5));
-	}
-
-	private long calls() {
-		Map<String, Object> state = this.userService.get()
-			.uri("/drill/slowdown")
-			.retrieve()
-			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.block(Duration.ofSeconds(5));
-		return ((Number) state.get("calls")).longValue();
 	}
 
 }

@@ -3,6 +3,12 @@ package io.busgate.systemtests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -97,6 +103,46 @@ abstract class SystemTestSupport {
 			.uri("/actuator/health/readiness")
 			.exchangeToMono((response) -> Mono.just(response.statusCode().is2xxSuccessful()))
 			.block(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Makes every call of the user service's API take {@code ms} longer (its slowdown drill), so
+	 * that a request can be held in flight; 0 ends it.
+	 */
+	static void slowDownUserService(long ms) {
+		WebClient.create(stack.userServiceUrl())
+			.put()
+			.uri("/drill/slowdown?ms=" + ms)
+			.retrieve()
+			.toBodilessEntity()
+			.block(Duration.ofSeconds(5));
+	}
+
+	/** How many calls of its API the user service has served: which requests reached it. */
+	static long userServiceCalls() {
+		Map<String, Object> state = WebClient.create(stack.userServiceUrl())
+			.get()
+			.uri("/drill/slowdown")
+			.retrieve()
+			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.block(Duration.ofSeconds(5));
+		return ((Number) state.get("calls")).longValue();
+	}
+
+	/** How many members of a consumer group (a service's bridges) hold partitions. */
+	static long membersWithPartitions(String group) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.brokers()))) {
+			ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
+				.describedGroups()
+				.get(group)
+				.get(10, TimeUnit.SECONDS);
+			return description.members()
+				.stream()
+				.map(MemberDescription::assignment)
+				.filter((assignment) -> !assignment.topicPartitions().isEmpty())
+				.count();
+		}
 	}
 
 	/**
