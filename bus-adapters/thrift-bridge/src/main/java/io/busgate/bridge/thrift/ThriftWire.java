@@ -89,17 +89,13 @@ final class ThriftWire {
 		else if (type instanceof ListType list) {
 			Collection<Object> elements = (Collection<Object>) value;
 			out.writeListBegin(new TList(list.element().wireType(), elements.size()));
-			for (Object element : elements) {
-				writeValue(out, list.element(), element);
-			}
+			writeElements(out, list.element(), elements);
 			out.writeListEnd();
 		}
 		else if (type instanceof SetType set) {
 			Collection<Object> elements = (Collection<Object>) value;
 			out.writeSetBegin(new TSet(set.element().wireType(), elements.size()));
-			for (Object element : elements) {
-				writeValue(out, set.element(), element);
-			}
+			writeElements(out, set.element(), elements);
 			out.writeSetEnd();
 		}
 		else {
@@ -111,6 +107,12 @@ final class ThriftWire {
 				writeValue(out, map.value(), entry.getValue());
 			}
 			out.writeMapEnd();
+		}
+	}
+
+	private void writeElements(TProtocol out, ThriftType element, Collection<Object> elements) throws TException {
+		for (Object value : elements) {
+			writeValue(out, element, value);
 		}
 	}
 
