@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
+
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.TcpProbe;

@@ -42,7 +42,7 @@ class InventoryBridgeTests {
 	static void start(EmbeddedKafkaBroker broker) throws Exception {
 		brokers = broker.getBrokersAsString();
 		backend = new InventoryServer();
-		bridge = ThriftBridgeApplication.application().run(arguments(
+		bridge = ThriftBridgeApplication.application().run(arguments(IDL,
 				"--busgate.bridge.thrift.routes[inventory.items].method=getItems",
 				"--busgate.bridge.thrift.routes[inventory.items].keys-field=skus",
 				"--busgate.bridge.thrift.routes[inventory.items].item-key-field=sku",
@@ -150,26 +150,31 @@ class InventoryBridgeTests {
 	@Test
 	void routeNotMatchingTheIdlFailsTheStartSayingWhy() {
 		assertThatThrownBy(() -> ThriftBridgeApplication.application()
-			.run(arguments("--busgate.bridge.thrift.routes[inventory.items].method=getItem")))
+			.run(arguments(IDL, "--busgate.bridge.thrift.routes[inventory.items].method=getItem")))
 			.rootCause()
 			.hasMessage("route inventory.items: service Inventory has no method 'getItem'; its methods are"
 					+ " [adjust, audit, getItems]");
 		assertThatThrownBy(() -> ThriftBridgeApplication.application()
-			.run(arguments("--busgate.bridge.thrift.routes[inventory.items].method=getItems",
+			.run(arguments(IDL, "--busgate.bridge.thrift.routes[inventory.items].method=getItems",
 					"--busgate.bridge.thrift.routes[inventory.items].keys-field=skus",
 					"--busgate.bridge.thrift.routes[inventory.items].item-key-field=skew")))
 			.rootCause()
 			.hasMessage("route inventory.items: item-key-field 'skew' is no field of StockItem, its fields are"
 					+ " [sku, name, condition, price, locations, tags, countByWarehouse, photo, version]");
+		assertThatThrownBy(() -> ThriftBridgeApplication.application()
+			.run(arguments("src/test/thrift/inventroy.thrift",
+					"--busgate.bridge.thrift.routes[inventory.items].method=getItems")))
+			.rootCause()
+			.hasMessageStartingWith("busgate.bridge.thrift.idl src/test/thrift/inventroy.thrift does not exist");
 	}
 
-	/** The bridge's arguments: the IDL, where the server is, the exception statuses, and these. */
-	private static String[] arguments(String... routes) {
+	/** The bridge's arguments: this IDL, where the server is, the exception statuses, and these routes. */
+	private static String[] arguments(String idl, String... routes) {
 		List<String> arguments = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + brokers,
 				"--busgate.bridge.service=inventory",
 				// Requests written before the bridge's consumer is assigned are still served.
 				"--busgate.bridge.partitions=2", "--busgate.bridge.thrift.host=127.0.0.1",
-				"--busgate.bridge.thrift.port=" + backend.port(), "--busgate.bridge.thrift.idl=" + IDL,
+				"--busgate.bridge.thrift.port=" + backend.port(), "--busgate.bridge.thrift.idl=" + idl,
 				"--busgate.bridge.thrift.exception-statuses.UnknownSku=NOT_FOUND",
 				"--busgate.bridge.thrift.exception-statuses.OutOfStock=INVALID_ARGUMENT", "--server.port=0",
 				"--spring.main.banner-mode=off"));
