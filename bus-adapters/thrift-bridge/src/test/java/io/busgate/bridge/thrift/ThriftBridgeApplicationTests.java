@@ -88,7 +88,9 @@ class ThriftBridgeApplicationTests {
 		String port = bridge.getEnvironment().getProperty("local.server.port");
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-				.timeout(Duration.ofSeconds(5))
+				// A bound, not a latency check: the first answer (the broker's and the backend's
+				// checks behind it) took over 5 s on a loaded machine.
+				.timeout(Duration.ofSeconds(30))
 				.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(200);
