@@ -100,6 +100,8 @@ readonly BRIDGES=(
 	"post|grpc-bridge|bus-adapters/grpc-bridge|grpc-bridge|8092"
 	"message|thrift-bridge|bus-adapters/thrift-bridge|thrift-bridge|8093"
 )
+# Arguments of one service's bridge only: the Thrift bridge reads its backend's IDL at start.
+readonly -A BRIDGE_ARGS=([message]="--busgate.bridge.thrift.idl=${REPO_ROOT}/message-service/src/main/thrift/message_service.thrift")
 
 JAVA="java"
 BUILD=true
@@ -312,7 +314,7 @@ plan_instances() {
 	for bridge in "${BRIDGES[@]}"; do
 		IFS='|' read -r service name module artifact port <<<"${bridge}"
 		for ((k = 1; k <= BRIDGE_COUNT[${service}]; k++)); do
-			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h${BRIDGE_MAX_IN_FLIGHT:+ --busgate.bridge.max-in-flight=${BRIDGE_MAX_IN_FLIGHT}} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h${BRIDGE_MAX_IN_FLIGHT:+ --busgate.bridge.max-in-flight=${BRIDGE_MAX_IN_FLIGHT}} --spring.kafka.bootstrap-servers=${BOOTSTRAP}${BRIDGE_ARGS[${service}]:+ ${BRIDGE_ARGS[${service}]}}")
 		done
 		if ((BRIDGE_COUNT[${service}] > REQUEST_PARTITIONS)); then
 			info "Note: ${BRIDGE_COUNT[${service}]} ${name} instances but ${service}.requests has ${REQUEST_PARTITIONS} partitions;" \

@@ -131,8 +131,10 @@ public final class BusgateStack implements AutoCloseable {
 		this.httpBridge = startHttpBridge();
 		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.grpc.target=127.0.0.1:" + this.postGrpcPort);
+		// The Thrift bridge reads message-service's IDL from its source tree (tests run in system-tests/).
 		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, NO_SECURITY, kafka(),
-				"--busgate.bridge.thrift.port=" + this.messageThriftPort);
+				"--busgate.bridge.thrift.port=" + this.messageThriftPort,
+				"--busgate.bridge.thrift.idl=../message-service/src/main/thrift/message_service.thrift");
 		this.gateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
 				"--busgate.gateway.instance-id=system-tests", "--busgate.gateway.reply-timeout=3s");
 		this.secondGateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,

@@ -16,14 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
-import org.apache.thrift.TBase;
-import org.apache.thrift.TException;
-
-import org.springframework.util.ClassUtils;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.TcpProbe;
+import io.busgate.bridge.thrift.ThriftIdl.Service;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.BusTopics;
@@ -47,7 +44,7 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 
 	private final Map<String, ThriftRoute> routes;
 
-	private final ThriftJsonMapper mapper = new ThriftJsonMapper();
+	private final ThriftJsonMapper mapper;
 
 	private final ThriftFailures failures;
 
@@ -63,17 +60,23 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 
 	private final int port;
 
-	ThriftBackendClient(ThriftBridgeProperties properties, String service, ClassLoader classLoader, Clock clock,
+	/**
+	 * @param idl the IDL of the backend's service: {@code busgate.bridge.thrift.idl}, read
+	 * @param service the bus service the bridge serves ({@code busgate.bridge.service})
+	 */
+	ThriftBackendClient(ThriftBridgeProperties properties, ThriftIdl idl, String service, Clock clock,
 			OpenTelemetry openTelemetry) {
-		this.routes = compile(properties, service, classLoader);
+		Service thriftService = thriftService(properties, idl);
+		this.routes = compile(properties, service, idl, thriftService);
+		this.mapper = new ThriftJsonMapper(idl);
 		this.failures = new ThriftFailures(properties.exceptionStatuses());
 		this.host = properties.host();
 		this.port = properties.port();
-		String serviceName = properties.serviceClass().substring(properties.serviceClass().lastIndexOf('.') + 1);
-		this.tracing = new ThriftClientTracing(openTelemetry, serviceName, properties.host() + ":" + properties.port());
+		this.tracing = new ThriftClientTracing(openTelemetry, thriftService.simpleName(),
+				properties.host() + ":" + properties.port());
 		this.connections = new ThriftConnectionPool(properties.host(), properties.port(), properties.connectTimeout(),
 				(int) properties.maxMessageSize().toBytes(), properties.maxConnections(), properties.idleTimeout(),
-				this.tracing::protocol);
+				this.tracing::protocol, new ThriftWire(idl));
 		this.workers = new ThreadPoolExecutor(properties.maxConnections(), properties.maxConnections(), 60,
 				TimeUnit.SECONDS,
 				(properties.maxQueuedCalls() > 0) ? new ArrayBlockingQueue<>(properties.maxQueuedCalls())
@@ -96,7 +99,7 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 					"no Thrift route for operation " + request.headers().operation() + "; routes: "
 							+ this.routes.keySet().stream().sorted().toList()));
 		}
-		TBase<?, ?> args;
+		Map<String, Object> args;
 		try {
 			args = route.arguments(request, this.mapper);
 		}
@@ -123,20 +126,20 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 	}
 
 	/** Runs on a worker: the blocking call and the conversion of its result. */
-	private List<Object> invoke(ThriftRoute route, BusRequest request, TBase<?, ?> args) throws Exception {
+	private List<Object> invoke(ThriftRoute route, BusRequest request, Map<String, Object> args) throws Exception {
 		Duration left = request.headers().remaining(this.clock);
 		if (left.isNegative() || left.isZero()) {
 			throw new BackendException(BusStatus.DEADLINE_EXCEEDED,
 					route.describe() + ": the deadline passed before a worker was free");
 		}
 		// The principal travels in a reserved field of the arguments (ThriftPrincipal).
-		TBase<?, ?> result = ThriftPrincipal.callAs(request.headers().principal(), () -> this.tracing.call(route.method(),
-				() -> this.connections.call(route.method(), args, route::newResult, left)));
-		TException declared = route.declaredException(result);
+		Map<String, Object> result = ThriftPrincipal.callAs(request.headers().principal(),
+				() -> this.tracing.call(route.method(), () -> this.connections.call(route.call(args), left)));
+		ThriftRoute.DeclaredException declared = route.declaredException(result);
 		if (declared != null) {
-			throw this.failures.declared(declared);
+			throw this.failures.declared(declared.name(), declared.fields());
 		}
-		return route.items(request, this.mapper.toJson(route.returnValue(result)));
+		return route.items(request, route.returnValue(result));
 	}
 
 	@Override
@@ -159,23 +162,27 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 		};
 	}
 
-	private static Map<String, ThriftRoute> compile(ThriftBridgeProperties properties, String service,
-			ClassLoader classLoader) {
-		Class<?> serviceClass;
-		try {
-			serviceClass = ClassUtils.forName(properties.serviceClass(), classLoader);
+	/** The service of the IDL to call: the one named, or the IDL's only one. */
+	private static Service thriftService(ThriftBridgeProperties properties, ThriftIdl idl) {
+		if (properties.service() != null) {
+			return idl.service(properties.service());
 		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			throw new IllegalArgumentException("busgate.bridge.thrift.service-class " + properties.serviceClass()
-					+ " is not on the classpath; add the jar holding the service's generated Thrift classes", ex);
+		if (idl.services().size() != 1) {
+			throw new IllegalArgumentException("busgate.bridge.thrift.service must name the service to call, the IDL "
+					+ properties.idl() + " has " + idl.serviceNames());
 		}
+		return idl.services().values().iterator().next();
+	}
+
+	private static Map<String, ThriftRoute> compile(ThriftBridgeProperties properties, String service, ThriftIdl idl,
+			Service thriftService) {
 		Map<String, ThriftRoute> routes = new LinkedHashMap<>();
 		properties.routes().forEach((operation, route) -> {
 			if (!BusTopics.serviceOf(operation).equals(service)) {
 				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
 						+ "' that this bridge serves");
 			}
-			routes.put(operation, new ThriftRoute(operation, route, serviceClass));
+			routes.put(operation, new ThriftRoute(operation, route, idl, thriftService));
 		});
 		return Map.copyOf(routes);
 	}

@@ -9,6 +9,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.io.ApplicationResourceLoader;
+import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
 import io.busgate.bridge.BackendClient;
@@ -37,8 +39,14 @@ public class ThriftBridgeApplication {
 	@Bean
 	BackendClient thriftBackendClient(ThriftBridgeProperties properties, BridgeProperties bridge,
 			ResourceLoader resourceLoader, ObjectProvider<OpenTelemetry> openTelemetry) {
-		return new ThriftBackendClient(properties, bridge.service(), resourceLoader.getClassLoader(),
-				Clock.systemUTC(), openTelemetry.getIfAvailable(OpenTelemetry::noop));
+		// A path without a prefix is a file, relative to the working directory.
+		Resource idl = ApplicationResourceLoader.get(resourceLoader.getClassLoader()).getResource(properties.idl());
+		if (!idl.exists()) {
+			throw new IllegalArgumentException("busgate.bridge.thrift.idl " + properties.idl() + " does not exist ("
+					+ idl.getDescription() + ")");
+		}
+		return new ThriftBackendClient(properties, ThriftIdlReader.read(idl), bridge.service(), Clock.systemUTC(),
+				openTelemetry.getIfAvailable(OpenTelemetry::noop));
 	}
 
 }

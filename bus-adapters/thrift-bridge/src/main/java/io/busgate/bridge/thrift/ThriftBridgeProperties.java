@@ -21,9 +21,13 @@ import io.busgate.bus.BusStatus;
  *
  * @param host the backend's host, e.g. {@code 127.0.0.1}
  * @param port the backend's Thrift port
- * @param serviceClass the generated service class, e.g.
- * {@code io.busgate.examples.message.thrift.MessageService}; it and its nested
- * {@code <method>_args} and {@code <method>_result} classes must be on the classpath
+ * @param idl the service's Thrift IDL file, read at start (with the files it includes, relative
+ * to it): a file path, relative to the working directory, or a resource location such as
+ * {@code file:/srv/idl/message_service.thrift} or {@code classpath:idl/message_service.thrift}.
+ * The bridge needs no generated classes of the service
+ * @param service the service of the IDL to call, e.g. {@code MessageService} (a service of an
+ * included file by its qualified name, {@code shared.Base}); may be left out when the IDL
+ * declares exactly one service
  * @param connectTimeout how long to wait for a TCP connection. A call's reads are bounded by its
  * request's deadline, and the reply goes out at the deadline at the latest; a connection attempt
  * can keep its worker busy this long past it
@@ -36,14 +40,14 @@ import io.busgate.bus.BusStatus;
  * ({@code busgate.bridge.max-reply-size}): a larger answer could not be replied anyway; and far
  * below Thrift's default of 100 MB, so that one reply cannot claim unbounded memory
  * @param idleTimeout pooled connections idle longer than this are closed
- * @param exceptionStatuses the bus status of a declared Thrift exception, by the exception
- * class's simple name, on top of the convention {@code NotFound -> NOT_FOUND},
+ * @param exceptionStatuses the bus status of a declared Thrift exception, by the exception's
+ * name in the IDL, on top of the convention {@code NotFound -> NOT_FOUND},
  * {@code InvalidArgument -> INVALID_ARGUMENT} and {@code PermissionDenied -> PERMISSION_DENIED}. Other declared exceptions are {@code INTERNAL}.
  * The reply's error message is the exception's message
  * @param routes the call for each operation, by operation name
  */
 @ConfigurationProperties("busgate.bridge.thrift")
-public record ThriftBridgeProperties(String host, int port, String serviceClass,
+public record ThriftBridgeProperties(String host, int port, String idl, String service,
 		@DefaultValue("1s") Duration connectTimeout, @DefaultValue("32") int maxConnections,
 		@DefaultValue("1000") int maxQueuedCalls, @DefaultValue("1MB") DataSize maxMessageSize,
 		@DefaultValue("60s") Duration idleTimeout, Map<String, BusStatus> exceptionStatuses,
@@ -60,9 +64,9 @@ public record ThriftBridgeProperties(String host, int port, String serviceClass,
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("busgate.bridge.thrift.port must be 1..65535, was " + port);
 		}
-		if (serviceClass == null || serviceClass.isBlank()) {
-			throw new IllegalArgumentException("busgate.bridge.thrift.service-class must name the generated service"
-					+ " class, e.g. io.busgate.examples.message.thrift.MessageService");
+		if (idl == null || idl.isBlank()) {
+			throw new IllegalArgumentException("busgate.bridge.thrift.idl must name the service's Thrift IDL file,"
+					+ " e.g. /srv/idl/message_service.thrift");
 		}
 		Objects.requireNonNull(connectTimeout, "connectTimeout");
 		Objects.requireNonNull(maxMessageSize, "maxMessageSize");
@@ -90,8 +94,7 @@ public record ThriftBridgeProperties(String host, int port, String serviceClass,
 	 * One operation as a call of a Thrift service method.
 	 *
 	 * <p>Request: the method's arguments (its {@code <method>_args} struct) are built from the
-	 * request's keys and {@code args} object, converted through the generated classes' field
-	 * metadata. A request argument that no field takes is rejected ({@code INVALID_ARGUMENT}).
+	 * request's keys and {@code args} object, converted as the IDL declares their types. A request argument that no field takes is rejected ({@code INVALID_ARGUMENT}).
 	 *
 	 * <p>Reply: the method's result R (a keyed route's R must be a list or set):
 	 * <ol>
@@ -102,7 +105,7 @@ public record ThriftBridgeProperties(String host, int port, String serviceClass,
 	 * elements one per key in key order (a count mismatch is {@code INTERNAL});</li>
 	 * <li>with {@code item-value-field}, each non-null item becomes that field of itself.</li>
 	 * </ol>
-	 * Items are JSON objects named by the Thrift field names; unset fields are {@code null},
+	 * Items are JSON objects named by the IDL's field names; unset fields are {@code null},
 	 * enums their names, binaries base64 text.
 	 *
 	 * @param method the service method, e.g. {@code getMessages}

@@ -1,8 +1,8 @@
 package io.busgate.bridge.thrift;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import org.apache.commons.pool2.BasePooledObjectFactory;
@@ -11,7 +11,6 @@ import org.apache.commons.pool2.impl.DefaultPooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.apache.thrift.TApplicationException;
-import org.apache.thrift.TBase;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TTransportException;
@@ -31,7 +30,7 @@ final class ThriftConnectionPool implements AutoCloseable {
 	private final String address;
 
 	ThriftConnectionPool(String host, int port, Duration connectTimeout, int maxMessageSize, int maxConnections,
-			Duration idleTimeout, UnaryOperator<TProtocol> protocols) {
+			Duration idleTimeout, UnaryOperator<TProtocol> protocols, ThriftWire wire) {
 		this.address = host + ":" + port;
 		GenericObjectPoolConfig<ThriftConnection> config = new GenericObjectPoolConfig<>();
 		config.setMaxTotal(maxConnections);
@@ -46,7 +45,7 @@ final class ThriftConnectionPool implements AutoCloseable {
 
 			@Override
 			public ThriftConnection create() throws TTransportException {
-				return ThriftConnection.open(host, port, connectTimeout, maxMessageSize, protocols);
+				return ThriftConnection.open(host, port, connectTimeout, maxMessageSize, protocols, wire);
 			}
 
 			@Override
@@ -78,16 +77,14 @@ final class ThriftConnectionPool implements AutoCloseable {
 	 * @param timeout how long the whole call may take
 	 * @throws NoSuchElementException if no connection became free within the timeout
 	 */
-	TBase<?, ?> call(String method, TBase<?, ?> args, Supplier<TBase<?, ?>> newResult, Duration timeout)
-			throws Exception {
+	Map<String, Object> call(ThriftConnection.Call call, Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		for (int attempt = 1;; attempt++) {
 			Duration left = Duration.ofNanos(deadline - System.nanoTime());
 			ThriftConnection connection = borrow(left);
 			boolean reused = connection.isReused();
 			try {
-				TBase<?, ?> result = connection.call(method, args, newResult.get(),
-						Duration.ofNanos(deadline - System.nanoTime()));
+				Map<String, Object> result = connection.call(call, Duration.ofNanos(deadline - System.nanoTime()));
 				this.pool.returnObject(connection);
 				return result;
 			}

@@ -2,11 +2,10 @@ package io.busgate.bridge.thrift;
 
 import java.net.SocketTimeoutException;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.NoSuchElementException;
 
 import org.apache.thrift.TApplicationException;
-import org.apache.thrift.TBase;
-import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TProtocolException;
 import org.apache.thrift.transport.TTransportException;
 
@@ -18,9 +17,10 @@ import io.busgate.bus.BusStatus;
  *
  * <ul>
  * <li>A declared exception (an exception struct of the IDL): the status configured for its
- * class's simple name (by convention {@code NotFound -> NOT_FOUND},
- * {@code InvalidArgument -> INVALID_ARGUMENT}, {@code PermissionDenied -> PERMISSION_DENIED}), else {@code INTERNAL}; the message is the
- * exception's, meant for users.</li>
+ * name in the IDL (by convention {@code NotFound -> NOT_FOUND},
+ * {@code InvalidArgument -> INVALID_ARGUMENT}, {@code PermissionDenied -> PERMISSION_DENIED}), else
+ * {@code INTERNAL}; the message is its string field {@code message}, meant for users, or
+ * without one its fields, as generated code shows them: {@code Conflict(reason:taken)}.</li>
  * <li>A read that timed out: {@code DEADLINE_EXCEEDED}.</li>
  * <li>A reply larger than the message size limit: {@code RESPONSE_TOO_LARGE}.</li>
  * <li>Any other transport failure (refused, reset, closed): {@code UNAVAILABLE}.</li>
@@ -36,16 +36,19 @@ final class ThriftFailures {
 		this.exceptionStatuses = Map.copyOf(exceptionStatuses);
 	}
 
-	/** The failure of a call that the backend answered with a declared exception. */
-	BackendException declared(TException exception) {
-		BusStatus status = this.exceptionStatuses.getOrDefault(exception.getClass().getSimpleName(),
-				BusStatus.INTERNAL);
-		String message = exception.getMessage();
-		if (message == null || message.isBlank()) {
-			// No message field: the generated toString() shows the exception's fields.
-			message = exception.toString();
+	/**
+	 * The failure of a call that the backend answered with a declared exception.
+	 * @param name the exception's name in the IDL, without its program
+	 * @param fields its fields as JSON, by name
+	 */
+	BackendException declared(String name, Map<String, Object> fields) {
+		BusStatus status = this.exceptionStatuses.getOrDefault(name, BusStatus.INTERNAL);
+		if (fields.get("message") instanceof String message && !message.isBlank()) {
+			return new BackendException(status, message);
 		}
-		return new BackendException(status, message, exception);
+		StringJoiner shown = new StringJoiner(", ", name + "(", ")");
+		fields.forEach((field, value) -> shown.add(field + ":" + value));
+		return new BackendException(status, shown.toString());
 	}
 
 	/** The failure of a call that did not complete. */
@@ -77,9 +80,6 @@ final class ThriftFailures {
 		if (failure instanceof TProtocolException protocol) {
 			return new BackendException(BusStatus.INTERNAL,
 					route.describe() + ": unreadable answer from " + address + ": " + protocol.getMessage(), failure);
-		}
-		if (failure instanceof TException && failure instanceof TBase<?, ?>) {
-			return declared((TException) failure);
 		}
 		return new BackendException(BusStatus.INTERNAL,
 				route.describe() + " failed in the bridge: " + failure.getClass().getSimpleName() + ": "

@@ -12,45 +12,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.thrift.TBase;
-import org.apache.thrift.TEnum;
-import org.apache.thrift.TUnion;
-import org.apache.thrift.meta_data.EnumMetaData;
-import org.apache.thrift.meta_data.FieldValueMetaData;
-import org.apache.thrift.meta_data.ListMetaData;
-import org.apache.thrift.meta_data.MapMetaData;
-import org.apache.thrift.meta_data.SetMetaData;
-import org.apache.thrift.meta_data.StructMetaData;
-import org.apache.thrift.protocol.TType;
-
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.thrift.ThriftIdl.BaseType;
+import io.busgate.bridge.thrift.ThriftIdl.EnumType;
+import io.busgate.bridge.thrift.ThriftIdl.Field;
+import io.busgate.bridge.thrift.ThriftIdl.ListType;
+import io.busgate.bridge.thrift.ThriftIdl.MapType;
+import io.busgate.bridge.thrift.ThriftIdl.SetType;
+import io.busgate.bridge.thrift.ThriftIdl.StructDef;
+import io.busgate.bridge.thrift.ThriftIdl.StructKind;
+import io.busgate.bridge.thrift.ThriftIdl.StructType;
+import io.busgate.bridge.thrift.ThriftIdl.ThriftType;
 import io.busgate.bus.BusStatus;
 
 /**
- * Converts between JSON values (as decoded from bus records: maps, lists, strings, numbers,
- * booleans, {@code null}) and the values of generated Thrift classes, driven by the classes'
- * field metadata. Nothing here knows any particular service.
+ * Converts JSON values (as decoded from bus records: maps, lists, strings, numbers, booleans,
+ * {@code null}) to Thrift values of the types an IDL declares, which {@link ThriftWire} writes.
+ * Nothing here knows any particular service.
  *
- * <p>JSON to Thrift is strict, since it checks what callers send: an unknown field, a value of
- * the wrong JSON type, an integer out of range or with a fraction, an unknown enum name, a
- * {@code null} inside a container, a missing required field, all fail with
+ * <p>It is strict, since it checks what callers send: an unknown field, a value of the wrong
+ * JSON type, an integer out of range or with a fraction, an unknown enum name, a {@code null}
+ * inside a container, a missing required field, all fail with
  * {@link BusStatus#INVALID_ARGUMENT} and a message naming the path, e.g.
  * {@code args.input.body: expected string, was number 5}. A {@code null} or absent field stays
  * unset.
  *
  * <table>
  * <caption>Value mapping</caption>
- * <tr><th>Thrift</th><th>JSON</th></tr>
- * <tr><td>bool</td><td>boolean</td></tr>
- * <tr><td>byte, i16, i32, i64</td><td>integral number in range</td></tr>
- * <tr><td>double</td><td>number</td></tr>
- * <tr><td>string; uuid</td><td>string</td></tr>
- * <tr><td>binary</td><td>base64 string</td></tr>
- * <tr><td>enum</td><td>constant name (an integral number is accepted as its value)</td></tr>
- * <tr><td>struct, exception</td><td>object of the Thrift field names</td></tr>
- * <tr><td>union</td><td>object with exactly one member</td></tr>
- * <tr><td>list, set</td><td>array</td></tr>
- * <tr><td>map</td><td>object; keys are strings holding the key type's value</td></tr>
+ * <tr><th>Thrift</th><th>JSON</th><th>Java value written</th></tr>
+ * <tr><td>bool</td><td>boolean</td><td>Boolean</td></tr>
+ * <tr><td>byte, i16, i32, i64</td><td>integral number in range</td><td>Byte, Short, Integer, Long</td></tr>
+ * <tr><td>double</td><td>number</td><td>Double</td></tr>
+ * <tr><td>string</td><td>string</td><td>String</td></tr>
+ * <tr><td>uuid</td><td>string</td><td>UUID</td></tr>
+ * <tr><td>binary</td><td>base64 string</td><td>ByteBuffer</td></tr>
+ * <tr><td>enum</td><td>constant name (an integral number is accepted as its value)</td><td>Integer, the value</td></tr>
+ * <tr><td>struct, exception</td><td>object of the IDL field names</td><td>Map of the set fields by name</td></tr>
+ * <tr><td>union</td><td>object with exactly one member</td><td>Map</td></tr>
+ * <tr><td>list, set</td><td>array</td><td>List, Set</td></tr>
+ * <tr><td>map</td><td>object; keys are strings holding the key type's value</td><td>Map</td></tr>
  * </table>
  *
  * <p>Thread-safe and stateless.
@@ -59,42 +59,46 @@ final class ThriftJsonMapper {
 
 	private static final int MAX_SHOWN_VALUE = 60;
 
+	private final ThriftIdl idl;
+
+	ThriftJsonMapper(ThriftIdl idl) {
+		this.idl = idl;
+	}
+
 	/**
-	 * A struct of the given type from a JSON object.
+	 * A struct of the given type from a JSON object: its set fields by name.
 	 * @param path where the value is in the request, for messages, e.g. {@code args.input}
 	 * @throws BackendException ({@code INVALID_ARGUMENT}) if the value does not fit the type
 	 */
-	TBase<?, ?> toStruct(ThriftStructType type, Object json, String path) {
+	Map<String, Object> toStruct(StructDef type, Object json, String path) {
 		if (!(json instanceof Map<?, ?> members)) {
-			throw invalid(path + ": expected an object for " + type.name() + ", was " + describe(json));
+			throw invalid(path + ": expected an object for " + type.simpleName() + ", was " + describe(json));
 		}
-		TBase<?, ?> struct = type.newInstance();
-		int set = 0;
+		Map<String, Object> struct = new LinkedHashMap<>();
 		for (Map.Entry<?, ?> member : members.entrySet()) {
 			String name = String.valueOf(member.getKey());
-			ThriftStructType.Field field = type.field(name);
+			Field field = type.field(name);
 			if (field == null) {
-				throw invalid(path + "." + name + ": unknown field of " + type.name() + ", known fields are "
+				throw invalid(path + "." + name + ": unknown field of " + type.simpleName() + ", known fields are "
 						+ type.fieldNames());
 			}
 			if (member.getValue() != null) {
-				set(struct, field, toThrift(field.value(), member.getValue(), path + "." + name));
-				set++;
+				struct.put(name, toThrift(field.type(), member.getValue(), path + "." + name));
 			}
 		}
-		if (struct instanceof TUnion<?, ?> && set != 1) {
-			throw invalid(path + ": union " + type.name() + " takes exactly one of " + type.fieldNames() + ", got "
-					+ set);
+		if (type.kind() == StructKind.UNION && struct.size() != 1) {
+			throw invalid(path + ": union " + type.simpleName() + " takes exactly one of " + type.fieldNames()
+					+ ", got " + struct.size());
 		}
 		checkRequired(type, struct, path);
 		return struct;
 	}
 
 	/** Fails if a required field of the struct is not set. */
-	void checkRequired(ThriftStructType type, TBase<?, ?> struct, String path) {
-		for (ThriftStructType.Field field : type.fields()) {
-			if (field.isRequired() && !isSet(struct, field)) {
-				throw invalid(path + "." + field.name() + ": required field of " + type.name() + " is missing");
+	void checkRequired(StructDef type, Map<String, Object> struct, String path) {
+		for (Field field : type.fields()) {
+			if (field.isRequired() && struct.get(field.name()) == null) {
+				throw invalid(path + "." + field.name() + ": required field of " + type.simpleName() + " is missing");
 			}
 		}
 	}
@@ -104,131 +108,68 @@ final class ThriftJsonMapper {
 	 * @param path where the value is in the request, for messages
 	 * @throws BackendException ({@code INVALID_ARGUMENT}) if the value does not fit the type
 	 */
-	Object toThrift(FieldValueMetaData type, Object json, String path) {
+	Object toThrift(ThriftType type, Object json, String path) {
 		if (json == null) {
-			throw invalid(path + ": expected " + typeName(type) + ", was null");
+			throw invalid(path + ": expected " + type.idlName() + ", was null");
 		}
-		return switch (type.type) {
-			case TType.BOOL -> {
-				if (!(json instanceof Boolean)) {
-					throw mismatch(type, json, path);
+		if (type instanceof BaseType base) {
+			return switch (base) {
+				case BOOL -> {
+					if (!(json instanceof Boolean)) {
+						throw mismatch(type, json, path);
+					}
+					yield json;
 				}
-				yield json;
-			}
-			case TType.BYTE -> (byte) integral(type, json, path, Byte.MIN_VALUE, Byte.MAX_VALUE);
-			case TType.I16 -> (short) integral(type, json, path, Short.MIN_VALUE, Short.MAX_VALUE);
-			case TType.I32 -> (int) integral(type, json, path, Integer.MIN_VALUE, Integer.MAX_VALUE);
-			case TType.I64 -> integral(type, json, path, Long.MIN_VALUE, Long.MAX_VALUE);
-			case TType.DOUBLE -> {
-				if (!(json instanceof Number number)) {
-					throw mismatch(type, json, path);
+				case BYTE -> (byte) integral(type, json, path, Byte.MIN_VALUE, Byte.MAX_VALUE);
+				case I16 -> (short) integral(type, json, path, Short.MIN_VALUE, Short.MAX_VALUE);
+				case I32 -> (int) integral(type, json, path, Integer.MIN_VALUE, Integer.MAX_VALUE);
+				case I64 -> integral(type, json, path, Long.MIN_VALUE, Long.MAX_VALUE);
+				case DOUBLE -> {
+					if (!(json instanceof Number number)) {
+						throw mismatch(type, json, path);
+					}
+					yield number.doubleValue();
 				}
-				yield number.doubleValue();
-			}
-			case TType.STRING -> type.isBinary() ? binary(type, json, path) : string(type, json, path);
-			case TType.UUID -> uuid(type, json, path);
-			case TType.ENUM -> enumConstant(type, json, path);
-			case TType.STRUCT -> toStruct(ThriftStructType.of(structClass(type, path)), json, path);
-			case TType.LIST -> elements(((ListMetaData) type).elemMetaData, type, json, path, new ArrayList<>());
-			case TType.SET -> elements(((SetMetaData) type).elemMetaData, type, json, path, new LinkedHashSet<>());
-			case TType.MAP -> map((MapMetaData) type, json, path);
-			default -> throw new IllegalStateException(path + ": unsupported Thrift type " + type.type);
-		};
+				case STRING -> string(type, json, path);
+				case BINARY -> binary(type, json, path);
+				case UUID -> uuid(type, json, path);
+			};
+		}
+		if (type instanceof EnumType enumType) {
+			return enumConstant(enumType, json, path);
+		}
+		if (type instanceof StructType struct) {
+			return toStruct(this.idl.struct(struct), json, path);
+		}
+		if (type instanceof ListType list) {
+			return elements(list.element(), type, json, path, new ArrayList<>());
+		}
+		if (type instanceof SetType set) {
+			return elements(set.element(), type, json, path, new LinkedHashSet<>());
+		}
+		return map((MapType) type, json, path);
 	}
 
-	/**
-	 * The JSON value of a Thrift value: structs become maps of field name to value (unset fields
-	 * {@code null}), containers lists and maps, enums their names, binaries base64 text.
-	 */
-	Object toJson(Object value) {
-		if (value == null || value instanceof Boolean || value instanceof Number || value instanceof String) {
-			return value;
-		}
-		if (value instanceof TBase<?, ?> struct) {
-			ThriftStructType type = ThriftStructType.of(struct.getClass());
-			Map<String, Object> json = new LinkedHashMap<>();
-			for (ThriftStructType.Field field : type.fields()) {
-				json.put(field.name(), isSet(struct, field) ? toJson(get(struct, field)) : null);
-			}
-			return json;
-		}
-		if (value instanceof Collection<?> elements) {
-			List<Object> json = new ArrayList<>(elements.size());
-			elements.forEach((element) -> json.add(toJson(element)));
-			return json;
-		}
-		if (value instanceof Map<?, ?> entries) {
-			Map<String, Object> json = new LinkedHashMap<>();
-			entries.forEach((key, entry) -> json.put(String.valueOf(toJson(key)), toJson(entry)));
-			return json;
-		}
-		if (value instanceof Enum<?> constant) {
-			return constant.name();
-		}
-		if (value instanceof ByteBuffer buffer) {
-			ByteBuffer copy = buffer.duplicate();
-			byte[] bytes = new byte[copy.remaining()];
-			copy.get(bytes);
-			return Base64.getEncoder().encodeToString(bytes);
-		}
-		if (value instanceof byte[] bytes) {
-			return Base64.getEncoder().encodeToString(bytes);
-		}
-		if (value instanceof UUID uuid) {
-			return uuid.toString();
-		}
-		throw new IllegalStateException("no JSON form for a " + value.getClass().getName());
-	}
-
-	/** The IDL name of a type, for messages: {@code list<string>}, {@code struct Inner}. */
-	static String typeName(FieldValueMetaData type) {
-		return switch (type.type) {
-			case TType.BOOL -> "bool";
-			case TType.BYTE -> "byte";
-			case TType.I16 -> "i16";
-			case TType.I32 -> "i32";
-			case TType.I64 -> "i64";
-			case TType.DOUBLE -> "double";
-			case TType.STRING -> type.isBinary() ? "binary" : "string";
-			case TType.UUID -> "uuid";
-			case TType.ENUM -> (type instanceof EnumMetaData e) ? "enum " + e.enumClass.getSimpleName() : "enum";
-			case TType.STRUCT -> (type instanceof StructMetaData s) ? "struct " + s.structClass.getSimpleName()
-					: "struct " + type.getTypedefName();
-			case TType.LIST -> "list<" + typeName(((ListMetaData) type).elemMetaData) + ">";
-			case TType.SET -> "set<" + typeName(((SetMetaData) type).elemMetaData) + ">";
-			case TType.MAP -> "map<" + typeName(((MapMetaData) type).keyMetaData) + ","
-					+ typeName(((MapMetaData) type).valueMetaData) + ">";
-			default -> "type " + type.type;
-		};
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	static void set(TBase<?, ?> struct, ThriftStructType.Field field, Object value) {
-		((TBase) struct).setFieldValue(field.id(), value);
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	static boolean isSet(TBase<?, ?> struct, ThriftStructType.Field field) {
-		return ((TBase) struct).isSet(field.id());
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	static Object get(TBase<?, ?> struct, ThriftStructType.Field field) {
-		return ((TBase) struct).getFieldValue(field.id());
+	/** The JSON form of a binary value: base64 text. */
+	static String base64(ByteBuffer bytes) {
+		ByteBuffer copy = bytes.duplicate();
+		byte[] array = new byte[copy.remaining()];
+		copy.get(array);
+		return Base64.getEncoder().encodeToString(array);
 	}
 
 	// ---- JSON to Thrift
 
-	private static long integral(FieldValueMetaData type, Object json, String path, long min, long max) {
+	private static long integral(ThriftType type, Object json, String path, long min, long max) {
 		if (!(json instanceof Number number)) {
 			throw mismatch(type, json, path);
 		}
 		BigDecimal exact = exactValue(number);
 		if (exact == null || exact.stripTrailingZeros().scale() > 0) {
-			throw invalid(path + ": expected " + typeName(type) + ", an integer, was " + describe(json));
+			throw invalid(path + ": expected " + type.idlName() + ", an integer, was " + describe(json));
 		}
 		if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
-			throw invalid(path + ": " + exact.toPlainString() + " is out of range for " + typeName(type) + " (" + min
+			throw invalid(path + ": " + exact.toPlainString() + " is out of range for " + type.idlName() + " (" + min
 					+ ".." + max + ")");
 		}
 		return exact.longValueExact();
@@ -249,14 +190,14 @@ final class ThriftJsonMapper {
 		return BigDecimal.valueOf(number.longValue());
 	}
 
-	private static String string(FieldValueMetaData type, Object json, String path) {
+	private static String string(ThriftType type, Object json, String path) {
 		if (!(json instanceof String text)) {
 			throw mismatch(type, json, path);
 		}
 		return text;
 	}
 
-	private static ByteBuffer binary(FieldValueMetaData type, Object json, String path) {
+	private static ByteBuffer binary(ThriftType type, Object json, String path) {
 		try {
 			return ByteBuffer.wrap(Base64.getDecoder().decode(string(type, json, path)));
 		}
@@ -265,7 +206,7 @@ final class ThriftJsonMapper {
 		}
 	}
 
-	private static UUID uuid(FieldValueMetaData type, Object json, String path) {
+	private static UUID uuid(ThriftType type, Object json, String path) {
 		try {
 			return UUID.fromString(string(type, json, path));
 		}
@@ -274,47 +215,28 @@ final class ThriftJsonMapper {
 		}
 	}
 
-	private static Object enumConstant(FieldValueMetaData type, Object json, String path) {
-		if (!(type instanceof EnumMetaData enumType)) {
-			throw new IllegalStateException(path + ": enum without its class in the metadata");
-		}
-		TEnum[] constants = enumType.enumClass.getEnumConstants();
+	private static Integer enumConstant(EnumType type, Object json, String path) {
+		Map<String, Integer> constants = type.definition().constants();
 		if (json instanceof String name) {
-			for (TEnum constant : constants) {
-				if (((Enum<?>) constant).name().equals(name)) {
-					return constant;
-				}
+			Integer value = constants.get(name);
+			if (value != null) {
+				return value;
 			}
 		}
 		else if (json instanceof Number) {
-			long value = integral(type, json, path, Integer.MIN_VALUE, Integer.MAX_VALUE);
-			for (TEnum constant : constants) {
-				if (constant.getValue() == value) {
-					return constant;
-				}
+			int value = (int) integral(type, json, path, Integer.MIN_VALUE, Integer.MAX_VALUE);
+			if (constants.containsValue(value)) {
+				return value;
 			}
 		}
 		else {
 			throw mismatch(type, json, path);
 		}
-		List<String> names = new ArrayList<>();
-		for (TEnum constant : constants) {
-			names.add(((Enum<?>) constant).name());
-		}
-		throw invalid(path + ": " + describe(json) + " is not a constant of " + typeName(type) + ", expected one of "
-				+ names);
+		throw invalid(path + ": " + describe(json) + " is not a constant of " + type.idlName() + ", expected one of "
+				+ List.copyOf(constants.keySet()));
 	}
 
-	private static Class<?> structClass(FieldValueMetaData type, String path) {
-		if (type instanceof StructMetaData struct) {
-			return struct.structClass;
-		}
-		// The generated metadata of a field typed by a typedef of a struct names the typedef only.
-		throw new IllegalStateException(path + ": " + typeName(type)
-				+ " is a typedef of a struct, which the generated metadata does not resolve; use the struct type");
-	}
-
-	private <C extends Collection<Object>> C elements(FieldValueMetaData elementType, FieldValueMetaData type,
+	private <C extends Collection<Object>> C elements(ThriftType elementType, ThriftType type,
 			Object json, String path, C target) {
 		if (!(json instanceof List<?> elements)) {
 			throw mismatch(type, json, path);
@@ -325,7 +247,7 @@ final class ThriftJsonMapper {
 		return target;
 	}
 
-	private Map<Object, Object> map(MapMetaData type, Object json, String path) {
+	private Map<Object, Object> map(MapType type, Object json, String path) {
 		if (!(json instanceof Map<?, ?> entries)) {
 			throw mismatch(type, json, path);
 		}
@@ -333,43 +255,49 @@ final class ThriftJsonMapper {
 		for (Map.Entry<?, ?> entry : entries.entrySet()) {
 			String key = String.valueOf(entry.getKey());
 			String entryPath = path + "[" + quote(key) + "]";
-			map.put(mapKey(type.keyMetaData, key, entryPath), toThrift(type.valueMetaData, entry.getValue(), entryPath));
+			map.put(mapKey(type.key(), key, entryPath), toThrift(type.value(), entry.getValue(), entryPath));
 		}
 		return map;
 	}
 
 	/** A map key from its JSON object member name. */
-	private Object mapKey(FieldValueMetaData type, String key, String path) {
-		Object json = switch (type.type) {
-			case TType.BYTE, TType.I16, TType.I32, TType.I64 -> {
-				try {
-					yield Long.parseLong(key);
-				}
-				catch (NumberFormatException ex) {
-					throw invalid(path + ": map key " + quote(key) + " is not an integer for " + typeName(type));
-				}
+	private Object mapKey(ThriftType type, String key, String path) {
+		Object json;
+		if (type instanceof BaseType base && base.isIntegral()) {
+			try {
+				json = Long.parseLong(key);
 			}
-			case TType.DOUBLE -> {
-				try {
-					yield Double.parseDouble(key);
-				}
-				catch (NumberFormatException ex) {
-					throw invalid(path + ": map key " + quote(key) + " is not a number");
-				}
+			catch (NumberFormatException ex) {
+				throw invalid(path + ": map key " + quote(key) + " is not an integer for " + type.idlName());
 			}
-			case TType.BOOL -> switch (key) {
+		}
+		else if (type == BaseType.DOUBLE) {
+			try {
+				json = Double.parseDouble(key);
+			}
+			catch (NumberFormatException ex) {
+				throw invalid(path + ": map key " + quote(key) + " is not a number");
+			}
+		}
+		else if (type == BaseType.BOOL) {
+			json = switch (key) {
 				case "true" -> Boolean.TRUE;
 				case "false" -> Boolean.FALSE;
 				default -> throw invalid(path + ": map key " + quote(key) + " is not true or false");
 			};
-			case TType.STRING, TType.UUID, TType.ENUM -> key;
-			default -> throw invalid(path + ": map keys of type " + typeName(type) + " cannot be given in JSON");
-		};
+		}
+		else if (type == BaseType.STRING || type == BaseType.UUID || type == BaseType.BINARY
+				|| type instanceof EnumType) {
+			json = key;
+		}
+		else {
+			throw invalid(path + ": map keys of type " + type.idlName() + " cannot be given in JSON");
+		}
 		return toThrift(type, json, path);
 	}
 
-	private static BackendException mismatch(FieldValueMetaData type, Object json, String path) {
-		return invalid(path + ": expected " + typeName(type) + ", was " + describe(json));
+	private static BackendException mismatch(ThriftType type, Object json, String path) {
+		return invalid(path + ": expected " + type.idlName() + ", was " + describe(json));
 	}
 
 	private static BackendException invalid(String message) {

@@ -2,29 +2,33 @@ package io.busgate.bridge.thrift;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.apache.thrift.TBase;
-import org.apache.thrift.TException;
-import org.apache.thrift.meta_data.FieldValueMetaData;
-import org.apache.thrift.meta_data.ListMetaData;
-import org.apache.thrift.meta_data.SetMetaData;
-import org.apache.thrift.meta_data.StructMetaData;
-import org.apache.thrift.protocol.TType;
-
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.thrift.ThriftIdl.BaseType;
+import io.busgate.bridge.thrift.ThriftIdl.Field;
+import io.busgate.bridge.thrift.ThriftIdl.Function;
+import io.busgate.bridge.thrift.ThriftIdl.ListType;
+import io.busgate.bridge.thrift.ThriftIdl.Service;
+import io.busgate.bridge.thrift.ThriftIdl.SetType;
+import io.busgate.bridge.thrift.ThriftIdl.StructDef;
+import io.busgate.bridge.thrift.ThriftIdl.StructType;
+import io.busgate.bridge.thrift.ThriftIdl.ThriftType;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
 /**
- * A configured route, compiled against the generated classes of the service: which method an
- * operation calls, how a request becomes the method's arguments and how its result becomes the
- * reply's items (see {@link ThriftBridgeProperties.Route}). Every field the route names is
- * checked when the bridge starts, so a typo fails the start, not a request.
+ * A configured route, compiled against the service's IDL: which function an operation calls,
+ * how a request becomes the function's arguments and how its result becomes the reply's items
+ * (see {@link ThriftBridgeProperties.Route}). Every field the route names is checked when the
+ * bridge starts, so a typo fails the start, not a request.
+ *
+ * <p>Two halves: the wire half ({@link #arguments}, {@link #call}, {@link #declaredException},
+ * {@link #returnValue}) speaks the IDL's types; the reply shaping ({@link #items}) works on JSON
+ * only.
  *
  * <p>Immutable and thread-safe.
  */
@@ -32,26 +36,25 @@ final class ThriftRoute {
 
 	private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,20}");
 
-	/** The field of a generated {@code <method>_result} holding the return value. */
-	private static final String SUCCESS = "success";
-
 	private final String operation;
 
 	private final String method;
 
-	private final ThriftStructType arguments;
+	private final ThriftIdl idl;
 
-	private final ThriftStructType result;
+	private final StructDef arguments;
 
-	private final ThriftStructType.Field keys;
+	private final StructDef result;
+
+	private final Field keys;
 
 	private final String argsArgument;
 
-	private final ThriftStructType.Field argsTarget;
+	private final Field argsTarget;
 
-	private final ThriftStructType.Field idempotencyKey;
+	private final Field idempotencyKey;
 
-	private final ThriftStructType.Field success;
+	private final Field success;
 
 	private final String itemsField;
 
@@ -59,26 +62,32 @@ final class ThriftRoute {
 
 	private final String itemValueField;
 
-	ThriftRoute(String operation, ThriftBridgeProperties.Route route, Class<?> service) {
+	ThriftRoute(String operation, ThriftBridgeProperties.Route route, ThriftIdl idl, Service service) {
 		this.operation = operation;
 		this.method = route.method();
-		this.arguments = ThriftStructType.of(nested(service, route.method() + "_args"));
-		Class<?> resultClass = nestedOrNull(service, route.method() + "_result");
-		if (resultClass == null) {
-			throw new IllegalArgumentException(where() + service.getSimpleName() + "." + this.method
+		this.idl = idl;
+		Map<String, Function> functions = idl.functions(service);
+		Function function = functions.get(route.method());
+		if (function == null) {
+			throw new IllegalArgumentException(where() + "service " + service.simpleName() + " has no method '"
+					+ this.method + "'; its methods are " + functions.keySet().stream().sorted().toList());
+		}
+		if (function.oneway()) {
+			throw new IllegalArgumentException(where() + service.simpleName() + "." + this.method
 					+ " is oneway: it answers nothing a reply could carry");
 		}
-		this.result = ThriftStructType.of(resultClass);
+		this.arguments = function.arguments();
+		this.result = function.result();
 		this.keys = (route.keysField() != null) ? argument(route.keysField(), "keys-field") : null;
-		if (this.keys != null && this.keys.value().type != TType.LIST && this.keys.value().type != TType.SET) {
+		if (this.keys != null && !(this.keys.type() instanceof ListType) && !(this.keys.type() instanceof SetType)) {
 			throw new IllegalArgumentException(where() + "keys-field '" + route.keysField() + "' must be a list or"
-					+ " set, is " + ThriftJsonMapper.typeName(this.keys.value()));
+					+ " set, is " + this.keys.type().idlName());
 		}
 		this.argsArgument = route.argsField();
 		this.argsTarget = (route.argsField() != null) ? singleStructArgument() : null;
 		this.idempotencyKey = (route.idempotencyKeyField() != null) ? idempotencyKey(route.idempotencyKeyField())
 				: null;
-		this.success = this.result.field(SUCCESS);
+		this.success = this.result.field(Function.SUCCESS_ID);
 		this.itemsField = route.itemsField();
 		this.itemKeyField = route.itemKeyField();
 		this.itemValueField = route.itemValueField();
@@ -97,23 +106,23 @@ final class ThriftRoute {
 	// ---- request
 
 	/**
-	 * The method's arguments for a request.
+	 * The function's arguments for a request, as {@link ThriftWire} writes them.
 	 * @throws BackendException ({@code INVALID_ARGUMENT}) if the request does not fit the route
-	 * or the method's argument types
+	 * or the function's argument types
 	 */
-	TBase<?, ?> arguments(BusRequest request, ThriftJsonMapper mapper) {
-		TBase<?, ?> args = this.arguments.newInstance();
+	Map<String, Object> arguments(BusRequest request, ThriftJsonMapper mapper) {
+		Map<String, Object> args = new HashMap<>();
 		if (this.keys != null) {
 			if (!request.isKeyed()) {
 				throw invalid(describe() + " needs keys (they become argument '" + this.keys.name()
 						+ "'), the request has none");
 			}
-			ThriftJsonMapper.set(args, this.keys, mapper.toThrift(this.keys.value(), keys(request.keys()), "keys"));
+			args.put(this.keys.name(), mapper.toThrift(this.keys.type(), keys(request.keys()), "keys"));
 		}
 		else if (request.isKeyed()) {
 			throw invalid(describe() + " is keyless, the request has keys");
 		}
-		TBase<?, ?> idempotencyTarget = args;
+		Map<String, Object> idempotencyTarget = args;
 		if (this.argsTarget != null) {
 			for (String name : request.args().keySet()) {
 				if (!name.equals(this.argsArgument)) {
@@ -125,27 +134,31 @@ final class ThriftRoute {
 			if (value == null) {
 				throw invalid("args." + this.argsArgument + ": required by " + describe() + ", an object");
 			}
-			idempotencyTarget = mapper.toStruct(ThriftStructType.of(structClassOf(this.argsTarget)), value,
-					"args." + this.argsArgument);
-			ThriftJsonMapper.set(args, this.argsTarget, idempotencyTarget);
+			idempotencyTarget = mapper.toStruct(structOf(this.argsTarget), value, "args." + this.argsArgument);
+			args.put(this.argsTarget.name(), idempotencyTarget);
 		}
 		else {
 			request.args().forEach((name, value) -> {
-				ThriftStructType.Field field = this.arguments.field(name);
+				Field field = this.arguments.field(name);
 				if (field == null || field == this.keys) {
 					throw invalid("args." + name + ": unknown argument of " + describe() + ", it takes "
 							+ acceptedArguments());
 				}
 				if (value != null) {
-					ThriftJsonMapper.set(args, field, mapper.toThrift(field.value(), value, "args." + name));
+					args.put(name, mapper.toThrift(field.type(), value, "args." + name));
 				}
 			});
 		}
 		if (this.idempotencyKey != null && request.headers().idempotencyKey() != null) {
-			ThriftJsonMapper.set(idempotencyTarget, this.idempotencyKey, request.headers().idempotencyKey());
+			idempotencyTarget.put(this.idempotencyKey.name(), request.headers().idempotencyKey());
 		}
 		mapper.checkRequired(this.arguments, args, "args");
 		return args;
+	}
+
+	/** The call of the function with these arguments. */
+	ThriftConnection.Call call(Map<String, Object> arguments) {
+		return new ThriftConnection.Call(this.method, this.arguments, arguments, this.result);
 	}
 
 	/**
@@ -153,11 +166,9 @@ final class ThriftRoute {
 	 * integer becomes that integer for integer elements.
 	 */
 	private List<Object> keys(List<Object> keys) {
-		FieldValueMetaData container = this.keys.value();
-		FieldValueMetaData element = (container instanceof ListMetaData list) ? list.elemMetaData
-				: ((SetMetaData) container).elemMetaData;
-		if (element.type != TType.BYTE && element.type != TType.I16 && element.type != TType.I32
-				&& element.type != TType.I64) {
+		ThriftType element = (this.keys.type() instanceof ListType list) ? list.element()
+				: ((SetType) this.keys.type()).element();
+		if (!(element instanceof BaseType base && base.isIntegral())) {
 			return keys;
 		}
 		List<Object> converted = new ArrayList<>(keys.size());
@@ -177,33 +188,35 @@ final class ThriftRoute {
 
 	// ---- reply
 
-	/** A new, empty result struct for the call to read into. */
-	TBase<?, ?> newResult() {
-		return this.result.newInstance();
-	}
-
-	/** The declared exception the result holds, or {@code null} if the call succeeded. */
-	TException declaredException(TBase<?, ?> result) {
-		for (ThriftStructType.Field field : this.result.fields()) {
-			if (field != this.success && ThriftJsonMapper.isSet(result, field)) {
-				return (TException) ThriftJsonMapper.get(result, field);
+	/**
+	 * The declared exception the result holds, or {@code null} if the call succeeded.
+	 * @param result the result struct as JSON
+	 */
+	DeclaredException declaredException(Map<String, Object> result) {
+		for (Field field : this.result.fields()) {
+			if (field != this.success && result.get(field.name()) instanceof Map<?, ?> fields) {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> members = (Map<String, Object>) fields;
+				return new DeclaredException(ThriftIdl.simpleName(((StructType) field.type()).name()), members);
 			}
 		}
 		return null;
 	}
 
 	/**
-	 * The method's return value: {@code null} for a void method.
-	 * @throws BackendException ({@code INTERNAL}) if a non-void method returned nothing
+	 * The function's return value as JSON: {@code null} for a void function.
+	 * @param result the result struct as JSON
+	 * @throws BackendException ({@code INTERNAL}) if a non-void function returned nothing
 	 */
-	Object returnValue(TBase<?, ?> result) {
+	Object returnValue(Map<String, Object> result) {
 		if (this.success == null) {
 			return null;
 		}
-		if (!ThriftJsonMapper.isSet(result, this.success)) {
+		Object value = result.get(this.success.name());
+		if (value == null) {
 			throw new BackendException(BusStatus.INTERNAL, describe() + " returned no result");
 		}
-		return ThriftJsonMapper.get(result, this.success);
+		return value;
 	}
 
 	/**
@@ -258,8 +271,8 @@ final class ThriftRoute {
 
 	// ---- compiling
 
-	private ThriftStructType.Field argument(String name, String setting) {
-		ThriftStructType.Field field = this.arguments.field(name);
+	private Field argument(String name, String setting) {
+		Field field = this.arguments.field(name);
 		if (field == null) {
 			throw new IllegalArgumentException(where() + setting + " '" + name + "' is no argument of " + this.method
 					+ ", its arguments are " + this.arguments.fieldNames());
@@ -267,48 +280,47 @@ final class ThriftRoute {
 		return field;
 	}
 
-	private ThriftStructType.Field singleStructArgument() {
-		List<ThriftStructType.Field> others = new ArrayList<>();
-		for (ThriftStructType.Field field : this.arguments.fields()) {
+	private Field singleStructArgument() {
+		List<Field> others = new ArrayList<>();
+		for (Field field : this.arguments.fields()) {
 			if (field != this.keys) {
 				others.add(field);
 			}
 		}
-		if (others.size() != 1 || !(others.get(0).value() instanceof StructMetaData)) {
+		if (others.size() != 1 || !(others.get(0).type() instanceof StructType)) {
 			throw new IllegalArgumentException(where() + "args-field needs a method with a single struct argument"
 					+ ((this.keys != null) ? " besides the keys" : "") + ", " + this.method + " takes "
-					+ others.stream().map((f) -> f.name() + ": " + ThriftJsonMapper.typeName(f.value())).toList());
+					+ others.stream().map((f) -> f.name() + ": " + f.type().idlName()).toList());
 		}
 		return others.get(0);
 	}
 
-	private ThriftStructType.Field idempotencyKey(String name) {
-		ThriftStructType owner = (this.argsTarget != null) ? ThriftStructType.of(structClassOf(this.argsTarget))
-				: this.arguments;
-		ThriftStructType.Field field = owner.field(name);
-		if (field == null || field.value().type != TType.STRING || field.value().isBinary()) {
+	private Field idempotencyKey(String name) {
+		StructDef owner = (this.argsTarget != null) ? structOf(this.argsTarget) : this.arguments;
+		Field field = owner.field(name);
+		if (field == null || field.type() != BaseType.STRING) {
 			throw new IllegalArgumentException(where() + "idempotency-key-field '" + name + "' must be a string field of "
-					+ owner.name() + ", its fields are " + owner.fieldNames());
+					+ owner.simpleName() + ", its fields are " + owner.fieldNames());
 		}
 		return field;
 	}
 
-	/** Checks the item settings against the declared result type, as far as it is known. */
+	/** Checks the item settings against the declared result type. */
 	private void checkItemFields() {
 		if (this.itemKeyField != null && this.keys == null) {
 			throw new IllegalArgumentException(where() + "item-key-field needs keys-field: keyless calls answer one item");
 		}
-		FieldValueMetaData value = (this.success != null) ? this.success.value() : null;
+		ThriftType value = (this.success != null) ? this.success.type() : null;
 		if (this.itemsField != null) {
-			value = structField(value, this.itemsField, "items-field").value();
+			value = structField(value, this.itemsField, "items-field").type();
 		}
 		if (this.keys != null) {
-			if (value == null || (value.type != TType.LIST && value.type != TType.SET)) {
+			if (!(value instanceof ListType) && !(value instanceof SetType)) {
 				throw new IllegalArgumentException(where() + "a keyed route needs a list or set result"
 						+ ((this.itemsField == null) ? " (or items-field naming one)" : "") + ", " + this.method
-						+ " answers " + ((value != null) ? ThriftJsonMapper.typeName(value) : "void"));
+						+ " answers " + ((value != null) ? value.idlName() : "void"));
 			}
-			value = (value instanceof ListMetaData list) ? list.elemMetaData : ((SetMetaData) value).elemMetaData;
+			value = (value instanceof ListType list) ? list.element() : ((SetType) value).element();
 			if (this.itemKeyField != null) {
 				structField(value, this.itemKeyField, "item-key-field");
 			}
@@ -318,51 +330,26 @@ final class ThriftRoute {
 		}
 	}
 
-	private ThriftStructType.Field structField(FieldValueMetaData type, String name, String setting) {
-		if (!(type instanceof StructMetaData struct)) {
+	private Field structField(ThriftType type, String name, String setting) {
+		if (!(type instanceof StructType struct)) {
 			throw new IllegalArgumentException(where() + setting + " '" + name + "' needs a struct, " + this.method
-					+ " gives " + ((type != null) ? ThriftJsonMapper.typeName(type) : "void"));
+					+ " gives " + ((type != null) ? type.idlName() : "void"));
 		}
-		ThriftStructType owner = ThriftStructType.of(struct.structClass);
-		ThriftStructType.Field field = owner.field(name);
+		StructDef owner = this.idl.struct(struct);
+		Field field = owner.field(name);
 		if (field == null) {
-			throw new IllegalArgumentException(where() + setting + " '" + name + "' is no field of " + owner.name()
-					+ ", its fields are " + owner.fieldNames());
+			throw new IllegalArgumentException(where() + setting + " '" + name + "' is no field of "
+					+ owner.simpleName() + ", its fields are " + owner.fieldNames());
 		}
 		return field;
 	}
 
-	private static Class<?> structClassOf(ThriftStructType.Field field) {
-		return ((StructMetaData) field.value()).structClass;
+	private StructDef structOf(Field field) {
+		return this.idl.struct((StructType) field.type());
 	}
 
 	private String where() {
 		return "route " + this.operation + ": ";
-	}
-
-	private Class<?> nested(Class<?> service, String name) {
-		Class<?> found = nestedOrNull(service, name);
-		if (found == null) {
-			throw new IllegalArgumentException(where() + service.getName() + " has no method '" + this.method
-					+ "'; its methods are " + methodsOf(service));
-		}
-		return found;
-	}
-
-	private static Class<?> nestedOrNull(Class<?> service, String name) {
-		return Arrays.stream(service.getClasses())
-			.filter((nested) -> nested.getSimpleName().equals(name))
-			.findFirst()
-			.orElse(null);
-	}
-
-	private static List<String> methodsOf(Class<?> service) {
-		return Arrays.stream(service.getClasses())
-			.map(Class::getSimpleName)
-			.filter((name) -> name.endsWith("_args"))
-			.map((name) -> name.substring(0, name.length() - "_args".length()))
-			.sorted()
-			.toList();
 	}
 
 	private static BackendException invalid(String message) {
@@ -371,6 +358,16 @@ final class ThriftRoute {
 
 	private static BackendException internal(String message) {
 		return new BackendException(BusStatus.INTERNAL, message);
+	}
+
+	/**
+	 * A declared exception a function answered.
+	 *
+	 * @param name the exception's name in the IDL
+	 * @param fields its fields as JSON
+	 */
+	record DeclaredException(String name, Map<String, Object> fields) {
+
 	}
 
 }

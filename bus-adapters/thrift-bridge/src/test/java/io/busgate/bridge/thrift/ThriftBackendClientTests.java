@@ -33,10 +33,13 @@ import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge's Thrift client with the shipped message routes against the real message-service
- * on a free loopback port, and against backends that are down or silent.
+ * The bridge's Thrift client with the shipped message routes and message-service's IDL against
+ * the real message-service on a free loopback port, and against backends that are down or
+ * silent.
  */
 class ThriftBackendClientTests {
+
+	private static final ThriftIdl MESSAGE_IDL = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
 
 	private static RunningMessageService backend;
 
@@ -161,7 +164,7 @@ class ThriftBackendClientTests {
 		// TApplicationException (unknown method).
 		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.catalog(backend.port(),
 				Map.of("cat.touch", ThriftBridgeProperties.Route.of("touch"))),
-				"cat", getClass().getClassLoader(), Clock.systemUTC(),
+				ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL), "cat", Clock.systemUTC(),
 				OpenTelemetry.noop()));
 
 		assertFailure(client.call(request("cat.touch", null, Map.of("id", "x"))), BusStatus.INTERNAL,
@@ -223,8 +226,7 @@ class ThriftBackendClientTests {
 	void callsBeyondTheInFlightAndQueueLimitsAreUnavailableAtOnce() {
 		SilentServer silent = track(new SilentServer());
 		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(silent.port(), 1, 1),
-				"message", getClass().getClassLoader(), Clock.systemUTC(),
-				OpenTelemetry.noop()));
+				MESSAGE_IDL, "message", Clock.systemUTC(), OpenTelemetry.noop()));
 
 		CompletableFuture<List<Object>> inFlight = client.call(request("message.getMessages", List.of("1"), Map.of(),
 				Duration.ofSeconds(5)));
@@ -260,18 +262,17 @@ class ThriftBackendClientTests {
 				Instant.now().plusSeconds(5), "large-1", "8"), null, input)).get(10, TimeUnit.SECONDS);
 		ThriftBridgeProperties shipped = ShippedConfiguration.messageRoutes(backend.port(), 4, 10);
 		ThriftBackendClient client = track(new ThriftBackendClient(new ThriftBridgeProperties(shipped.host(),
-				shipped.port(), shipped.serviceClass(), shipped.connectTimeout(), shipped.maxConnections(),
+				shipped.port(), shipped.idl(), shipped.service(), shipped.connectTimeout(), shipped.maxConnections(),
 				shipped.maxQueuedCalls(), DataSize.ofKilobytes(1), shipped.idleTimeout(), shipped.exceptionStatuses(),
-				shipped.routes()), "message", getClass().getClassLoader(), Clock.systemUTC(), OpenTelemetry.noop()));
+				shipped.routes()), MESSAGE_IDL, "message", Clock.systemUTC(), OpenTelemetry.noop()));
 
 		assertFailure(client.call(request("message.inbox", List.of("9"), Map.of("first", 10), "9")),
 				BusStatus.RESPONSE_TOO_LARGE, "the answer is larger than max-message-size");
 	}
 
 	private ThriftBackendClient client(int port) {
-		return track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(port, 4, 10), "message",
-				getClass().getClassLoader(), Clock.systemUTC(),
-				OpenTelemetry.noop()));
+		return track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(port, 4, 10), MESSAGE_IDL, "message",
+				Clock.systemUTC(), OpenTelemetry.noop()));
 	}
 
 	/**

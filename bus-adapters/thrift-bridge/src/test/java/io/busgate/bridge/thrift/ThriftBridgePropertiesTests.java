@@ -1,5 +1,6 @@
 package io.busgate.bridge.thrift;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import org.springframework.util.unit.DataSize;
 import io.busgate.bus.BusStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ThriftBridgePropertiesTests {
 
@@ -21,7 +23,10 @@ class ThriftBridgePropertiesTests {
 
 		assertThat(properties.host()).isEqualTo("127.0.0.1");
 		assertThat(properties.port()).isEqualTo(9095);
-		assertThat(properties.serviceClass()).isEqualTo("io.busgate.examples.message.thrift.MessageService");
+		assertThat(properties.idl()).isEqualTo("message-service/src/main/thrift/message_service.thrift");
+		// Relative to the repository root, where the bridge runs from in development.
+		assertThat(Path.of("../..", properties.idl())).isRegularFile();
+		assertThat(properties.service()).isEqualTo("MessageService");
 		assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(1));
 		assertThat(properties.routes()).containsOnlyKeys("message.getMessages", "message.inbox", "message.sendMessage");
 		assertThat(properties.routes().get("message.getMessages"))
@@ -41,7 +46,7 @@ class ThriftBridgePropertiesTests {
 	void exceptionStatusesKeepTheClassNamesCaseAndDefaultsApply() {
 		ThriftBridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
 				"busgate.bridge.thrift.host", "backend", "busgate.bridge.thrift.port", "7000",
-				"busgate.bridge.thrift.service-class", "com.example.Service",
+				"busgate.bridge.thrift.idl", "/srv/idl/service.thrift",
 				"busgate.bridge.thrift.exception-statuses.AlreadyExists", "invalid-argument",
 				"busgate.bridge.thrift.exception-statuses.[Busy]", "UNAVAILABLE")))
 			.bind("busgate.bridge.thrift", ThriftBridgeProperties.class)
@@ -53,6 +58,17 @@ class ThriftBridgePropertiesTests {
 		assertThat(properties.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.maxConnections()).isEqualTo(32);
 		assertThat(properties.routes()).isEmpty();
+		assertThat(properties.service()).isNull();
+	}
+
+	@Test
+	void idlMustBeSet() {
+		assertThatThrownBy(() -> new Binder(new MapConfigurationPropertySource(Map.of("busgate.bridge.thrift.host",
+				"backend", "busgate.bridge.thrift.port", "7000")))
+			.bind("busgate.bridge.thrift", ThriftBridgeProperties.class))
+			.rootCause()
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageStartingWith("busgate.bridge.thrift.idl must name the service's Thrift IDL file");
 	}
 
 }

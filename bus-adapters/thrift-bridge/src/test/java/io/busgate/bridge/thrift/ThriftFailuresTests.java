@@ -3,6 +3,7 @@ package io.busgate.bridge.thrift;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -14,12 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
-import io.busgate.bridge.thrift.test.Conflict;
-import io.busgate.bridge.thrift.test.Gone;
 import io.busgate.bus.BusStatus;
-import io.busgate.examples.message.thrift.InvalidArgument;
-import io.busgate.examples.message.thrift.MessageService;
-import io.busgate.examples.message.thrift.NotFound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,33 +25,41 @@ class ThriftFailuresTests {
 			Map.of()).exceptionStatuses());
 
 	private final ThriftFailures configured = new ThriftFailures(new ThriftBridgeProperties("127.0.0.1", 1,
-			"x.Service", Duration.ofSeconds(1), 1, 0, DataSize.ofMegabytes(1), Duration.ofSeconds(60),
+			"x.thrift", null, Duration.ofSeconds(1), 1, 0, DataSize.ofMegabytes(1), Duration.ofSeconds(60),
 			Map.of("Conflict", BusStatus.INVALID_ARGUMENT, "NotFound", BusStatus.INTERNAL), Map.of())
 		.exceptionStatuses());
 
+	private final ThriftIdl messageIdl = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
+
 	private final ThriftRoute route = new ThriftRoute("message.getMessages",
-			ThriftBridgeProperties.Route.of("getMessages"), MessageService.class);
+			ThriftBridgeProperties.Route.of("getMessages"), this.messageIdl, this.messageIdl.service("MessageService"));
 
 	@Test
 	void declaredExceptionsMapByTheirSimpleNameAndKeepTheirMessage() {
-		assertThat(this.failures.declared(new NotFound("No user with id '9'")))
+		assertThat(this.failures.declared("NotFound", Map.of("message", "No user with id '9'")))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.NOT_FOUND))
 			.hasMessage("No user with id '9'");
-		assertThat(this.failures.declared(new InvalidArgument("first must be between 1 and 100, was 0")).status())
+		assertThat(this.failures.declared("InvalidArgument", Map.of("message", "first must be between 1 and 100, was 0"))
+			.status())
 			.isEqualTo(BusStatus.INVALID_ARGUMENT);
-		assertThat(this.failures.declared(new Gone("gone")))
+		assertThat(this.failures.declared("Gone", Map.of("message", "gone")))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INTERNAL))
 			.hasMessage("gone");
 	}
 
 	@Test
 	void configuredStatusesAddToAndOverrideTheConvention() {
-		assertThat(this.configured.declared(new Conflict("taken")))
+		assertThat(this.configured.declared("Conflict", Map.of("reason", "taken")))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT))
 			// Conflict has no field called message: its fields are shown instead.
 			.hasMessage("Conflict(reason:taken)");
-		assertThat(this.configured.declared(new NotFound("x")).status()).isEqualTo(BusStatus.INTERNAL);
-		assertThat(this.configured.declared(new InvalidArgument("x")).status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
+		Map<String, Object> blank = new LinkedHashMap<>();
+		blank.put("message", " ");
+		blank.put("code", null);
+		assertThat(this.failures.declared("Gone", blank)).hasMessage("Gone(message: , code:null)");
+		assertThat(this.configured.declared("NotFound", Map.of("message", "x")).status()).isEqualTo(BusStatus.INTERNAL);
+		assertThat(this.configured.declared("InvalidArgument", Map.of("message", "x")).status())
+			.isEqualTo(BusStatus.INVALID_ARGUMENT);
 	}
 
 	@Test

@@ -8,32 +8,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.thrift.TBase;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TProtocol;
+import org.apache.thrift.transport.TMemoryBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.thrift.ThriftIdl.StructDef;
 import io.busgate.bridge.thrift.test.AllKinds;
 import io.busgate.bridge.thrift.test.Choice;
 import io.busgate.bridge.thrift.test.Color;
 import io.busgate.bridge.thrift.test.Inner;
 import io.busgate.bridge.thrift.test.Strict;
 import io.busgate.bus.BusStatus;
-import io.busgate.examples.message.thrift.Message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** JSON <-> Thrift through the generated classes' field metadata, for every kind of field. */
+/**
+ * JSON to Thrift values by the IDL ({@link ThriftJsonMapper}) and on the wire ({@link ThriftWire}),
+ * for every kind of field, checked against what the classes generated from the same IDL write
+ * and read.
+ */
 class ThriftJsonMapperTests {
 
-	private final ThriftJsonMapper mapper = new ThriftJsonMapper();
+	private final ThriftIdl idl = ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL);
 
-	private final ThriftStructType allKinds = ThriftStructType.of(AllKinds.class);
+	private final ThriftJsonMapper mapper = new ThriftJsonMapper(this.idl);
+
+	private final ThriftWire wire = new ThriftWire(this.idl);
+
+	private final StructDef allKinds = struct("AllKinds");
 
 	@Test
-	void everyFieldKindConvertsFromJson() {
+	void everyFieldKindConvertsFromJsonToWhatGeneratedCodeReads() throws TException {
 		Map<String, Object> json = allKindsJson();
 
-		AllKinds value = (AllKinds) this.mapper.toStruct(this.allKinds, json, "args");
+		AllKinds value = new AllKinds();
+		value.read(written(this.allKinds, this.mapper.toStruct(this.allKinds, json, "args")));
 
 		assertThat(value.isFlag()).isTrue();
 		assertThat(value.getTiny()).isEqualTo((byte) -7);
@@ -55,10 +69,11 @@ class ThriftJsonMapperTests {
 	}
 
 	@Test
-	void everyFieldKindConvertsBackToTheSameJson() {
+	void everyFieldKindConvertsBackToTheSameJson() throws TException {
 		Map<String, Object> json = allKindsJson();
 
-		Object back = this.mapper.toJson(this.mapper.toStruct(this.allKinds, json, "args"));
+		Object back = this.wire.read(written(this.allKinds, this.mapper.toStruct(this.allKinds, json, "args")),
+				this.allKinds);
 
 		Map<String, Object> expected = new LinkedHashMap<>(json);
 		// Numbers come back as their Thrift types; unset fields as null.
@@ -73,21 +88,52 @@ class ThriftJsonMapperTests {
 	}
 
 	@Test
-	void resultStructsUseTheThriftFieldNamesWithNullForUnsetAndEmptyListsStayEmpty() {
-		Message message = new Message("7", "hi", "2025-01-01T00:00:00Z", "1", null);
+	void whatGeneratedCodeWritesReadsAsJsonByTheIdlFieldNames() throws TException {
+		AllKinds value = new AllKinds().setText("hi")
+			.setNumbers(Set.of(4))
+			.setColor(Color.RED)
+			.setBlob(new byte[] { 1, 2 })
+			.setByRank(Map.of(7, new Inner("seven")))
+			.setNames(List.of());
 
-		assertThat(this.mapper.toJson(message)).isEqualTo(Arrays.stream(new Object[][] { { "id", "7" },
-				{ "body", "hi" }, { "sentAt", "2025-01-01T00:00:00Z" }, { "fromUserId", "1" }, { "toUserId", null } })
-			.collect(LinkedHashMap::new, (map, pair) -> map.put(pair[0], pair[1]), Map::putAll));
-		assertThat(this.mapper.toJson(List.of())).isEqualTo(List.of());
-		assertThat(this.mapper.toJson(Set.of(Color.RED))).isEqualTo(List.of("RED"));
-		assertThat(this.mapper.toJson(ByteBuffer.wrap(new byte[] { 1, 2 }))).isEqualTo("AQI=");
+		Map<String, Object> json = this.wire.read(written(value), this.allKinds);
+
+		assertThat(json).containsOnlyKeys(this.allKinds.fieldNames())
+			.containsEntry("text", "hi")
+			.containsEntry("numbers", List.of(4))
+			.containsEntry("color", "RED")
+			.containsEntry("blob", "AQI=")
+			.containsEntry("byRank", Map.of("7", inner("seven", null)))
+			.containsEntry("names", List.of())
+			.containsEntry("note", null)
+			.containsEntry("inner", null);
+		// Fields of default requiredness are written even unset when they are primitives.
+		assertThat(json).containsEntry("medium", 0);
+	}
+
+	@Test
+	void fieldsOfOtherIdsOrWireTypesAreSkippedLikeGeneratedCodeSkipsThem() throws TException {
+		// AllKinds' fields 1 and 2 are a bool and a byte; Inner's are a string and an i32.
+		Map<String, Object> json = this.wire.read(written(new AllKinds().setFlag(true).setTiny((byte) 1)
+			.setText("x")), struct("Inner"));
+
+		assertThat(json).isEqualTo(inner(null, null));
+	}
+
+	@Test
+	void enumValueTheIdlDoesNotDeclareReadsAsNull() throws TException {
+		ThriftIdl older = ThriftIdlReader.read("older", "enum Color { RED = 1 }  struct S { 14: Color color }");
+
+		Map<String, Object> json = new ThriftWire(older).read(written(new AllKinds().setColor(Color.GREEN)),
+				older.structs().get("older.S"));
+
+		assertThat(json).containsEntry("color", null);
 	}
 
 	@Test
 	void unknownFieldIsRejectedWithTheKnownOnes() {
-		assertInvalid(Map.of("body", "hi", "subject", "x"), ThriftStructType.of(Message.class), "args.input",
-				"args.input.subject: unknown field of Message, known fields are [id, body, sentAt, fromUserId, toUserId]");
+		assertInvalid(Map.of("name", "hi", "nick", "x"), struct("Inner"), "args.input",
+				"args.input.nick: unknown field of Inner, known fields are [name, rank]");
 	}
 
 	@Test
@@ -114,42 +160,65 @@ class ThriftJsonMapperTests {
 
 	@Test
 	void integralDoublesAndEnumValuesAreAccepted() {
-		AllKinds value = (AllKinds) this.mapper.toStruct(this.allKinds, Map.of("medium", 12.0, "color", 1), "args");
+		Map<String, Object> value = this.mapper.toStruct(this.allKinds, Map.of("medium", 12.0, "color", 1), "args");
 
-		assertThat(value.getMedium()).isEqualTo(12);
-		assertThat(value.getColor()).isEqualTo(Color.RED);
+		assertThat(value).containsEntry("medium", 12).containsEntry("color", 1);
 	}
 
 	@Test
-	void nullMembersStayUnsetAndRequiredFieldsMustBeGiven() {
+	void nullMembersStayUnsetAndRequiredFieldsMustBeGiven() throws TException {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("id", "s-1");
 		json.put("label", null);
+		StructDef strictType = struct("Strict");
 
-		Strict strict = (Strict) this.mapper.toStruct(ThriftStructType.of(Strict.class), json, "args.strict");
+		Strict strict = new Strict();
+		strict.read(written(strictType, this.mapper.toStruct(strictType, json, "args.strict")));
 
 		assertThat(strict.getId()).isEqualTo("s-1");
 		assertThat(strict.isSetLabel()).isFalse();
-		assertInvalid(Map.of("label", "x"), ThriftStructType.of(Strict.class), "args.strict",
-				"args.strict.id: required field of Strict is missing");
+		assertInvalid(Map.of("label", "x"), strictType, "args.strict", "args.strict.id: required field of Strict is missing");
 	}
 
 	@Test
-	void unionTakesExactlyOneMember() {
-		Choice choice = (Choice) this.mapper.toStruct(ThriftStructType.of(Choice.class), Map.of("number", 4), "args.c");
+	void unionTakesExactlyOneMember() throws TException {
+		StructDef choiceType = struct("Choice");
+		Map<String, Object> value = this.mapper.toStruct(choiceType, Map.of("number", 4), "args.c");
+
+		Choice choice = new Choice();
+		choice.read(written(choiceType, value));
 
 		assertThat(choice.getNumber()).isEqualTo(4);
-		assertThat(this.mapper.toJson(choice)).isEqualTo(Arrays.stream(new Object[][] { { "text", null }, { "number", 4 } })
-			.collect(LinkedHashMap::new, (map, pair) -> map.put(pair[0], pair[1]), Map::putAll));
-		assertInvalid(Map.of("number", 4, "text", "x"), ThriftStructType.of(Choice.class), "args.c",
+		assertThat(this.wire.read(written(choiceType, value), choiceType))
+			.isEqualTo(Arrays.stream(new Object[][] { { "text", null }, { "number", 4 } })
+				.collect(LinkedHashMap::new, (map, pair) -> map.put(pair[0], pair[1]), Map::putAll));
+		assertInvalid(Map.of("number", 4, "text", "x"), choiceType, "args.c",
 				"args.c: union Choice takes exactly one of [text, number], got 2");
+	}
+
+	private StructDef struct(String name) {
+		return this.idl.structs().get("mapping_test." + name);
+	}
+
+	/** A protocol to read what {@link ThriftWire} wrote. */
+	private TProtocol written(StructDef type, Map<String, Object> value) throws TException {
+		TMemoryBuffer buffer = new TMemoryBuffer(256);
+		this.wire.write(new TBinaryProtocol(buffer), type, value);
+		return new TBinaryProtocol(buffer);
+	}
+
+	/** A protocol to read what generated code wrote. */
+	private static TProtocol written(TBase<?, ?> value) throws TException {
+		TMemoryBuffer buffer = new TMemoryBuffer(256);
+		value.write(new TBinaryProtocol(buffer));
+		return new TBinaryProtocol(buffer);
 	}
 
 	private void assertInvalid(Map<String, Object> json, String message) {
 		assertInvalid(json, this.allKinds, "args", message);
 	}
 
-	private void assertInvalid(Map<String, Object> json, ThriftStructType type, String path, String message) {
+	private void assertInvalid(Map<String, Object> json, StructDef type, String path, String message) {
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.mapper.toStruct(type, json, path))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT))
 			.withMessage(message);

@@ -2,50 +2,56 @@ package io.busgate.bridge.thrift;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.transport.TMemoryBuffer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.thrift.test.Catalog;
-import io.busgate.bridge.thrift.test.CreateItem;
-import io.busgate.bridge.thrift.test.Gone;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
-import io.busgate.examples.message.thrift.MessageService;
-import io.busgate.examples.message.thrift.SendMessageRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.InstanceOfAssertFactories.COLLECTION;
 
-/** Routes compiled against generated classes: request to arguments, result to items. */
+/** Routes compiled against IDLs: request to arguments, result to items. */
 class ThriftRouteTests {
 
-	private final ThriftJsonMapper mapper = new ThriftJsonMapper();
+	private static final ThriftIdl CATALOG = ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL);
+
+	private static final ThriftIdl MESSAGES = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
+
+	private final ThriftJsonMapper mapper = new ThriftJsonMapper(CATALOG);
+
+	private final ThriftJsonMapper messageMapper = new ThriftJsonMapper(MESSAGES);
 
 	@Test
 	void keysGoToTheKeysFieldAndArgumentsByName() {
 		ThriftRoute route = route("cat.find", "findItems", "ids", null, "items", "id", null, null);
 
-		Catalog.findItems_args args = (Catalog.findItems_args) route.arguments(
-				request("cat.find", List.of("a", "b"), Map.of("withTags", false), null), this.mapper);
+		Map<String, Object> args = route.arguments(request("cat.find", List.of("a", "b"), Map.of("withTags", false),
+				null), this.mapper);
 
-		assertThat(args.getIds()).containsExactly("a", "b");
-		assertThat(args.isWithTags()).isFalse();
+		assertThat(args).isEqualTo(Map.of("ids", List.of("a", "b"), "withTags", false));
 	}
 
 	@Test
 	void integerKeysMayComeAsStringsLikeGraphqlIds() {
 		ThriftRoute route = route("cat.byNumber", "itemsByNumber", "numbers", null, null, null, null, null);
 
-		Catalog.itemsByNumber_args args = (Catalog.itemsByNumber_args) route
-			.arguments(request("cat.byNumber", List.of("7", 8, "-9"), Map.of(), null), this.mapper);
+		Map<String, Object> args = route.arguments(request("cat.byNumber", List.of("7", 8, "-9"), Map.of(), null),
+				this.mapper);
 
-		assertThat(args.getNumbers()).containsExactly(7L, 8L, -9L);
+		assertThat(args.get("numbers")).asInstanceOf(COLLECTION).containsExactly(7L, 8L, -9L);
 		assertInvalid(() -> route.arguments(request("cat.byNumber", List.of("7a"), Map.of(), null), this.mapper),
 				"keys[0]: expected i64, was string \"7a\"");
 		assertInvalid(() -> route.arguments(request("cat.byNumber", List.of("99999999999999999999"), Map.of(), null),
@@ -53,35 +59,38 @@ class ThriftRouteTests {
 	}
 
 	@Test
-	void absentArgumentKeepsTheIdlDefault() {
+	void absentArgumentIsNotSentSoTheServerAppliesTheIdlDefault() throws TException {
 		ThriftRoute route = route("cat.find", "findItems", "ids", null, "items", "id", null, null);
+		Map<String, Object> args = route.arguments(request("cat.find", List.of("a"), Map.of(), null), this.mapper);
+		TMemoryBuffer buffer = new TMemoryBuffer(64);
+		new ThriftWire(CATALOG).write(new TBinaryProtocol(buffer), route.call(args).arguments(), args);
 
-		Catalog.findItems_args args = (Catalog.findItems_args) route
-			.arguments(request("cat.find", List.of("a"), Map.of(), null), this.mapper);
+		Catalog.findItems_args read = new Catalog.findItems_args();
+		read.read(new TBinaryProtocol(buffer));
 
-		assertThat(args.isWithTags()).isTrue();
+		assertThat(read.getIds()).containsExactly("a");
+		assertThat(read.isWithTags()).isTrue();
 	}
 
 	@Test
 	void argsFieldBecomesTheSingleStructArgumentAndReceivesTheIdempotencyKey() {
 		ThriftRoute route = route("message.send", "sendMessage", null, "input", null, null, null, "idempotencyKey");
 
-		MessageService.sendMessage_args args = (MessageService.sendMessage_args) route.arguments(request(
-				"message.send", null, Map.of("input", Map.of("fromUserId", "1", "toUserId", "2", "body", "hi")), "idem-1"),
-				this.mapper);
+		Map<String, Object> args = route.arguments(request("message.send", null,
+				Map.of("input", Map.of("fromUserId", "1", "toUserId", "2", "body", "hi")), "idem-1"), this.messageMapper);
 
-		assertThat(args.getRequest())
-			.isEqualTo(new SendMessageRequest("1", "2", "hi").setIdempotencyKey("idem-1"));
+		assertThat(args).isEqualTo(Map.of("request",
+				Map.of("fromUserId", "1", "toUserId", "2", "body", "hi", "idempotencyKey", "idem-1")));
 	}
 
 	@Test
 	void idempotencyKeyCanBeAMethodArgument() {
 		ThriftRoute route = route("cat.create", "createItem", null, "item", null, null, null, "requestId");
 
-		Catalog.createItem_args args = (Catalog.createItem_args) route.arguments(
-				request("cat.create", null, Map.of("item", Map.of("owner", "o")), "idem-2"), this.mapper);
+		Map<String, Object> args = route.arguments(request("cat.create", null, Map.of("item", Map.of("owner", "o")),
+				"idem-2"), this.mapper);
 
-		assertThat(args.getItem()).isEqualTo(new CreateItem("o", null).setRequestId("idem-2"));
+		assertThat(args).isEqualTo(Map.of("item", Map.of("owner", "o", "requestId", "idem-2")));
 	}
 
 	@Test
@@ -101,11 +110,11 @@ class ThriftRouteTests {
 		assertInvalid(() -> keyed.arguments(request("cat.find", List.of(1), Map.of(), null), this.mapper),
 				"keys[0]: expected string, was number 1");
 		assertInvalid(() -> send.arguments(request("message.send", null, Map.of("input", Map.of(), "x", 1), null),
-				this.mapper), "args.x: unknown argument of sendMessage (message.send), it takes only 'input'");
-		assertInvalid(() -> send.arguments(request("message.send", null, Map.of(), null), this.mapper),
+				this.messageMapper), "args.x: unknown argument of sendMessage (message.send), it takes only 'input'");
+		assertInvalid(() -> send.arguments(request("message.send", null, Map.of(), null), this.messageMapper),
 				"args.input: required by sendMessage (message.send), an object");
 		assertInvalid(() -> send.arguments(request("message.send", null, Map.of("input", Map.of("from", "1")), null),
-				this.mapper), "args.input.from: unknown field of SendMessageRequest, known fields are"
+				this.messageMapper), "args.input.from: unknown field of SendMessageRequest, known fields are"
 						+ " [fromUserId, toUserId, body, idempotencyKey]");
 	}
 
@@ -151,24 +160,28 @@ class ThriftRouteTests {
 	}
 
 	@Test
-	void declaredExceptionsAndVoidResultsAreRecognised() throws Exception {
+	void declaredExceptionsAndVoidResultsAreRecognised() {
 		ThriftRoute find = route("cat.find", "findItems", "ids", null, "items", "id", null, null);
 		ThriftRoute touch = route("cat.touch", "touch", null, null, null, null, null, null);
-		Catalog.findItems_result failed = new Catalog.findItems_result();
-		failed.setGone(new Gone("gone for good"));
+		Map<String, Object> failed = new HashMap<>();
+		failed.put("success", null);
+		failed.put("gone", Map.of("message", "gone for good"));
+		Map<String, Object> nothing = new HashMap<>();
+		nothing.put("success", null);
+		nothing.put("gone", null);
 
-		assertThat(find.declaredException(failed)).isEqualTo(new Gone("gone for good"));
-		assertThat(find.declaredException(new Catalog.findItems_result())).isNull();
-		assertThatExceptionOfType(BackendException.class)
-			.isThrownBy(() -> find.returnValue(new Catalog.findItems_result()))
+		assertThat(find.declaredException(failed))
+			.isEqualTo(new ThriftRoute.DeclaredException("Gone", Map.of("message", "gone for good")));
+		assertThat(find.declaredException(nothing)).isNull();
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> find.returnValue(nothing))
 			.withMessage("findItems (cat.find) returned no result");
-		assertThat(touch.returnValue(new Catalog.touch_result())).isNull();
+		assertThat(touch.returnValue(Map.of())).isNull();
 	}
 
 	@Test
 	void misconfiguredRoutesFailAtStartupSayingWhy() {
 		assertThatIllegalArgumentException().isThrownBy(() -> route("cat.x", "findItem", null, null, null, null, null, null))
-			.withMessage("route cat.x: io.busgate.bridge.thrift.test.Catalog has no method 'findItem'; its methods are"
+			.withMessage("route cat.x: service Catalog has no method 'findItem'; its methods are"
 					+ " [createItem, echo, findItems, itemsByNumber, itemsInOrder, ping, touch]");
 		assertThatIllegalArgumentException().isThrownBy(() -> route("cat.x", "ping", null, null, null, null, null, null))
 			.withMessageContaining("Catalog.ping is oneway");
@@ -195,9 +208,9 @@ class ThriftRouteTests {
 
 	private static ThriftRoute route(String operation, String method, String keysField, String argsField,
 			String itemsField, String itemKeyField, String itemValueField, String idempotencyKeyField) {
-		Class<?> service = operation.startsWith("message.") ? MessageService.class : Catalog.class;
+		ThriftIdl idl = operation.startsWith("message.") ? MESSAGES : CATALOG;
 		return new ThriftRoute(operation, new ThriftBridgeProperties.Route(method, keysField, argsField, itemsField,
-				itemKeyField, itemValueField, idempotencyKeyField), service);
+				itemKeyField, itemValueField, idempotencyKeyField), idl, idl.services().values().iterator().next());
 	}
 
 	static BusRequest request(String operation, List<Object> keys, Map<String, Object> args, String idempotencyKey) {
