@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge's gRPC client with the routes of {@code grpc-bridge-post.yml} against a real
+ * The bridge's gRPC client with the routes of {@code compose/routes/post.yml} against a real
  * post-service on a loopback port, descriptors read by server reflection.
  */
 class GrpcBackendClientTests {

@@ -2,6 +2,7 @@ package io.busgate.bridge.grpc;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
@@ -41,6 +42,12 @@ final class PostServiceBackend implements AutoCloseable {
 	static final String SLOW = "slow-down";
 
 	static final long SLOW_MILLIS = 3000;
+
+	/** The example's routes, which live with its deployment, not in the bridge. */
+	static final Path ROUTES = Path.of("../../compose/routes/post.yml").toAbsolutePath().normalize();
+
+	/** The argument that gives the bridge app the example's routes, as the local stack does. */
+	static final String ROUTES_ARGUMENT = "--spring.config.import=file:" + ROUTES;
 
 	private final ConfigurableApplicationContext context;
 
@@ -76,15 +83,15 @@ final class PostServiceBackend implements AutoCloseable {
 		this.context.close();
 	}
 
-	/** The routes shipped in {@code grpc-bridge-post.yml}, bound as the app binds them, to a target. */
+	/** The example's routes ({@link #ROUTES}), bound as the app binds them, to a target. */
 	static GrpcBridgeProperties postRoutes(String target) throws IOException {
 		return postRoutes(target, Map.of());
 	}
 
-	/** The routes shipped in {@code grpc-bridge-post.yml}, with a target and other properties. */
+	/** The example's routes ({@link #ROUTES}), with a target and other properties. */
 	static GrpcBridgeProperties postRoutes(String target, Map<String, Object> properties) throws IOException {
-		List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("grpc-bridge-post.yml",
-				new ClassPathResource("grpc-bridge-post.yml"));
+		List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("post.yml",
+				new FileSystemResource(ROUTES));
 		Map<String, Object> overrides = new HashMap<>(properties);
 		overrides.put("busgate.bridge.grpc.target", target);
 		MutablePropertySources sources = new MutablePropertySources();
