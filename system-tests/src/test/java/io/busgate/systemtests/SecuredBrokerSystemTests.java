@@ -205,7 +205,8 @@ class SecuredBrokerSystemTests {
 		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isReady(userBridge));
 		Path trustStore = trustStore();
 		ConfigurableApplicationContext misdirected = start(HttpBridgeApplication.application(),
-				kafka(USER_BRIDGE, trustStore), BusgateStack.routes("user"), BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY,
+				kafka(USER_BRIDGE, trustStore), BusgateStack.routes("user"), BusgateStack.NO_GRAPHQL,
+				BusgateStack.NO_SECURITY,
 				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService),
 				"--busgate.bridge.request-topic=" + BusTopics.requests("post"),
 				"--busgate.bridge.group-id=" + BusTopics.bridgeGroup("post"), "--busgate.bridge.auth-retry-interval=1s");

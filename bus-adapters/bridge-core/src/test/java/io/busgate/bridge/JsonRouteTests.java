@@ -166,7 +166,8 @@ class JsonRouteTests {
 	void settingsThatContradictEachOtherAreRefused() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new JsonRoute("test.getItems", getItems().keysField(null).build()))
-			.withMessage("route test.getItems (GetItems): item-key-field matches items to keys, so it needs keys-field");
+			.withMessage(
+					"route test.getItems (GetItems): item-key-field matches items to keys, so it needs keys-field");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new JsonRoute("test.getItems", getItems().build(), false,
 					JsonRoute.Names.of(getItems().build())))

@@ -73,7 +73,8 @@ class GrpcBackendClientTests {
 
 	@BeforeEach
 	void connect() throws Exception {
-		this.client = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post", Clock.systemUTC(),
+		this.client = new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target()),
+				PostServiceBackend.routes(), Clock.systemUTC(),
 				ObservationRegistry.NOOP, TextMapPropagator.noop());
 	}
 
@@ -165,7 +166,8 @@ class GrpcBackendClientTests {
 			}
 
 		});
-		try (GrpcBackendClient traced = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post",
+		try (GrpcBackendClient traced = new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target()),
+				PostServiceBackend.routes(),
 				Clock.systemUTC(), observations, W3CTraceContextPropagator.getInstance())) {
 			int before = backend.seen().size();
 			Object unsampled = callInTrace(traced, "b7ad6b7169203331", TraceFlags.getDefault());
@@ -251,7 +253,8 @@ class GrpcBackendClientTests {
 	@Test
 	void backendDownFailsFastWithUnavailableAndIsServedOnceItIsUp() throws Exception {
 		int port = PostServiceBackend.freePort();
-		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.postRoutes("127.0.0.1:" + port), "post",
+		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.grpcProperties("127.0.0.1:" + port),
+				PostServiceBackend.routes(),
 				Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertFailsFastWithUnavailable(early);
 
@@ -270,16 +273,17 @@ class GrpcBackendClientTests {
 
 	@Test
 	void answerLargerThanMaxInboundMessageSizeIsResponseTooLarge() throws Exception {
-		GrpcBridgeProperties properties = PostServiceBackend.postRoutes(backend.target());
+		GrpcBridgeProperties properties = PostServiceBackend.grpcProperties(backend.target());
 		FileDescriptorSet descriptors = FileDescriptorSet.newBuilder()
 			.addFile(TimestampProto.getDescriptor().toProto())
 			.addFile(PostServiceProto.getDescriptor().toProto())
 			.build();
 		// Descriptors from a set: reflection's own answers would exceed this limit too.
 		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
-				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64), properties.routes());
+				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64));
 
-		try (GrpcBackendClient limited = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
+		try (GrpcBackendClient limited = new GrpcBackendClient(properties, PostServiceBackend.routes(),
+				Clock.systemUTC(),
 				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertThat(failure(limited.call(request("post.getPosts", List.of("1", "2", "3"), Map.of()))))
 				.isInstanceOfSatisfying(BackendException.class, (ex) -> {
@@ -296,15 +300,15 @@ class GrpcBackendClientTests {
 			.addFile(TimestampProto.getDescriptor().toProto())
 			.addFile(PostServiceProto.getDescriptor().toProto())
 			.build();
-		GrpcBridgeProperties properties = PostServiceBackend.postRoutes(backend.target());
+		GrpcBridgeProperties properties = PostServiceBackend.grpcProperties(backend.target());
 		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
-				properties.connectTimeout(), properties.reflectionTimeout(), properties.maxInboundMessageSize(),
-				properties.routes());
+				properties.connectTimeout(), properties.reflectionTimeout(), properties.maxInboundMessageSize());
 		// The reflection-based client of this test class has read its descriptors once this answers.
 		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
 		int before = backend.seen().size();
 
-		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
+		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, PostServiceBackend.routes(),
+				Clock.systemUTC(),
 				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertThat(pinned.call(request("post.getPosts", List.of("2"), Map.of())).get()).hasSize(1);
 		}
@@ -316,9 +320,9 @@ class GrpcBackendClientTests {
 	@Test
 	void descriptorSetThatDoesNotFitTheRoutesFailsAtStartup() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target(),
+			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target(),
 					Map.of("busgate.bridge.grpc.descriptor-set", "file:target/test-descriptors/bridge-test.binpb")),
-					"post", Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop()))
+					PostServiceBackend.routes(), Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop()))
 			.withMessageStartingWith("Misconfigured gRPC routes: [route post.createPost")
 			.withMessageContaining("the backend's descriptors have no service busgate.post.v1.PostService");
 	}

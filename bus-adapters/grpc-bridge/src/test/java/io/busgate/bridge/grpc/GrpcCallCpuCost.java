@@ -72,7 +72,7 @@ class GrpcCallCpuCost {
 					"of sampled calls only", interceptedCalls(new SampledCallObservation(observations,
 							openTelemetry.getPropagators().getTextMapPropagator())));
 			GrpcRoute route = new GrpcRoute("post.getPosts",
-					PostServiceBackend.postRoutes(backend.target()).routes().get("post.getPosts"),
+					PostServiceBackend.routes().get("post.getPosts"),
 					Map.of("busgate.post.v1.PostService",
 							PostServiceProto.getDescriptor().findServiceByName("PostService")),
 					JsonMapper.builder().build());

@@ -18,6 +18,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,6 +30,7 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.examples.post.PostServiceApplication;
 
 /**
@@ -83,22 +85,31 @@ final class PostServiceBackend implements AutoCloseable {
 		this.context.close();
 	}
 
-	/** The example's routes ({@link #ROUTES}), bound as the app binds them, to a target. */
-	static GrpcBridgeProperties postRoutes(String target) throws IOException {
-		return postRoutes(target, Map.of());
+	/** The gRPC settings of the example's routes file ({@link #ROUTES}), bound as the app binds them. */
+	static GrpcBridgeProperties grpcProperties(String target) throws IOException {
+		return grpcProperties(target, Map.of());
 	}
 
-	/** The example's routes ({@link #ROUTES}), with a target and other properties. */
-	static GrpcBridgeProperties postRoutes(String target, Map<String, Object> properties) throws IOException {
-		List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("post.yml",
-				new FileSystemResource(ROUTES));
+	/** The gRPC settings of the example's routes file, with a target and other properties. */
+	static GrpcBridgeProperties grpcProperties(String target, Map<String, Object> properties) throws IOException {
 		Map<String, Object> overrides = new HashMap<>(properties);
 		overrides.put("busgate.bridge.grpc.target", target);
+		return routesFile(overrides).bind("busgate.bridge.grpc", GrpcBridgeProperties.class).get();
+	}
+
+	/** The example's routes, bound as the app binds them. */
+	static Map<String, BridgeProperties.Route> routes() throws IOException {
+		return routesFile(Map.of())
+			.bind("busgate.bridge.routes", Bindable.mapOf(String.class, BridgeProperties.Route.class))
+			.get();
+	}
+
+	private static Binder routesFile(Map<String, Object> overrides) throws IOException {
+		List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("post.yml", new FileSystemResource(ROUTES));
 		MutablePropertySources sources = new MutablePropertySources();
 		sources.addFirst(new MapPropertySource("test", overrides));
 		yaml.forEach(sources::addLast);
-		return new Binder(ConfigurationPropertySources.from(sources)).bind("busgate.bridge.grpc", GrpcBridgeProperties.class)
-			.get();
+		return new Binder(ConfigurationPropertySources.from(sources));
 	}
 
 	/** A port nothing listens on (at the moment of the call). */

@@ -22,7 +22,8 @@ public class HttpBridgeApplication {
 	}
 
 	/**
-	 * The application, reading its own {@code http-bridge.yml} (and {@code http-bridge-<profile>.yml}; a backend's routes are given with {@code spring.config.import}),
+	 * The application, reading its own {@code http-bridge.yml} (and {@code http-bridge-<profile>.yml};
+	 * a backend's routes are given with {@code spring.config.import}),
 	 * so that apps sharing a classpath never read each other's configuration.
 	 */
 	public static SpringApplicationBuilder application() {

@@ -167,7 +167,8 @@ class HttpBackendClientTests {
 
 	@Test
 	void callThatIsNotAMethodAndATemplateIsRefusedAtStartup() {
-		assertThatIllegalArgumentException().isThrownBy(() -> client(Map.of("svc.get", BridgeProperties.Route.of("/x"))))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> client(Map.of("svc.get", BridgeProperties.Route.of("/x"))))
 			.withMessage("route svc.get: an HTTP call is '<METHOD> <URI template>', e.g. 'GET /user/{key}'; was '/x'");
 	}
 
@@ -364,8 +365,8 @@ class HttpBackendClientTests {
 
 	private HttpBackendClient client(Map<String, BridgeProperties.Route> routes) {
 		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
-		return new HttpBackendClient(new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, DataSize.ofKilobytes(64)),
-				routes, WebClient.builder(), W3CTraceContextPropagator.getInstance());
+		return new HttpBackendClient(
+				new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, DataSize.ofKilobytes(64)), routes, WebClient.builder(), W3CTraceContextPropagator.getInstance());
 	}
 
 	private static BridgeProperties.Route route(String method, String path) {
