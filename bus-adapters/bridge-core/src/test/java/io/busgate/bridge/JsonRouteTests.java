@@ -19,11 +19,17 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /** A route's JSON side: requests to the JSON a call is made with, answers to the reply's items. */
 class JsonRouteTests {
 
+	private static final BridgeProperties.Route GET_ITEMS = new BridgeProperties.Route("GetItems", "ids", null, "items",
+			"id", null, null);
+
+	private static final BridgeProperties.Route CREATE_ITEM = new BridgeProperties.Route("CreateItem", null, "input",
+			null, null, null, null);
+
 	// ---- requests
 
 	@Test
 	void keysGoToTheKeysFieldAndArgsToTheOtherFields() {
-		JsonRoute route = new JsonRoute("test.getItems", getItems().build());
+		JsonRoute route = new JsonRoute("test.getItems", GET_ITEMS);
 
 		assertThat(route.request(request(List.of("a", "b"), Map.of("withTags", true))))
 			.containsExactly(Map.entry("withTags", true), Map.entry("ids", List.of("a", "b")));
@@ -33,8 +39,8 @@ class JsonRouteTests {
 
 	@Test
 	void keysAreRequiredByKeyedRoutesRefusedByKeylessOnesAndCannotBeGivenAsArguments() {
-		JsonRoute keyed = new JsonRoute("test.getItems", getItems().build());
-		JsonRoute keyless = new JsonRoute("test.createItem", createItem().build());
+		JsonRoute keyed = new JsonRoute("test.getItems", GET_ITEMS);
+		JsonRoute keyless = new JsonRoute("test.createItem", CREATE_ITEM);
 
 		assertInvalid(() -> keyed.request(request(null, Map.of())),
 				"test.getItems is called with keys, the request has none");
@@ -46,7 +52,7 @@ class JsonRouteTests {
 
 	@Test
 	void keysFieldGivenUnderEitherOfItsNamesIsRefused() {
-		JsonRoute route = new JsonRoute("test.listGroups", getItems().keysField("group_ids").build(), true,
+		JsonRoute route = new JsonRoute("test.listGroups", new BridgeProperties.Route("GetItems", "group_ids", null, "items", "id", null, null), true,
 				new JsonRoute.Names("groupIds", "items", "id", null));
 
 		assertInvalid(() -> route.request(request(List.of(1), Map.of("group_ids", List.of(2)))),
@@ -56,7 +62,7 @@ class JsonRouteTests {
 
 	@Test
 	void argsFieldNamesTheArgumentThatIsTheRequestAndMustBeAnObjectAndTheOnlyArgument() {
-		JsonRoute route = new JsonRoute("test.createItem", createItem().build());
+		JsonRoute route = new JsonRoute("test.createItem", CREATE_ITEM);
 
 		assertThat(route.request(request(null, Map.of("input", Map.of("displayName", "Dune")))))
 			.isEqualTo(Map.of("displayName", "Dune"));
@@ -70,7 +76,7 @@ class JsonRouteTests {
 
 	@Test
 	void idempotencyKeyGoesIntoItsFieldOfTheArgsObjectWhenTheRequestHasOne() {
-		JsonRoute route = new JsonRoute("test.createItem", createItem().idempotencyKeyField("requestId").build());
+		JsonRoute route = new JsonRoute("test.createItem", new BridgeProperties.Route("CreateItem", null, "input", null, null, null, "requestId"));
 		BusRequest mutation = new BusRequest(new RequestHeaders("c-1", "test.createItem", "gateway.replies.t",
 				Instant.now().plusSeconds(5), "key-1"), null, Map.of("input", Map.of("displayName", "Dune")));
 
@@ -82,7 +88,7 @@ class JsonRouteTests {
 
 	@Test
 	void itemsAreMatchedToKeysByTheKeyFieldAsTextWithNullForMissingOnesAndTheFirstOfDuplicates() {
-		JsonRoute route = new JsonRoute("test.getItems", getItems().build());
+		JsonRoute route = new JsonRoute("test.getItems", GET_ITEMS);
 		Map<String, Object> answer = Map.of("items", Arrays.asList(item("b", "first b"), null, item("1", "one"),
 				item("b", "second b")), "total", 3);
 
@@ -93,7 +99,7 @@ class JsonRouteTests {
 
 	@Test
 	void itemValueFieldAnswersThatFieldOfEachMatchedItem() {
-		JsonRoute route = new JsonRoute("test.listGroups", getItems().itemValueField("members").build());
+		JsonRoute route = new JsonRoute("test.listGroups", new BridgeProperties.Route("GetItems", "ids", null, "items", "id", "members", null));
 		Map<String, Object> answer = Map.of("items",
 				List.of(Map.of("id", 2, "members", List.of()), Map.of("id", 1, "members", List.of("x", "y"))));
 
@@ -103,7 +109,7 @@ class JsonRouteTests {
 
 	@Test
 	void withoutKeyFieldItemsComeOnePerKeyInOrderOrTheReplyIsAnInternalError() {
-		JsonRoute route = new JsonRoute("test.getItems", getItems().itemKeyField(null).build());
+		JsonRoute route = new JsonRoute("test.getItems", new BridgeProperties.Route("GetItems", "ids", null, "items", null, null, null));
 		Map<String, Object> answer = Map.of("items", List.of(item("1", "one"), item("2", "two")));
 
 		assertThat(route.items(request(List.of("k1", "k2"), Map.of()), answer))
@@ -114,7 +120,7 @@ class JsonRouteTests {
 
 	@Test
 	void keyedRouteWithoutItemsFieldTakesTheAnswerAsTheList() {
-		JsonRoute route = new JsonRoute("test.getItems", getItems().itemsField(null).build());
+		JsonRoute route = new JsonRoute("test.getItems", new BridgeProperties.Route("GetItems", "ids", null, null, "id", null, null));
 
 		assertThat(route.items(request(List.of("2", "1"), Map.of()), List.of(item("1", "one"))))
 			.containsExactly(null, item("1", "one"));
@@ -122,7 +128,7 @@ class JsonRouteTests {
 
 	@Test
 	void answersOfTheWrongShapeAreInternalErrorsThatShowNoData() {
-		JsonRoute route = new JsonRoute("test.getItems", getItems().build());
+		JsonRoute route = new JsonRoute("test.getItems", GET_ITEMS);
 
 		assertInternal(() -> route.items(request(List.of("1"), Map.of()), List.of("secret")),
 				"GetItems (test.getItems): the answer is a list of 1, not an object with 'items'");
@@ -134,11 +140,11 @@ class JsonRouteTests {
 
 	@Test
 	void keylessRouteAnswersTheWholeAnswerOrItsItemsAsOneItem() {
-		JsonRoute whole = new JsonRoute("test.createItem", createItem().build());
-		JsonRoute list = new JsonRoute("test.getItems", new RouteBuilder("GetItems").itemsField("items").build());
+		JsonRoute whole = new JsonRoute("test.createItem", CREATE_ITEM);
+		JsonRoute list = new JsonRoute("test.getItems", new BridgeProperties.Route("GetItems", null, null, "items", null, null, null));
 		JsonRoute values = new JsonRoute("test.getItems",
-				new RouteBuilder("GetItems").itemsField("items").itemValueField("name").build());
-		JsonRoute single = new JsonRoute("test.getItems", new RouteBuilder("GetItems").itemsField("total").build());
+				new BridgeProperties.Route("GetItems", null, null, "items", null, "name", null));
+		JsonRoute single = new JsonRoute("test.getItems", new BridgeProperties.Route("GetItems", null, null, "total", null, null, null));
 		Map<String, Object> answer = Map.of("items", List.of(item("1", "one"), item("2", "two")), "total", 7);
 
 		assertThat(whole.items(request(null, Map.of()), item("9", "nine"))).containsExactly(item("9", "nine"));
@@ -151,9 +157,7 @@ class JsonRouteTests {
 
 	@Test
 	void itemOfOneKeysAnswerIsShapedAsAKeylessOne() {
-		BridgeProperties.Route config = new RouteBuilder("GET /items/{key}").itemsField("item")
-			.itemValueField("name")
-			.build();
+		BridgeProperties.Route config = new BridgeProperties.Route("GET /items/{key}", null, null, "item", null, "name", null);
 		JsonRoute route = new JsonRoute("test.getItem", config, true, JsonRoute.Names.of(config));
 
 		assertThat(route.item(Map.of("item", item("1", "one")))).isEqualTo("one");
@@ -165,15 +169,15 @@ class JsonRouteTests {
 	@Test
 	void settingsThatContradictEachOtherAreRefused() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new JsonRoute("test.getItems", getItems().keysField(null).build()))
+			.isThrownBy(() -> new JsonRoute("test.getItems", new BridgeProperties.Route("GetItems", null, null, "items", "id", null, null)))
 			.withMessage(
 					"route test.getItems (GetItems): item-key-field matches items to keys, so it needs keys-field");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new JsonRoute("test.getItems", getItems().build(), false,
-					JsonRoute.Names.of(getItems().build())))
+			.isThrownBy(() -> new JsonRoute("test.getItems", GET_ITEMS, false,
+					JsonRoute.Names.of(GET_ITEMS)))
 			.withMessageContaining("keys-field 'ids' receives keys, so the route serves keyed requests");
-		assertThat(new JsonRoute("test.getItems", getItems().keysField(null).build(), true,
-				JsonRoute.Names.of(getItems().build()))
+		assertThat(new JsonRoute("test.getItems", new BridgeProperties.Route("GetItems", null, null, "items", "id", null, null), true,
+				JsonRoute.Names.of(GET_ITEMS))
 			.isKeyed()).isTrue();
 	}
 
@@ -211,72 +215,6 @@ class JsonRouteTests {
 	private static BusRequest request(List<Object> keys, Map<String, Object> args) {
 		return new BusRequest(new RequestHeaders("c-1", "test.getItems", "gateway.replies.t",
 				Instant.now().plusSeconds(5), null), (keys != null) ? Arrays.asList(keys.toArray()) : null, args);
-	}
-
-	private static RouteBuilder getItems() {
-		return new RouteBuilder("GetItems").keysField("ids").itemsField("items").itemKeyField("id");
-	}
-
-	private static RouteBuilder createItem() {
-		return new RouteBuilder("CreateItem").argsField("input");
-	}
-
-	/** Routes with only the settings a test names. */
-	static final class RouteBuilder {
-
-		private final String call;
-
-		private String keysField;
-
-		private String argsField;
-
-		private String itemsField;
-
-		private String itemKeyField;
-
-		private String itemValueField;
-
-		private String idempotencyKeyField;
-
-		RouteBuilder(String call) {
-			this.call = call;
-		}
-
-		RouteBuilder keysField(String name) {
-			this.keysField = name;
-			return this;
-		}
-
-		RouteBuilder argsField(String name) {
-			this.argsField = name;
-			return this;
-		}
-
-		RouteBuilder itemsField(String name) {
-			this.itemsField = name;
-			return this;
-		}
-
-		RouteBuilder itemKeyField(String name) {
-			this.itemKeyField = name;
-			return this;
-		}
-
-		RouteBuilder itemValueField(String name) {
-			this.itemValueField = name;
-			return this;
-		}
-
-		RouteBuilder idempotencyKeyField(String name) {
-			this.idempotencyKeyField = name;
-			return this;
-		}
-
-		BridgeProperties.Route build() {
-			return new BridgeProperties.Route(this.call, this.keysField, this.argsField, this.itemsField,
-					this.itemKeyField, this.itemValueField, this.idempotencyKeyField);
-		}
-
 	}
 
 }

@@ -146,11 +146,8 @@ class HttpBackendClientTests {
 	void keyedRequestToARouteWithNoPlaceForKeysIsRefusedWithoutCallingTheBackend() {
 		HttpBackendClient client = client(Map.of("svc.list", route("GET", "/list?start={start}")));
 
-		assertThat(failure(client.call(request("svc.list", List.of("1"), Map.of("start", 5)))))
-			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
-				assertThat(ex.status()).isEqualTo(BusStatus.INVALID_ARGUMENT);
-				assertThat(ex.getMessage()).isEqualTo("svc.list takes no keys, the request has 1");
-			});
+		assertFails(client.call(request("svc.list", List.of("1"), Map.of("start", 5))), BusStatus.INVALID_ARGUMENT,
+				"svc.list takes no keys, the request has 1");
 		assertThat(this.requested).isEmpty();
 	}
 
@@ -158,11 +155,8 @@ class HttpBackendClientTests {
 	void batchAnswerWithAnotherCountThanKeysIsAnInternalErrorNotAMisalignedReply() {
 		HttpBackendClient client = client(Map.of("svc.batch", route("GET", "/two?ids={keys}")));
 
-		assertThat(failure(client.call(request("svc.batch", List.of("1", "2", "3"), Map.of()))))
-			.isInstanceOfSatisfying(BackendException.class, (ex) -> {
-				assertThat(ex.status()).isEqualTo(BusStatus.INTERNAL);
-				assertThat(ex.getMessage()).isEqualTo("GET /two?ids={keys} (svc.batch) answered 2 items for 3 keys");
-			});
+		assertFails(client.call(request("svc.batch", List.of("1", "2", "3"), Map.of())), BusStatus.INTERNAL,
+				"GET /two?ids={keys} (svc.batch) answered 2 items for 3 keys");
 	}
 
 	@Test
@@ -381,6 +375,13 @@ class HttpBackendClientTests {
 			Duration timeToLive) {
 		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plus(timeToLive),
 				null), keys, args);
+	}
+
+	private static void assertFails(CompletableFuture<?> call, BusStatus status, String message) {
+		assertThat(failure(call)).isInstanceOfSatisfying(BackendException.class, (ex) -> {
+			assertThat(ex.status()).isEqualTo(status);
+			assertThat(ex.getMessage()).isEqualTo(message);
+		});
 	}
 
 	private static Throwable failure(CompletableFuture<?> future) {
