@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -38,6 +39,9 @@ import io.busgate.bus.BusStatus;
  * <p>Immutable and thread-safe.
  */
 final class GrpcRoute {
+
+	/** {@code <package>.<Service>/<Method>}: protobuf identifiers, the service's package optional. */
+	private static final Pattern FULL_METHOD_NAME = Pattern.compile("[A-Za-z_][\\w.]*/[A-Za-z_]\\w*");
 
 	private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
@@ -105,8 +109,7 @@ final class GrpcRoute {
 	 */
 	static void check(String operation, BridgeProperties.Route config) {
 		String method = config.call();
-		int slash = method.indexOf('/');
-		if (slash <= 0 || slash != method.lastIndexOf('/') || method.endsWith("/")) {
+		if (!FULL_METHOD_NAME.matcher(method).matches()) {
 			throw new IllegalArgumentException("route " + operation + ": a gRPC route needs a full method name"
 					+ " <package>.<Service>/<Method>, e.g. busgate.post.v1.PostService/GetPosts; was '" + method + "'");
 		}

@@ -36,6 +36,7 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.CorrelationIds;
@@ -43,6 +44,7 @@ import io.busgate.bus.RequestHeaders;
 import io.busgate.examples.post.v1.PostServiceProto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
@@ -315,6 +317,17 @@ class GrpcBackendClientTests {
 
 		assertThat(backend.seen().subList(before, backend.seen().size())).extracting(PostServiceBackend.Seen::method)
 			.containsExactly("busgate.post.v1.PostService/GetPosts");
+	}
+
+	@Test
+	void routeThatIsNoGrpcCallFailsAtStartupBeforeAnyDescriptorIsRead() throws Exception {
+		int port = PostServiceBackend.freePort();
+
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.grpcProperties("127.0.0.1:" + port),
+					Map.of("post.getPosts", BridgeProperties.Route.of("GET /posts")), Clock.systemUTC(),
+					ObservationRegistry.NOOP, TextMapPropagator.noop()))
+			.withMessageStartingWith("route post.getPosts: a gRPC route needs a full method name");
 	}
 
 	@Test
