@@ -29,6 +29,8 @@ readonly ZIPKIN_URL="http://127.0.0.1:${ZIPKIN_PORT}"
 readonly TRACE_SAMPLING="${BUSGATE_TRACE_SAMPLING:-1.0}"
 readonly TRACING_ARGS="--management.tracing.export.zipkin.enabled=true --management.tracing.export.zipkin.endpoint=${ZIPKIN_URL}/api/v2/spans --management.tracing.sampling.probability=${TRACE_SAMPLING}"
 readonly STACK_DIR="${REPO_ROOT}/target/local-stack"
+# The example services' routes, one file per service, given to the generic bridges.
+readonly ROUTES_DIR="${REPO_ROOT}/compose/routes"
 readonly DATA_DIR="${STACK_DIR}/kafka-data"
 readonly LOG_DIR="${STACK_DIR}/logs"
 readonly CLASS_DATA_DIR="${STACK_DIR}/class-data"
@@ -91,9 +93,9 @@ readonly SERVICES=(
 	"message-service|message-service|message-service|message-service|8083|"
 )
 readonly SERVICE_NAMES=(user post message)
-# Bridges: service|name|module directory|artifactId|HTTP port of the first instance. Each runs
-# with its service's profile (user, post, message), which loads its routes to that service; every
-# instance of a service's bridge joins the consumer group <service>-bridge. They are told the
+# Bridges: service|name|module directory|artifactId|HTTP port of the first instance. Each is the
+# generic bridge jar given its service's routes, compose/routes/<service>.yml (spring.config.import);
+# every instance of a service's bridge joins the consumer group <service>-bridge. They are told the
 # partition count too, or they would grow the topics to their own default.
 readonly BRIDGES=(
 	"user|http-bridge|bus-adapters/http-bridge|http-bridge|8091"
@@ -314,7 +316,7 @@ plan_instances() {
 	for bridge in "${BRIDGES[@]}"; do
 		IFS='|' read -r service name module artifact port <<<"${bridge}"
 		for ((k = 1; k <= BRIDGE_COUNT[${service}]; k++)); do
-			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.profiles.active=${service} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h${BRIDGE_MAX_IN_FLIGHT:+ --busgate.bridge.max-in-flight=${BRIDGE_MAX_IN_FLIGHT}} --spring.kafka.bootstrap-servers=${BOOTSTRAP}${BRIDGE_ARGS[${service}]:+ ${BRIDGE_ARGS[${service}]}}")
+			BUS_APPS+=("$(instance_name "${name}" "${k}")|${name}|${module}|${artifact}|$((port + (k - 1) * INSTANCE_PORT_STEP))|--spring.config.import=file:${ROUTES_DIR}/${service}.yml --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h${BRIDGE_MAX_IN_FLIGHT:+ --busgate.bridge.max-in-flight=${BRIDGE_MAX_IN_FLIGHT}} --spring.kafka.bootstrap-servers=${BOOTSTRAP}${BRIDGE_ARGS[${service}]:+ ${BRIDGE_ARGS[${service}]}}")
 		done
 		if ((BRIDGE_COUNT[${service}] > REQUEST_PARTITIONS)); then
 			info "Note: ${BRIDGE_COUNT[${service}]} ${name} instances but ${service}.requests has ${REQUEST_PARTITIONS} partitions;" \

@@ -238,7 +238,8 @@ final class LocalStack implements SystemUnderTest {
 		List<String> command = new ArrayList<>();
 		command.add(javaCommand());
 		command.addAll(APP_JVM_OPTIONS);
-		command.addAll(List.of("-jar", httpBridgeJar().toString(), "--spring.profiles.active=user",
+		command.addAll(List.of("-jar", httpBridgeJar().toString(),
+				"--spring.config.import=file:" + this.repository.resolve("compose/routes/user.yml").toAbsolutePath(),
 				"--server.port=" + freePort(), "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
 				"--management.tracing.sampling.probability=" + TRACE_SAMPLING));
 		command.addAll(List.of(settings));

@@ -3,6 +3,8 @@ package io.busgate.systemtests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,6 +58,24 @@ public final class BusgateStack implements AutoCloseable {
 			+ "ManagementWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.security.autoconfigure.actuate.web.reactive."
 			+ "ReactiveManagementWebSecurityAutoConfiguration";
+
+	/** The Thrift bridge reads message-service's IDL from its source tree (tests run in system-tests/). */
+	static final String MESSAGE_IDL = "--busgate.bridge.thrift.idl=../message-service/src/main/thrift/message_service.thrift";
+
+	/**
+	 * The argument that gives a generic bridge the routes of an example service, as the local
+	 * stack and docker-compose do: {@code compose/routes/<service>.yml} of the repository.
+	 * @param service the example service: {@code user}, {@code post} or {@code message}
+	 */
+	static String routes(String service) {
+		Path module = Path.of("").toAbsolutePath();
+		Path routes = module.resolveSibling("compose").resolve("routes").resolve(service + ".yml");
+		if (!Files.isRegularFile(routes)) {
+			throw new IllegalStateException("no routes for " + service + " at " + routes
+					+ "; system tests run in system-tests/ of the repository");
+		}
+		return "--spring.config.import=file:" + routes;
+	}
 
 	/** Settings are passed as arguments, which, unlike default properties, win over each app's yml. */
 	static final String ANY_FREE_PORT = "--server.port=0";
@@ -129,12 +149,10 @@ public final class BusgateStack implements AutoCloseable {
 		this.postService = startPostService();
 		this.messageService = startMessageService();
 		this.httpBridge = startHttpBridge();
-		start(GrpcBridgeApplication.application().profiles("post"), NO_GRAPHQL, NO_SECURITY, kafka(),
+		start(GrpcBridgeApplication.application(), routes("post"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.grpc.target=127.0.0.1:" + this.postGrpcPort);
-		// The Thrift bridge reads message-service's IDL from its source tree (tests run in system-tests/).
-		start(ThriftBridgeApplication.application().profiles("message"), NO_GRAPHQL, NO_SECURITY, kafka(),
-				"--busgate.bridge.thrift.port=" + this.messageThriftPort,
-				"--busgate.bridge.thrift.idl=../message-service/src/main/thrift/message_service.thrift");
+		start(ThriftBridgeApplication.application(), routes("message"), NO_GRAPHQL, NO_SECURITY, kafka(),
+				"--busgate.bridge.thrift.port=" + this.messageThriftPort, MESSAGE_IDL);
 		this.gateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
 				"--busgate.gateway.instance-id=system-tests", "--busgate.gateway.reply-timeout=3s");
 		this.secondGateway = start(GatewayApplication.application(), kafka(), VERIFIES_TOKENS, NO_RATE_LIMIT,
@@ -201,11 +219,10 @@ public final class BusgateStack implements AutoCloseable {
 	 * of the user bridges' group unless they name another. The caller closes it.
 	 */
 	public ConfigurableApplicationContext startExtraHttpBridge(String... settings) {
-		List<String> args = new ArrayList<>(List.of(ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka(),
+		List<String> args = new ArrayList<>(List.of(routes("user"), ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.http.base-url=" + userServiceUrl()));
 		args.addAll(List.of(settings));
 		return HttpBridgeApplication.application()
-			.profiles("user")
 			.initializers(OWN_NETTY_RESOURCES)
 			.run(args.toArray(String[]::new));
 	}
@@ -220,7 +237,7 @@ public final class BusgateStack implements AutoCloseable {
 		renamed.forEach((id, name) -> serviceArgs.add("--busgate.user-service.renamed." + id + "=" + name));
 		ConfigurableApplicationContext service = start(UserServiceApplication.application(),
 				serviceArgs.toArray(String[]::new));
-		ConfigurableApplicationContext bridge = start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL,
+		ConfigurableApplicationContext bridge = start(HttpBridgeApplication.application(), routes("user"), NO_GRAPHQL,
 				NO_SECURITY, kafka(), "--busgate.bridge.http.base-url=" + url(service),
 				"--busgate.bridge.request-topic=" + requestTopic,
 				"--busgate.bridge.group-id=" + requestTopic + "-bridge", "--spring.kafka.consumer.auto-offset-reset=earliest");
@@ -281,7 +298,7 @@ public final class BusgateStack implements AutoCloseable {
 	}
 
 	private ConfigurableApplicationContext startHttpBridge() {
-		return start(HttpBridgeApplication.application().profiles("user"), NO_GRAPHQL, NO_SECURITY, kafka(),
+		return start(HttpBridgeApplication.application(), routes("user"), NO_GRAPHQL, NO_SECURITY, kafka(),
 				"--busgate.bridge.http.base-url=" + userServiceUrl());
 	}
 

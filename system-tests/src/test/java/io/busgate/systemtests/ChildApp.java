@@ -62,7 +62,7 @@ final class ChildApp implements AutoCloseable {
 	/** A thrift-bridge of the message service calling the backend on 127.0.0.1:{@code port}. */
 	static ChildApp thriftBridge(String name, String brokers, int port) {
 		return start(name, ThriftBridgeApplication.class, bridgeSettings(brokers, "message"),
-				"--busgate.bridge.thrift.port=" + port);
+				"--busgate.bridge.thrift.port=" + port, BusgateStack.MESSAGE_IDL);
 	}
 
 	/** A gateway with this instance id (its reply topic), verifying the stack's tokens. */
@@ -72,18 +72,10 @@ final class ChildApp implements AutoCloseable {
 				"--busgate.gateway.instance-id=" + instanceId);
 	}
 
-	/**
-	 * The settings that give a bridge the routes of an example service: today a profile of the
-	 * bridge's own jar ({@code grpc-bridge-post.yml}, {@code thrift-bridge-message.yml}).
-	 */
-	static List<String> routes(String service) {
-		return List.of("--spring.profiles.active=" + service);
-	}
-
 	private static List<String> bridgeSettings(String brokers, String service) {
 		List<String> settings = new ArrayList<>(
 				List.of(BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY, kafka(brokers), METRICS));
-		settings.addAll(routes(service));
+		settings.add(BusgateStack.routes(service));
 		return settings;
 	}
 

@@ -158,8 +158,8 @@ class SecuredBrokerSystemTests {
 		});
 
 		userService = start(UserServiceApplication.application(), BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY);
-		userBridge = start(HttpBridgeApplication.application().profiles("user"), kafka(USER_BRIDGE, trustStore),
-				BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY,
+		userBridge = start(HttpBridgeApplication.application(), kafka(USER_BRIDGE, trustStore),
+				BusgateStack.routes("user"), BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY,
 				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService));
 		gateway = start(GatewayApplication.application(), kafka(GATEWAY, trustStore), BusgateStack.VERIFIES_TOKENS,
 				BusgateStack.NO_RATE_LIMIT, "--busgate.gateway.instance-id=" + INSTANCE_ID,
@@ -204,8 +204,9 @@ class SecuredBrokerSystemTests {
 	void theUserBridgesPrincipalIsRefusedAnotherServicesRequestsAndTopics() throws Exception {
 		await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isReady(userBridge));
 		Path trustStore = trustStore();
-		ConfigurableApplicationContext misdirected = start(HttpBridgeApplication.application().profiles("user"),
-				kafka(USER_BRIDGE, trustStore), BusgateStack.NO_GRAPHQL, BusgateStack.NO_SECURITY,
+		ConfigurableApplicationContext misdirected = start(HttpBridgeApplication.application(),
+				kafka(USER_BRIDGE, trustStore), BusgateStack.routes("user"), BusgateStack.NO_GRAPHQL,
+				BusgateStack.NO_SECURITY,
 				"--busgate.bridge.http.base-url=" + BusgateStack.url(userService),
 				"--busgate.bridge.request-topic=" + BusTopics.requests("post"),
 				"--busgate.bridge.group-id=" + BusTopics.bridgeGroup("post"), "--busgate.bridge.auth-retry-interval=1s");

@@ -1,6 +1,7 @@
 package io.busgate.bridge;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -53,6 +54,9 @@ import io.busgate.bus.BusTopics;
  * it (authentication failed, or no ACL to read the request topic or join the group); meanwhile the
  * bridge reports not ready ({@code busRequests}), and it serves once the ACLs are granted
  * @param coalescing how the records of one poll share backend calls
+ * @param routes the backend call of each operation, by operation name; every operation must be
+ * of {@code service}. Operation names contain dots, so a YAML key is bracketed:
+ * {@code "[user.getUsers]":}
  */
 @ConfigurationProperties("busgate.bridge")
 public record BridgeProperties(String service, String requestTopic, String groupId,
@@ -61,7 +65,8 @@ public record BridgeProperties(String service, String requestTopic, String group
 		@DefaultValue("1MB") DataSize maxReplySize, @DefaultValue("10s") Duration drainTimeout,
 		@DefaultValue("id") String eventKeyField, @DefaultValue("6s") Duration sessionTimeout,
 		@DefaultValue("500ms") Duration heartbeatInterval, @DefaultValue("24h") Duration requestRetention,
-		@DefaultValue("10s") Duration authRetryInterval, @DefaultValue Coalescing coalescing) {
+		@DefaultValue("10s") Duration authRetryInterval, @DefaultValue Coalescing coalescing,
+		Map<String, Route> routes) {
 
 	public BridgeProperties {
 		if (service == null || service.isBlank()) {
@@ -81,6 +86,13 @@ public record BridgeProperties(String service, String requestTopic, String group
 			throw new IllegalArgumentException("busgate.bridge.heartbeat-interval (" + heartbeatInterval
 					+ ") must be at most a third of busgate.bridge.session-timeout (" + sessionTimeout + ")");
 		}
+		routes = (routes != null) ? Map.copyOf(routes) : Map.of();
+		routes.keySet().forEach((operation) -> {
+			if (!BusTopics.serviceOf(operation).equals(service)) {
+				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
+						+ "' that this bridge serves");
+			}
+		});
 	}
 
 	/**
@@ -99,6 +111,60 @@ public record BridgeProperties(String service, String requestTopic, String group
 			if (maxKeys < 1) {
 				throw new IllegalArgumentException("busgate.bridge.coalescing.max-keys must be at least 1");
 			}
+		}
+
+	}
+
+	/**
+	 * How one operation is served: the call, and how the request's JSON and the answer's JSON map
+	 * to it, the same for every protocol ({@link JsonRoute}). A request {@code {"keys":[...],
+	 * "args":{...}}} becomes a JSON object, the call's <em>request</em>: the arguments (or the
+	 * object of {@code args-field}), plus the keys in {@code keys-field} and the idempotency key in
+	 * {@code idempotency-key-field}. The protocol converts that object to its wire (an HTTP body,
+	 * a protobuf message, a Thrift method's arguments) and the answer back to JSON, its
+	 * <em>answer</em>, from which the reply's items are taken:
+	 * <ol>
+	 * <li>with {@code items-field}, the answer's field of that name holds the items;</li>
+	 * <li>a keyless request answers one item: that (each element of it, if a list);</li>
+	 * <li>a keyed request answers one item per key in key order: with {@code item-key-field}, the
+	 * element whose field of that name equals the key (compared as text; {@code null} when there is
+	 * none), else the list's elements, one per key (another count is {@code INTERNAL});</li>
+	 * <li>with {@code item-value-field}, each item that is not {@code null} is that field of itself.</li>
+	 * </ol>
+	 * Field names are the protocol's JSON names (a gRPC route may also use the {@code .proto}'s).
+	 *
+	 * @param call the backend call, in the protocol's terms: HTTP {@code <METHOD> <URI template>}
+	 * such as {@code GET /user/{key}} (http-bridge README); gRPC the full method name
+	 * {@code <package>.<Service>/<Method>}; Thrift the service method's name
+	 * @param keysField the request field that receives the request's keys, a list; the route then
+	 * serves only requests with keys. Absent: a keyless call (an HTTP route may take its keys in
+	 * its URI instead), and a request with keys is refused ({@code INVALID_ARGUMENT}); a request
+	 * that gives this field as an argument is refused too
+	 * @param argsField the argument whose value, an object, is the request instead of the
+	 * arguments object; no other argument is accepted then
+	 * @param itemsField the answer's field that holds the items; absent: the answer itself
+	 * @param itemKeyField the items' field that matches an item to its key; needs
+	 * {@code keys-field} (or keys in an HTTP URI). Absent: the answer has one item per key, in
+	 * key order
+	 * @param itemValueField the items' field whose value is answered instead of the item, e.g.
+	 * the {@code posts} of an author entry
+	 * @param idempotencyKeyField the request field that receives the request's
+	 * {@code bus-idempotency-key} (mutations), when it has one: a field of the {@code args-field}
+	 * object if that is set
+	 */
+	public record Route(String call, String keysField, String argsField, String itemsField, String itemKeyField,
+			String itemValueField, String idempotencyKeyField) {
+
+		public Route {
+			if (call == null || call.isBlank()) {
+				throw new IllegalArgumentException("a route needs a call: an HTTP method and URI template, a gRPC"
+						+ " method's full name or a Thrift method's name");
+			}
+		}
+
+		/** A route of the given call with no other setting. */
+		public static Route of(String call) {
+			return new Route(call, null, null, null, null, null, null);
 		}
 
 	}

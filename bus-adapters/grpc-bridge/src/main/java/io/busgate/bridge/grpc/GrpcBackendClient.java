@@ -3,6 +3,7 @@ package io.busgate.bridge.grpc;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.HeaderValues;
 import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
-import io.busgate.bus.BusTopics;
 
 /**
  * Serves requests by calling a gRPC backend: one unary call per request, with messages built
@@ -90,21 +91,18 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 
 	/**
 	 * Opens the channel (connecting lazily) and starts reading the descriptors.
-	 * @param service the service this bridge serves; every route must be one of its operations
+	 * @param routes the route of each operation ({@code busgate.bridge.routes})
 	 * @param observations observes the calls whose trace is sampled ({@link SampledCallObservation})
 	 * @param propagator writes the trace context of the calls that are not
-	 * @throws IllegalArgumentException if a route belongs to another service
+	 * @throws IllegalArgumentException if a route is not a gRPC call or its settings contradict
+	 * each other
 	 * @throws IllegalStateException if a configured descriptor set cannot be read or a route
 	 * does not fit it
 	 */
-	GrpcBackendClient(GrpcBridgeProperties properties, String service, Clock clock, ObservationRegistry observations,
-			TextMapPropagator propagator) {
-		properties.routes().keySet().forEach((operation) -> {
-			if (!BusTopics.serviceOf(operation).equals(service)) {
-				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
-						+ "' that this bridge serves");
-			}
-		});
+	GrpcBackendClient(GrpcBridgeProperties properties, Map<String, BridgeProperties.Route> routes, Clock clock,
+			ObservationRegistry observations, TextMapPropagator propagator) {
+		// At startup, whether or not the descriptors can be read yet.
+		routes.forEach(GrpcRoute::check);
 		this.clock = clock;
 		this.channel = NettyChannelBuilder.forTarget(properties.target())
 			.usePlaintext()
@@ -117,7 +115,7 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 			DescriptorSource source = (properties.descriptorSet() != null)
 					? new DescriptorSetSource(properties.descriptorSet())
 					: new ReflectionDescriptorSource(this.channel, properties.target(), properties.reflectionTimeout());
-			this.routes = new RouteTable(properties.routes(), source, JsonMapper.builder().build());
+			this.routes = new RouteTable(routes, source, JsonMapper.builder().build());
 			if (source.isRetryable()) {
 				// Early, so that the log says at startup whether the backend and the routes are fine.
 				this.routes.resolve();

@@ -16,7 +16,7 @@ import io.busgate.bridge.BridgeProperties;
 
 /**
  * The gRPC protocol bridge: serves {@code busgate.bridge.service}'s operations by unary gRPC
- * calls, routed by configuration ({@link GrpcBridgeProperties}), with no generated code of the
+ * calls, routed by configuration ({@code busgate.bridge.routes}, {@link GrpcRoute}), with no generated code of the
  * backend's API.
  */
 @SpringBootApplication
@@ -28,7 +28,8 @@ public class GrpcBridgeApplication {
 	}
 
 	/**
-	 * The application, reading its own {@code grpc-bridge.yml} (and {@code grpc-bridge-<profile>.yml}),
+	 * The application, reading its own {@code grpc-bridge.yml} (and {@code grpc-bridge-<profile>.yml};
+	 * a backend's routes are given with {@code spring.config.import}),
 	 * so that apps sharing a classpath never read each other's configuration.
 	 */
 	public static SpringApplicationBuilder application() {
@@ -38,7 +39,7 @@ public class GrpcBridgeApplication {
 	@Bean
 	BackendClient grpcBackendClient(GrpcBridgeProperties properties, BridgeProperties bridge,
 			ObservationRegistry observations, ObjectProvider<OpenTelemetry> openTelemetry) {
-		return new GrpcBackendClient(properties, bridge.service(), Clock.systemUTC(), observations,
+		return new GrpcBackendClient(properties, bridge.routes(), Clock.systemUTC(), observations,
 				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 

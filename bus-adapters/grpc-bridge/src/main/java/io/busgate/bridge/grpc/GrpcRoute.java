@@ -1,12 +1,10 @@
 package io.busgate.bridge.grpc;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -21,13 +19,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
+import io.busgate.bridge.JsonRoute;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
 /**
  * A configured route compiled against the backend's descriptors: which unary method an
- * operation calls, how the request's keys and arguments become the request message, and how
- * the response becomes the reply's items.
+ * operation calls, and the conversion of the route's request JSON to the request message and of
+ * the response message to the JSON its items are taken from ({@link JsonRoute}). The route's
+ * call is the method's full name, {@code <package>.<Service>/<Method>}; field names may be
+ * written as in the {@code .proto} ({@code author_id}) or in lowerCamelCase ({@code authorId}).
  *
  * <p>JSON follows protobuf's JSON mapping ({@link JsonFormat}): lowerCamelCase names,
  * {@code Timestamp} as an RFC 3339 string, 64-bit integers as strings, enums by name. Fields
@@ -38,6 +40,9 @@ import io.busgate.bus.BusStatus;
  */
 final class GrpcRoute {
 
+	/** {@code <package>.<Service>/<Method>}: protobuf identifiers, the service's package optional. */
+	private static final Pattern FULL_METHOD_NAME = Pattern.compile("[A-Za-z_][\\w.]*/[A-Za-z_]\\w*");
+
 	private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
 	private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
@@ -46,19 +51,15 @@ final class GrpcRoute {
 
 	private final String operation;
 
-	private final GrpcBridgeProperties.Route config;
+	private final BridgeProperties.Route config;
 
 	private final Descriptors.Descriptor requestType;
 
 	private final MethodDescriptor<DynamicMessage, DynamicMessage> method;
 
-	private final FieldDescriptor keysField;
-
 	private final FieldDescriptor itemsField;
 
-	private final FieldDescriptor itemKeyField;
-
-	private final FieldDescriptor itemValueField;
+	private final JsonRoute route;
 
 	private final JsonMapper json;
 
@@ -67,8 +68,9 @@ final class GrpcRoute {
 	 * @param services the backend's services by full name
 	 * @throws IllegalArgumentException if the route does not fit the backend's descriptors
 	 */
-	GrpcRoute(String operation, GrpcBridgeProperties.Route config, Map<String, Descriptors.ServiceDescriptor> services,
+	GrpcRoute(String operation, BridgeProperties.Route config, Map<String, Descriptors.ServiceDescriptor> services,
 			JsonMapper json) {
+		check(operation, config);
 		this.operation = operation;
 		this.config = config;
 		this.json = json;
@@ -81,15 +83,51 @@ final class GrpcRoute {
 			.setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getInputType())))
 			.setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getOutputType())))
 			.build();
-		this.keysField = (config.keysField() != null) ? keysField(method.getInputType()) : null;
+		FieldDescriptor keysField = (config.keysField() != null) ? keysField(method.getInputType()) : null;
 		this.itemsField = (config.itemsField() != null) ? itemsField(method.getOutputType()) : null;
-		this.itemKeyField = (config.itemKeyField() != null) ? itemField("item-key-field", config.itemKeyField()) : null;
-		this.itemValueField = (config.itemValueField() != null)
-				? itemField("item-value-field", config.itemValueField()) : null;
-		if (this.itemKeyField != null && (this.itemKeyField.isRepeated()
-				|| this.itemKeyField.getJavaType() == FieldDescriptor.JavaType.MESSAGE)) {
+		// Without items-field the response is the item; items that are not messages have no fields.
+		Descriptors.Descriptor itemType = (this.itemsField == null) ? method.getOutputType()
+				: (this.itemsField.getJavaType() == FieldDescriptor.JavaType.MESSAGE) ? this.itemsField.getMessageType()
+						: null;
+		FieldDescriptor itemKeyField = (config.itemKeyField() != null)
+				? itemField("item-key-field", itemType, config.itemKeyField()) : null;
+		FieldDescriptor itemValueField = (config.itemValueField() != null)
+				? itemField("item-value-field", itemType, config.itemValueField()) : null;
+		if (itemKeyField != null
+				&& (itemKeyField.isRepeated() || itemKeyField.getJavaType() == FieldDescriptor.JavaType.MESSAGE)) {
 			throw problem("item-key-field '" + config.itemKeyField() + "' must be a single scalar field");
 		}
+		// The JSON of the messages uses the fields' JSON names, whichever the configuration wrote.
+		this.route = new JsonRoute(operation, config, keysField != null, new JsonRoute.Names(jsonName(keysField),
+				jsonName(this.itemsField), jsonName(itemKeyField), jsonName(itemValueField)));
+	}
+
+	/**
+	 * Checks what can be checked of a route without the descriptors: the call is a full method
+	 * name, and the settings fit a response that is a message.
+	 * @throws IllegalArgumentException if the route cannot work
+	 */
+	static void check(String operation, BridgeProperties.Route config) {
+		String method = config.call();
+		if (!FULL_METHOD_NAME.matcher(method).matches()) {
+			throw new IllegalArgumentException("route " + operation + ": a gRPC route needs a full method name"
+					+ " <package>.<Service>/<Method>, e.g. busgate.post.v1.PostService/GetPosts; was '" + method + "'");
+		}
+		if (config.keysField() != null && config.itemsField() == null) {
+			throw new IllegalArgumentException("route " + operation + " (" + method
+					+ "): a route with keys-field needs items-field to find one item per key");
+		}
+		new JsonRoute(operation, config);
+	}
+
+	/** The fully qualified service name of a route's method, the part before the slash. */
+	static String serviceName(BridgeProperties.Route config) {
+		return config.call().substring(0, config.call().indexOf('/'));
+	}
+
+	/** The method's simple name, the part after the slash. */
+	private static String methodName(BridgeProperties.Route config) {
+		return config.call().substring(config.call().indexOf('/') + 1);
 	}
 
 	/** The gRPC method, with marshallers for its dynamic messages. */
@@ -99,30 +137,17 @@ final class GrpcRoute {
 
 	/** How to name the call in messages: the method and the operation. */
 	String describe() {
-		return this.config.method() + " (" + this.operation + ")";
+		return this.route.describe();
 	}
 
 	/**
-	 * The request message for a request: its arguments (or the object in its args-field
-	 * argument), plus its keys in the keys field.
+	 * The request message for a request: the route's request JSON ({@link JsonRoute#request})
+	 * parsed into the method's input type.
 	 * @throws BackendException ({@code INVALID_ARGUMENT}) if the request does not fit the
 	 * message or the route
 	 */
 	DynamicMessage request(BusRequest request) {
-		Map<String, Object> fields = fieldsOf(request);
-		if (this.keysField != null) {
-			if (!request.isKeyed()) {
-				throw invalid(this.operation + " is called with keys, the request has none");
-			}
-			if (fields.containsKey(this.keysField.getName()) || fields.containsKey(this.keysField.getJsonName())) {
-				throw invalid("argument '" + this.keysField.getJsonName() + "' of " + this.operation
-						+ " is filled from the request's keys and cannot be given");
-			}
-			fields.put(this.keysField.getJsonName(), request.keys());
-		}
-		else if (request.isKeyed()) {
-			throw invalid(this.operation + " takes no keys, the request has " + request.keys().size());
-		}
+		Map<String, Object> fields = this.route.request(request);
 		DynamicMessage.Builder message = DynamicMessage.newBuilder(this.requestType);
 		try {
 			PARSER.merge(this.json.writeValueAsString(fields), message);
@@ -134,77 +159,11 @@ final class GrpcRoute {
 	}
 
 	/**
-	 * The reply's items for a response: one per key in key order ({@code null} where the
-	 * backend has none), or exactly one for a keyless request.
+	 * The reply's items for a response: its JSON, shaped by the route ({@link JsonRoute#items}).
 	 * @throws BackendException ({@code INTERNAL}) if the response does not fit the route
 	 */
 	List<Object> items(BusRequest request, Message response) {
-		Map<String, Object> root = toJson(response);
-		if (this.itemsField == null) {
-			return single(root);
-		}
-		Object value = root.get(this.itemsField.getJsonName());
-		if (!this.itemsField.isRepeated()) {
-			return single(valueOf(value));
-		}
-		List<?> elements = (value instanceof List<?> list) ? list : List.of();
-		if (!request.isKeyed()) {
-			return single(elements.stream().map(this::valueOf).toList());
-		}
-		if (this.itemKeyField != null) {
-			return matchedByKey(request.keys(), elements);
-		}
-		if (elements.size() != request.keys().size()) {
-			throw new BackendException(BusStatus.INTERNAL, describe() + " answered " + elements.size() + " "
-					+ this.itemsField.getName() + " for " + request.keys().size() + " keys");
-		}
-		List<Object> items = new ArrayList<>(elements.size());
-		elements.forEach((element) -> items.add(valueOf(element)));
-		return items;
-	}
-
-	private List<Object> matchedByKey(List<Object> keys, List<?> elements) {
-		String keyName = this.itemKeyField.getJsonName();
-		Map<String, Object> byKey = new HashMap<>();
-		for (Object element : elements) {
-			if (element instanceof Map<?, ?> item && item.get(keyName) != null) {
-				byKey.putIfAbsent(String.valueOf(item.get(keyName)), element);
-			}
-		}
-		List<Object> items = new ArrayList<>(keys.size());
-		for (Object key : keys) {
-			Object element = (key != null) ? byKey.get(String.valueOf(key)) : null;
-			items.add((element != null) ? valueOf(element) : null);
-		}
-		return items;
-	}
-
-	/** The item-value-field of an item, or the item itself. */
-	private Object valueOf(Object element) {
-		if (this.itemValueField == null || !(element instanceof Map<?, ?> item)) {
-			return element;
-		}
-		return item.get(this.itemValueField.getJsonName());
-	}
-
-	private Map<String, Object> fieldsOf(BusRequest request) {
-		String argsField = this.config.argsField();
-		if (argsField == null) {
-			return new LinkedHashMap<>(request.args());
-		}
-		Set<String> others = new TreeSet<>(request.args().keySet());
-		others.remove(argsField);
-		if (!others.isEmpty()) {
-			throw invalid(this.operation + " takes its request from argument '" + argsField + "' only, not " + others);
-		}
-		Object value = request.args().get(argsField);
-		if (!(value instanceof Map<?, ?> object)) {
-			throw invalid(this.operation + " needs argument '" + argsField + "' as an object, "
-					+ ((value == null) ? "it is missing" : "was " + value.getClass().getSimpleName()));
-		}
-		Map<String, Object> fields = new LinkedHashMap<>();
-		object.forEach((name, field) -> fields.put(String.valueOf(name), field));
-		return fields;
+		return this.route.items(request, toJson(response));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -218,27 +177,21 @@ final class GrpcRoute {
 		}
 	}
 
-	private static List<Object> single(Object item) {
-		List<Object> items = new ArrayList<>(1);
-		items.add(item);
-		return items;
-	}
-
 	// ---- compiling
 
 	private Descriptors.MethodDescriptor findMethod(Map<String, Descriptors.ServiceDescriptor> services) {
-		Descriptors.ServiceDescriptor service = services.get(this.config.serviceName());
+		Descriptors.ServiceDescriptor service = services.get(serviceName(this.config));
 		if (service == null) {
-			throw problem("the backend's descriptors have no service " + this.config.serviceName() + "; they have "
+			throw problem("the backend's descriptors have no service " + serviceName(this.config) + "; they have "
 					+ new TreeSet<>(services.keySet()));
 		}
-		Descriptors.MethodDescriptor method = service.findMethodByName(this.config.methodName());
+		Descriptors.MethodDescriptor method = service.findMethodByName(methodName(this.config));
 		if (method == null) {
-			throw problem("service " + service.getFullName() + " has no method " + this.config.methodName()
+			throw problem("service " + service.getFullName() + " has no method " + methodName(this.config)
 					+ "; it has " + service.getMethods().stream().map(Descriptors.MethodDescriptor::getName).toList());
 		}
 		if (method.isClientStreaming() || method.isServerStreaming()) {
-			throw problem("method " + this.config.method() + " streams; only unary methods can be routed");
+			throw problem("method " + this.config.call() + " streams; only unary methods can be routed");
 		}
 		return method;
 	}
@@ -262,12 +215,16 @@ final class GrpcRoute {
 		return field;
 	}
 
-	private FieldDescriptor itemField(String role, String name) {
-		if (this.itemsField.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+	private FieldDescriptor itemField(String role, Descriptors.Descriptor itemType, String name) {
+		if (itemType == null) {
 			throw problem(role + " '" + name + "' needs items that are messages; items-field '"
 					+ this.config.itemsField() + "' holds " + this.itemsField.getType().name().toLowerCase());
 		}
-		return field(role, this.itemsField.getMessageType(), name);
+		return field(role, itemType, name);
+	}
+
+	private static String jsonName(FieldDescriptor field) {
+		return (field != null) ? field.getJsonName() : null;
 	}
 
 	/** A field by its proto name or, failing that, its JSON (lowerCamelCase) name. */
@@ -284,7 +241,7 @@ final class GrpcRoute {
 	}
 
 	private IllegalArgumentException problem(String message) {
-		return new IllegalArgumentException("route " + this.operation + " (" + this.config.method() + "): " + message);
+		return new IllegalArgumentException("route " + this.operation + " (" + this.config.call() + "): " + message);
 	}
 
 	private static BackendException invalid(String message) {

@@ -19,6 +19,8 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
+import io.busgate.bridge.JsonRoute;
 import io.busgate.bus.BusStatus;
 
 /**
@@ -38,7 +40,7 @@ final class RouteTable {
 
 	private static final Log logger = LogFactory.getLog(RouteTable.class);
 
-	private final Map<String, GrpcBridgeProperties.Route> config;
+	private final Map<String, BridgeProperties.Route> config;
 
 	private final DescriptorSource source;
 
@@ -49,7 +51,7 @@ final class RouteTable {
 	/** Whether the last read failed, so that a backend staying down is logged once, not per request. */
 	private volatile boolean failing;
 
-	RouteTable(Map<String, GrpcBridgeProperties.Route> config, DescriptorSource source, JsonMapper json) {
+	RouteTable(Map<String, BridgeProperties.Route> config, DescriptorSource source, JsonMapper json) {
 		this.config = Map.copyOf(config);
 		this.source = source;
 		this.json = json;
@@ -68,8 +70,7 @@ final class RouteTable {
 	 */
 	CompletableFuture<GrpcRoute> route(String operation) {
 		if (!this.config.containsKey(operation)) {
-			return CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED,
-					"no gRPC route for operation " + operation + "; routes: " + operations()));
+			return CompletableFuture.failedFuture(JsonRoute.unrouted("gRPC", operation, operations()));
 		}
 		return resolve().thenApply((routes) -> routes.get(operation));
 	}
@@ -95,7 +96,7 @@ final class RouteTable {
 	private void read(CompletableFuture<Compiled> attempt) {
 		Set<String> services = this.config.values()
 			.stream()
-			.map(GrpcBridgeProperties.Route::serviceName)
+			.map(GrpcRoute::serviceName)
 			.collect(Collectors.toCollection(TreeSet::new));
 		CompletableFuture<Map<String, Descriptors.ServiceDescriptor>> read;
 		try {

@@ -36,6 +36,7 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.CorrelationIds;
@@ -43,11 +44,12 @@ import io.busgate.bus.RequestHeaders;
 import io.busgate.examples.post.v1.PostServiceProto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge's gRPC client with the routes of {@code grpc-bridge-post.yml} against a real
+ * The bridge's gRPC client with the routes of {@code compose/routes/post.yml} against a real
  * post-service on a loopback port, descriptors read by server reflection.
  */
 class GrpcBackendClientTests {
@@ -73,7 +75,8 @@ class GrpcBackendClientTests {
 
 	@BeforeEach
 	void connect() throws Exception {
-		this.client = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post", Clock.systemUTC(),
+		this.client = new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target()),
+				PostServiceBackend.routes(), Clock.systemUTC(),
 				ObservationRegistry.NOOP, TextMapPropagator.noop());
 	}
 
@@ -165,7 +168,8 @@ class GrpcBackendClientTests {
 			}
 
 		});
-		try (GrpcBackendClient traced = new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target()), "post",
+		try (GrpcBackendClient traced = new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target()),
+				PostServiceBackend.routes(),
 				Clock.systemUTC(), observations, W3CTraceContextPropagator.getInstance())) {
 			int before = backend.seen().size();
 			Object unsampled = callInTrace(traced, "b7ad6b7169203331", TraceFlags.getDefault());
@@ -251,7 +255,8 @@ class GrpcBackendClientTests {
 	@Test
 	void backendDownFailsFastWithUnavailableAndIsServedOnceItIsUp() throws Exception {
 		int port = PostServiceBackend.freePort();
-		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.postRoutes("127.0.0.1:" + port), "post",
+		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.grpcProperties("127.0.0.1:" + port),
+				PostServiceBackend.routes(),
 				Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertFailsFastWithUnavailable(early);
 
@@ -270,16 +275,17 @@ class GrpcBackendClientTests {
 
 	@Test
 	void answerLargerThanMaxInboundMessageSizeIsResponseTooLarge() throws Exception {
-		GrpcBridgeProperties properties = PostServiceBackend.postRoutes(backend.target());
+		GrpcBridgeProperties properties = PostServiceBackend.grpcProperties(backend.target());
 		FileDescriptorSet descriptors = FileDescriptorSet.newBuilder()
 			.addFile(TimestampProto.getDescriptor().toProto())
 			.addFile(PostServiceProto.getDescriptor().toProto())
 			.build();
 		// Descriptors from a set: reflection's own answers would exceed this limit too.
 		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
-				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64), properties.routes());
+				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64));
 
-		try (GrpcBackendClient limited = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
+		try (GrpcBackendClient limited = new GrpcBackendClient(properties, PostServiceBackend.routes(),
+				Clock.systemUTC(),
 				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertThat(failure(limited.call(request("post.getPosts", List.of("1", "2", "3"), Map.of()))))
 				.isInstanceOfSatisfying(BackendException.class, (ex) -> {
@@ -296,15 +302,15 @@ class GrpcBackendClientTests {
 			.addFile(TimestampProto.getDescriptor().toProto())
 			.addFile(PostServiceProto.getDescriptor().toProto())
 			.build();
-		GrpcBridgeProperties properties = PostServiceBackend.postRoutes(backend.target());
+		GrpcBridgeProperties properties = PostServiceBackend.grpcProperties(backend.target());
 		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
-				properties.connectTimeout(), properties.reflectionTimeout(), properties.maxInboundMessageSize(),
-				properties.routes());
+				properties.connectTimeout(), properties.reflectionTimeout(), properties.maxInboundMessageSize());
 		// The reflection-based client of this test class has read its descriptors once this answers.
 		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
 		int before = backend.seen().size();
 
-		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, "post", Clock.systemUTC(),
+		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, PostServiceBackend.routes(),
+				Clock.systemUTC(),
 				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
 			assertThat(pinned.call(request("post.getPosts", List.of("2"), Map.of())).get()).hasSize(1);
 		}
@@ -314,11 +320,22 @@ class GrpcBackendClientTests {
 	}
 
 	@Test
+	void routeThatIsNoGrpcCallFailsAtStartupBeforeAnyDescriptorIsRead() throws Exception {
+		int port = PostServiceBackend.freePort();
+
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.grpcProperties("127.0.0.1:" + port),
+					Map.of("post.getPosts", BridgeProperties.Route.of("GET /posts")), Clock.systemUTC(),
+					ObservationRegistry.NOOP, TextMapPropagator.noop()))
+			.withMessageStartingWith("route post.getPosts: a gRPC route needs a full method name");
+	}
+
+	@Test
 	void descriptorSetThatDoesNotFitTheRoutesFailsAtStartup() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.postRoutes(backend.target(),
+			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target(),
 					Map.of("busgate.bridge.grpc.descriptor-set", "file:target/test-descriptors/bridge-test.binpb")),
-					"post", Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop()))
+					PostServiceBackend.routes(), Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop()))
 			.withMessageStartingWith("Misconfigured gRPC routes: [route post.createPost")
 			.withMessageContaining("the backend's descriptors have no service busgate.post.v1.PostService");
 	}

@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * End to end on one machine: a request record on {@code post.requests} is answered on a reply
  * topic by the whole grpc-bridge app (its real {@code grpc-bridge.yml} and
- * {@code grpc-bridge-post.yml}), which calls a real post-service over gRPC.
+ * {@code compose/routes/post.yml}), which calls a real post-service over gRPC.
  */
 @EmbeddedKafka(partitions = 1, topics = "gateway.replies.test")
 class GrpcBridgeApplicationTests {
@@ -69,7 +69,7 @@ class GrpcBridgeApplicationTests {
 		backend = PostServiceBackend.start(0);
 		bridge = GrpcBridgeApplication.application()
 			.sources(ExportedSpans.class)
-			.run("--spring.profiles.active=post", "--busgate.bridge.grpc.target=" + backend.target(),
+			.run(PostServiceBackend.ROUTES_ARGUMENT, "--busgate.bridge.grpc.target=" + backend.target(),
 					"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 					"--busgate.bridge.partitions=2",
 					"--server.port=0", "--spring.main.banner-mode=off",

@@ -60,7 +60,7 @@ class GrpcCallCpuCost {
 	void cpuPerCall(EmbeddedKafkaBroker broker) throws Exception {
 		try (PostServiceBackend backend = PostServiceBackend.start(0);
 				ConfigurableApplicationContext bridge = GrpcBridgeApplication.application()
-					.run("--spring.profiles.active=post", "--busgate.bridge.grpc.target=" + backend.target(),
+					.run(PostServiceBackend.ROUTES_ARGUMENT, "--busgate.bridge.grpc.target=" + backend.target(),
 							"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(), "--server.port=0",
 							"--management.tracing.sampling.probability=0.01", "--spring.main.banner-mode=off",
 							"--logging.level.root=warn")) {
@@ -72,7 +72,7 @@ class GrpcCallCpuCost {
 					"of sampled calls only", interceptedCalls(new SampledCallObservation(observations,
 							openTelemetry.getPropagators().getTextMapPropagator())));
 			GrpcRoute route = new GrpcRoute("post.getPosts",
-					PostServiceBackend.postRoutes(backend.target()).routes().get("post.getPosts"),
+					PostServiceBackend.routes().get("post.getPosts"),
 					Map.of("busgate.post.v1.PostService",
 							PostServiceProto.getDescriptor().findServiceByName("PostService")),
 					JsonMapper.builder().build());

@@ -2,6 +2,7 @@ package io.busgate.bridge.grpc;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,10 +26,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.examples.post.PostServiceApplication;
 
 /**
@@ -41,6 +44,12 @@ final class PostServiceBackend implements AutoCloseable {
 	static final String SLOW = "slow-down";
 
 	static final long SLOW_MILLIS = 3000;
+
+	/** The example's routes, which live with its deployment, not in the bridge. */
+	static final Path ROUTES = Path.of("../../compose/routes/post.yml").toAbsolutePath().normalize();
+
+	/** The argument that gives the bridge app the example's routes, as the local stack does. */
+	static final String ROUTES_ARGUMENT = "--spring.config.import=file:" + ROUTES;
 
 	private final ConfigurableApplicationContext context;
 
@@ -76,22 +85,31 @@ final class PostServiceBackend implements AutoCloseable {
 		this.context.close();
 	}
 
-	/** The routes shipped in {@code grpc-bridge-post.yml}, bound as the app binds them, to a target. */
-	static GrpcBridgeProperties postRoutes(String target) throws IOException {
-		return postRoutes(target, Map.of());
+	/** The gRPC settings of the example's routes file ({@link #ROUTES}), bound as the app binds them. */
+	static GrpcBridgeProperties grpcProperties(String target) throws IOException {
+		return grpcProperties(target, Map.of());
 	}
 
-	/** The routes shipped in {@code grpc-bridge-post.yml}, with a target and other properties. */
-	static GrpcBridgeProperties postRoutes(String target, Map<String, Object> properties) throws IOException {
-		List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("grpc-bridge-post.yml",
-				new ClassPathResource("grpc-bridge-post.yml"));
+	/** The gRPC settings of the example's routes file, with a target and other properties. */
+	static GrpcBridgeProperties grpcProperties(String target, Map<String, Object> properties) throws IOException {
 		Map<String, Object> overrides = new HashMap<>(properties);
 		overrides.put("busgate.bridge.grpc.target", target);
+		return routesFile(overrides).bind("busgate.bridge.grpc", GrpcBridgeProperties.class).get();
+	}
+
+	/** The example's routes, bound as the app binds them. */
+	static Map<String, BridgeProperties.Route> routes() throws IOException {
+		return routesFile(Map.of())
+			.bind("busgate.bridge.routes", Bindable.mapOf(String.class, BridgeProperties.Route.class))
+			.get();
+	}
+
+	private static Binder routesFile(Map<String, Object> overrides) throws IOException {
+		List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("post.yml", new FileSystemResource(ROUTES));
 		MutablePropertySources sources = new MutablePropertySources();
 		sources.addFirst(new MapPropertySource("test", overrides));
 		yaml.forEach(sources::addLast);
-		return new Binder(ConfigurationPropertySources.from(sources)).bind("busgate.bridge.grpc", GrpcBridgeProperties.class)
-			.get();
+		return new Binder(ConfigurationPropertySources.from(sources));
 	}
 
 	/** A port nothing listens on (at the moment of the call). */

@@ -37,17 +37,19 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.HeaderValues;
+import io.busgate.bridge.JsonRoute;
 import io.busgate.bridge.TcpProbe;
 import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
-import io.busgate.bus.BusTopics;
 
 /**
  * Serves requests by calling an HTTP/JSON backend through a non-blocking, pooled client.
  *
- * <p>Backend answers map to bus statuses: 2xx is the item; 404 a {@code null} item on per-key
+ * <p>Backend answers map to bus statuses: a 2xx answer's JSON becomes the items as the route's
+ * JSON side shapes it ({@link io.busgate.bridge.JsonRoute}); 404 a {@code null} item on per-key
  * routes and {@code NOT_FOUND} otherwise; 400 and 422 {@code INVALID_ARGUMENT}; 408, 429 and 5xx
  * and connection failures {@code UNAVAILABLE}; 401 and 403 (a backend refusing the request's
  * principal) {@code PERMISSION_DENIED} with the backend's reason; a body larger than
@@ -81,12 +83,15 @@ class HttpBackendClient implements BackendClient {
 	private final URI baseUrl;
 
 	/**
+	 * @param routes the route of each operation ({@code busgate.bridge.routes})
 	 * @param webClients builds the client of sampled calls, observed as it is configured
 	 * @param propagator writes the trace context of the calls that are not sampled
+	 * @throws IllegalArgumentException if a route is not an HTTP call or its settings contradict
+	 * each other
 	 */
-	HttpBackendClient(HttpBridgeProperties properties, String service, WebClient.Builder webClients,
-			TextMapPropagator propagator) {
-		this.routes = compile(properties, service);
+	HttpBackendClient(HttpBridgeProperties properties, Map<String, BridgeProperties.Route> routes,
+			WebClient.Builder webClients, TextMapPropagator propagator) {
+		this.routes = compile(routes, properties.baseUrl());
 		this.propagator = propagator;
 		this.baseUrl = properties.baseUrl();
 		ConnectionProvider pool = ConnectionProvider.builder("http-bridge")
@@ -112,33 +117,32 @@ class HttpBackendClient implements BackendClient {
 	public CompletableFuture<List<Object>> call(BusRequest request) {
 		HttpRoute route = this.routes.get(request.headers().operation());
 		if (route == null) {
-			return CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED,
-					"no HTTP route for operation " + request.headers().operation() + "; routes: "
-							+ this.routes.keySet().stream().sorted().toList()));
+			return CompletableFuture.failedFuture(
+					JsonRoute.unrouted("HTTP", request.headers().operation(), this.routes.keySet()));
 		}
+		Map<String, Object> body;
 		try {
 			HeaderValues.printableAscii("principal", request.headers().principal());
+			body = route.body(request);
 		}
 		catch (BackendException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		if (!route.isPerKey()) {
-			return exchange(route, request, null).toFuture().thenApply((body) -> itemsOf(request, body));
+			return exchange(route, request, null, body).toFuture()
+				.thenApply((answer) -> route.json().items(request, answer));
 		}
-		if (!request.isKeyed()) {
-			return CompletableFuture.failedFuture(new BackendException(BusStatus.INVALID_ARGUMENT,
-					"route " + route.describe() + " is per key, the request has no keys"));
-		}
+		// A 404 is an empty answer: the key's item is null.
 		List<CompletableFuture<Object>> calls = request.keys()
 			.stream()
-			.map((key) -> exchange(route, request, key).toFuture())
+			.map((key) -> exchange(route, request, key, body).map(route.json()::item).toFuture())
 			.toList();
 		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
 			.thenApply((done) -> calls.stream().map(CompletableFuture::join).collect(Collectors.toCollection(ArrayList::new)));
 	}
 
 	/** One HTTP call; empty for a 404 on a per-key route, which becomes a null item. */
-	private Mono<Object> exchange(HttpRoute route, BusRequest request, Object key) {
+	private Mono<Object> exchange(HttpRoute route, BusRequest request, Object key, Map<String, Object> body) {
 		Duration budget = request.headers().remaining(this.clock);
 		Context context = Context.current();
 		SpanContext trace = Span.fromContext(context).getSpanContext();
@@ -151,11 +155,8 @@ class HttpBackendClient implements BackendClient {
 		if (request.headers().principal() != null) {
 			spec.header(BusHeaders.PRINCIPAL, request.headers().principal());
 		}
-		WebClient.RequestHeadersSpec<?> call = switch (route.body()) {
-			case NONE -> spec;
-			case ARGS -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(request.args());
-			case REQUEST -> spec.contentType(MediaType.APPLICATION_JSON).bodyValue(requestValue(request));
-		};
+		WebClient.RequestHeadersSpec<?> call = (body != null)
+				? spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : spec;
 		return call.exchangeToMono((response) -> read(route, response))
 			.retryWhen(Retry.max(1).filter((ex) -> isSafe(route) && isClosedBeforeResponse(ex)))
 			.timeout(budget.isNegative() ? Duration.ZERO : budget)
@@ -213,29 +214,6 @@ class HttpBackendClient implements BackendClient {
 		return new BackendException(BusStatus.INTERNAL, route.describe() + " failed: " + ex.getMessage(), ex);
 	}
 
-	@SuppressWarnings("unchecked")
-	private static List<Object> itemsOf(BusRequest request, Object body) {
-		if (!request.isKeyed()) {
-			List<Object> single = new ArrayList<>(1);
-			single.add(body);
-			return single;
-		}
-		if (body instanceof List<?> list) {
-			return (List<Object>) list;
-		}
-		throw new BackendException(BusStatus.INTERNAL,
-				"a route called once for " + request.keys().size() + " keys must answer a JSON array");
-	}
-
-	private static Map<String, Object> requestValue(BusRequest request) {
-		Map<String, Object> value = new LinkedHashMap<>();
-		if (request.isKeyed()) {
-			value.put("keys", request.keys());
-		}
-		value.put("args", request.args());
-		return value;
-	}
-
 	private static String reason(String body) {
 		if (body.isBlank()) {
 			return "";
@@ -244,16 +222,10 @@ class HttpBackendClient implements BackendClient {
 		return ": " + ((oneLine.length() > MAX_REASON_LENGTH) ? oneLine.substring(0, MAX_REASON_LENGTH) + "..." : oneLine);
 	}
 
-	private static Map<String, HttpRoute> compile(HttpBridgeProperties properties, String service) {
-		Map<String, HttpRoute> routes = new LinkedHashMap<>();
-		properties.routes().forEach((operation, route) -> {
-			if (!BusTopics.serviceOf(operation).equals(service)) {
-				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
-						+ "' that this bridge serves");
-			}
-			routes.put(operation, new HttpRoute(operation, route, properties.baseUrl()));
-		});
-		return Map.copyOf(routes);
+	private static Map<String, HttpRoute> compile(Map<String, BridgeProperties.Route> routes, URI baseUrl) {
+		Map<String, HttpRoute> compiled = new LinkedHashMap<>();
+		routes.forEach((operation, route) -> compiled.put(operation, new HttpRoute(operation, route, baseUrl)));
+		return Map.copyOf(compiled);
 	}
 
 }

@@ -22,7 +22,8 @@ public class HttpBridgeApplication {
 	}
 
 	/**
-	 * The application, reading its own {@code http-bridge.yml} (and {@code http-bridge-<profile>.yml}),
+	 * The application, reading its own {@code http-bridge.yml} (and {@code http-bridge-<profile>.yml};
+	 * a backend's routes are given with {@code spring.config.import}),
 	 * so that apps sharing a classpath never read each other's configuration.
 	 */
 	public static SpringApplicationBuilder application() {
@@ -32,7 +33,7 @@ public class HttpBridgeApplication {
 	@Bean
 	BackendClient httpBackendClient(HttpBridgeProperties properties, BridgeProperties bridge,
 			WebClient.Builder webClients, ObjectProvider<OpenTelemetry> openTelemetry) {
-		return new HttpBackendClient(properties, bridge.service(), webClients,
+		return new HttpBackendClient(properties, bridge.routes(), webClients,
 				openTelemetry.getIfAvailable(OpenTelemetry::noop).getPropagators().getTextMapPropagator());
 	}
 

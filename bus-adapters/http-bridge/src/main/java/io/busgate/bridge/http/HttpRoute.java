@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.http.HttpMethod;
@@ -11,37 +12,61 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
 import org.springframework.web.util.UriTemplate;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
+import io.busgate.bridge.JsonRoute;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
-/** A configured route, compiled: which call an operation becomes. */
+/**
+ * A configured route, compiled: which HTTP call an operation becomes. Its call is
+ * {@code <METHOD> <URI template>}; the template is relative to the base URL. {@code {key}} makes
+ * the route per key: it is called once per key, and a 404 is a {@code null} item. {@code {keys}}
+ * expands to the keys joined by commas; any other variable to the argument of that name. POST,
+ * PUT and PATCH send the route's request JSON ({@link JsonRoute#request}) as the body; the other
+ * methods send none.
+ */
 final class HttpRoute {
 
 	private static final String KEY = "key";
 
 	private static final String KEYS = "keys";
 
-	private final String operation;
+	private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+
+	private final JsonRoute json;
 
 	private final HttpMethod method;
 
 	private final String path;
 
-	private final HttpBridgeProperties.Body body;
-
 	private final List<String> variables;
 
 	private final DefaultUriBuilderFactory uris;
 
-	HttpRoute(String operation, HttpBridgeProperties.Route route, URI baseUrl) {
-		this.operation = operation;
-		this.method = route.method();
-		this.path = route.path();
-		this.body = route.body();
-		this.variables = new UriTemplate(route.path()).getVariableNames();
+	/**
+	 * @throws IllegalArgumentException if the call is not a method and a URI template, or the
+	 * route's settings contradict each other
+	 */
+	HttpRoute(String operation, BridgeProperties.Route route, URI baseUrl) {
+		String[] call = route.call().trim().split("\\s+", 2);
+		if (call.length != 2 || !call[0].chars().allMatch(Character::isUpperCase)) {
+			throw new IllegalArgumentException("route " + operation + ": an HTTP call is '<METHOD> <URI template>',"
+					+ " e.g. 'GET /user/{key}'; was '" + route.call() + "'");
+		}
+		this.method = HttpMethod.valueOf(call[0]);
+		this.path = call[1];
+		this.variables = new UriTemplate(this.path).getVariableNames();
+		this.json = new JsonRoute(operation, route,
+				route.keysField() != null || this.variables.contains(KEY) || this.variables.contains(KEYS),
+				JsonRoute.Names.of(route));
 		this.uris = new DefaultUriBuilderFactory(baseUrl.toString());
 		// Encode every expanded value completely, so a key such as "a/b" stays one path segment.
 		this.uris.setEncodingMode(DefaultUriBuilderFactory.EncodingMode.VALUES_ONLY);
+	}
+
+	/** The JSON side of the route: the request's checks and body, the answer's items. */
+	JsonRoute json() {
+		return this.json;
 	}
 
 	/** Whether the route is called once per key rather than once per request. */
@@ -53,8 +78,16 @@ final class HttpRoute {
 		return this.method;
 	}
 
-	HttpBridgeProperties.Body body() {
-		return this.body;
+	/**
+	 * The body of the request's calls: the request JSON, or {@code null} for a method without one.
+	 * @throws BackendException ({@code INVALID_ARGUMENT}) if the request does not fit the route
+	 */
+	Map<String, Object> body(BusRequest request) {
+		if (!WITH_BODY.contains(this.method)) {
+			this.json.checkKeys(request);
+			return null;
+		}
+		return this.json.request(request);
 	}
 
 	/** The URI of one call; {@code key} is {@code null} unless the route is per-key. */
@@ -68,7 +101,7 @@ final class HttpRoute {
 
 	/** How to name a call in messages, without its argument values. */
 	String describe() {
-		return this.method.name() + " " + this.path + " (" + this.operation + ")";
+		return this.json.describe();
 	}
 
 	private Object valueOf(String variable, BusRequest request, Object key) {
@@ -76,14 +109,11 @@ final class HttpRoute {
 			return text(key);
 		}
 		if (KEYS.equals(variable)) {
-			if (!request.isKeyed()) {
-				throw invalid("route " + describe() + " needs keys, the request has none");
-			}
-			return request.keys().stream().map(HttpRoute::text).collect(Collectors.joining(","));
+			return text(request.keys());
 		}
 		if (!request.args().containsKey(variable)) {
-			throw invalid("route " + describe() + " needs argument '" + variable + "', the request has "
-					+ request.args().keySet());
+			throw new BackendException(BusStatus.INVALID_ARGUMENT, "route " + describe() + " needs argument '"
+					+ variable + "', the request has " + request.args().keySet());
 		}
 		return text(request.args().get(variable));
 	}
@@ -93,10 +123,6 @@ final class HttpRoute {
 			return list.stream().map(HttpRoute::text).collect(Collectors.joining(","));
 		}
 		return (value != null) ? value.toString() : "";
-	}
-
-	private static BackendException invalid(String message) {
-		return new BackendException(BusStatus.INVALID_ARGUMENT, message);
 	}
 
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -37,11 +38,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
@@ -112,12 +113,57 @@ class HttpBackendClientTests {
 	@Test
 	void argsAreSentAsJsonBody() throws Exception {
 		HttpBackendClient client = client(Map.of("svc.create",
-				new HttpBridgeProperties.Route(HttpMethod.POST, "/echo", HttpBridgeProperties.Body.ARGS)));
+				BridgeProperties.Route.of("POST /echo")));
 
 		List<Object> items = client.call(request("svc.create", null, Map.of("text", "hi"))).get();
 
 		assertThat(items).containsExactly(Map.of("text", "hi"));
 		assertThat(this.bodies).containsExactly("{\"text\":\"hi\"}");
+	}
+
+	@Test
+	void batchAnswerIsShapedByTheRouteModelMatchingItemsToKeysWithNullForMissingOnes() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.users", new BridgeProperties.Route("GET /users?ids={keys}", null,
+				null, "users", "id", "name", null)));
+
+		List<Object> items = client.call(request("svc.users", List.of("2", "missing", "1"), Map.of())).get();
+
+		assertThat(items).containsExactly("user 2", null, "user 1");
+	}
+
+	@Test
+	void keysFieldAndIdempotencyKeyGoIntoTheJsonBody() throws Exception {
+		HttpBackendClient client = client(Map.of("svc.tag", new BridgeProperties.Route("POST /echo", "ids", null,
+				"ids", null, null, "requestId")));
+		BusRequest mutation = new BusRequest(new RequestHeaders("c-1", "svc.tag", "gateway.replies.t",
+				Instant.now().plusSeconds(5), "key-1"), List.of("1", "2"), Map.of("text", "hi"));
+
+		assertThat(client.call(mutation).get()).containsExactly("1", "2");
+		assertThat(this.bodies).containsExactly("{\"text\":\"hi\",\"requestId\":\"key-1\",\"ids\":[\"1\",\"2\"]}");
+	}
+
+	@Test
+	void keyedRequestToARouteWithNoPlaceForKeysIsRefusedWithoutCallingTheBackend() {
+		HttpBackendClient client = client(Map.of("svc.list", route("GET", "/list?start={start}")));
+
+		assertFails(client.call(request("svc.list", List.of("1"), Map.of("start", 5))), BusStatus.INVALID_ARGUMENT,
+				"svc.list takes no keys, the request has 1");
+		assertThat(this.requested).isEmpty();
+	}
+
+	@Test
+	void batchAnswerWithAnotherCountThanKeysIsAnInternalErrorNotAMisalignedReply() {
+		HttpBackendClient client = client(Map.of("svc.batch", route("GET", "/two?ids={keys}")));
+
+		assertFails(client.call(request("svc.batch", List.of("1", "2", "3"), Map.of())), BusStatus.INTERNAL,
+				"GET /two?ids={keys} (svc.batch) answered 2 items for 3 keys");
+	}
+
+	@Test
+	void callThatIsNotAMethodAndATemplateIsRefusedAtStartup() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> client(Map.of("svc.get", BridgeProperties.Route.of("/x"))))
+			.withMessage("route svc.get: an HTTP call is '<METHOD> <URI template>', e.g. 'GET /user/{key}'; was '/x'");
 	}
 
 	@Test
@@ -175,8 +221,8 @@ class HttpBackendClientTests {
 			closedPort = socket.getLocalPort();
 		}
 		HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
-				URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1), 10, DataSize.ofMegabytes(1),
-				Map.of("svc.get", route("GET", "/items/{key}"))), "svc", WebClient.builder(),
+				URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1), 10, DataSize.ofMegabytes(1)),
+				Map.of("svc.get", route("GET", "/items/{key}")), WebClient.builder(),
 				W3CTraceContextPropagator.getInstance());
 
 		assertThat(failure(client.call(request("svc.get", List.of("1"), Map.of()))))
@@ -196,8 +242,8 @@ class HttpBackendClientTests {
 			acceptor.start();
 			HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(
 					URI.create("http://127.0.0.1:" + backend.getLocalPort()), Duration.ofSeconds(1), 10,
-					DataSize.ofKilobytes(64), Map.of("svc.get", route("GET", "/items/{key}"), "svc.post",
-							route("POST", "/items"))), "svc", WebClient.builder(),
+					DataSize.ofKilobytes(64)), Map.of("svc.get", route("GET", "/items/{key}"), "svc.post",
+							route("POST", "/items")), WebClient.builder(),
 				W3CTraceContextPropagator.getInstance());
 
 			assertThat(client.call(request("svc.get", List.of("1"), Map.of())).get()).containsExactly("ok");
@@ -289,7 +335,7 @@ class HttpBackendClientTests {
 		});
 		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
 		HttpBackendClient client = new HttpBackendClient(new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10,
-				DataSize.ofKilobytes(64), Map.of("svc.get", route("GET", "/items/{key}"))), "svc",
+				DataSize.ofKilobytes(64)), Map.of("svc.get", route("GET", "/items/{key}")),
 				WebClient.builder().observationRegistry(observations), W3CTraceContextPropagator.getInstance());
 
 		Object unsampled = callInTrace(client, "b7ad6b7169203331", TraceFlags.getDefault());
@@ -311,21 +357,14 @@ class HttpBackendClientTests {
 		}
 	}
 
-	@Test
-	void routeOfAnotherServiceIsRejectedAtStartup() {
-		assertThatIllegalArgumentException().isThrownBy(() -> client(Map.of("other.get", route("GET", "/x"))))
-			.withMessageContaining("does not belong to service 'svc'");
-	}
-
-	private HttpBackendClient client(Map<String, HttpBridgeProperties.Route> routes) {
+	private HttpBackendClient client(Map<String, BridgeProperties.Route> routes) {
 		URI baseUrl = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
 		return new HttpBackendClient(
-				new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, DataSize.ofKilobytes(64), routes), "svc",
-				WebClient.builder(), W3CTraceContextPropagator.getInstance());
+				new HttpBridgeProperties(baseUrl, Duration.ofSeconds(1), 10, DataSize.ofKilobytes(64)), routes, WebClient.builder(), W3CTraceContextPropagator.getInstance());
 	}
 
-	private static HttpBridgeProperties.Route route(String method, String path) {
-		return new HttpBridgeProperties.Route(HttpMethod.valueOf(method), path, HttpBridgeProperties.Body.NONE);
+	private static BridgeProperties.Route route(String method, String path) {
+		return BridgeProperties.Route.of(method + " " + path);
 	}
 
 	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args) {
@@ -336,6 +375,13 @@ class HttpBackendClientTests {
 			Duration timeToLive) {
 		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plus(timeToLive),
 				null), keys, args);
+	}
+
+	private static void assertFails(CompletableFuture<?> call, BusStatus status, String message) {
+		assertThat(failure(call)).isInstanceOfSatisfying(BackendException.class, (ex) -> {
+			assertThat(ex.status()).isEqualTo(status);
+			assertThat(ex.getMessage()).isEqualTo(message);
+		});
 	}
 
 	private static Throwable failure(CompletableFuture<?> future) {
@@ -380,6 +426,16 @@ class HttpBackendClientTests {
 		else if (path.equals("/list")) {
 			int start = Integer.parseInt(query.replace("start=", ""));
 			respond(exchange, 200, "[" + start + "," + (start + 1) + "]");
+		}
+		else if (path.equals("/users")) {
+			String users = Arrays.stream(query.replace("ids=", "").split(","))
+				.filter((id) -> !id.equals("missing"))
+				.map((id) -> "{\"id\":\"" + id + "\",\"name\":\"user " + id + "\"}")
+				.collect(Collectors.joining(","));
+			respond(exchange, 200, "{\"users\":[" + users + "]}");
+		}
+		else if (path.equals("/two")) {
+			respond(exchange, 200, "[\"a\",\"b\"]");
 		}
 		else if (path.startsWith("/big/")) {
 			respond(exchange, 200, "\"" + "x".repeat(Integer.parseInt(path.substring("/big/".length()))) + "\"");

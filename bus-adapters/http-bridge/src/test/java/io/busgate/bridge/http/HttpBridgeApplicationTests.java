@@ -93,7 +93,7 @@ class HttpBridgeApplicationTests {
 			.sources(ExportedSpans.class)
 			.run("--busgate.bridge.service=shop",
 					"--busgate.bridge.http.base-url=http://127.0.0.1:" + backend.getAddress().getPort(),
-					"--busgate.bridge.http.routes[shop.getItems].path=/items/{key}",
+					"--busgate.bridge.routes[shop.getItems].call=GET /items/{key}",
 					"--spring.kafka.bootstrap-servers=" + bootstrapServers, "--busgate.bridge.partitions=2",
 					"--server.port=0", "--spring.main.banner-mode=off",
 					"--management.opentelemetry.tracing.export.schedule-delay=50ms");

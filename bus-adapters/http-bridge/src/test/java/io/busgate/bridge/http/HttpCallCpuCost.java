@@ -68,7 +68,7 @@ class HttpCallCpuCost {
 		try (ConfigurableApplicationContext bridge = HttpBridgeApplication.application()
 			.run("--busgate.bridge.service=shop",
 					"--busgate.bridge.http.base-url=http://127.0.0.1:" + backend.getAddress().getPort(),
-					"--busgate.bridge.http.routes[shop.getItems].path=/items/{key}",
+					"--busgate.bridge.routes[shop.getItems].call=GET /items/{key}",
 					"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(), "--server.port=0",
 					"--management.tracing.sampling.probability=0.01", "--spring.main.banner-mode=off",
 					"--logging.level.root=warn")) {
