@@ -34,11 +34,11 @@ import org.apache.commons.logging.LogFactory;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.busgate.backend.BackendContract;
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.HeaderValues;
-import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
@@ -48,8 +48,8 @@ import io.busgate.bus.BusStatus;
  * blocking a thread per call.
  *
  * <p>Every call's deadline is the request's remaining budget. The request's idempotency key
- * travels as {@code idempotency-key} metadata, its principal (when the caller is known) as
- * {@code bus-principal} metadata; both must be printable ASCII. Calls do not wait for the
+ * and its principal (when the caller is known) travel as the metadata {@link BackendContract}
+ * names; both must be printable ASCII. Calls do not wait for the
  * backend to be ready ({@code waitForReady} stays off), so a backend that is down fails them
  * with {@code UNAVAILABLE} at once instead of at the deadline; while calls keep failing that
  * way, the channel is told to reconnect at most once a second instead of backing off for up to
@@ -68,16 +68,16 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 	private static final Log logger = LogFactory.getLog(GrpcBackendClient.class);
 
 	/** The metadata the idempotency key travels in. */
-	static final Metadata.Key<String> IDEMPOTENCY_KEY_HEADER = Metadata.Key.of("idempotency-key",
-			Metadata.ASCII_STRING_MARSHALLER);
+	private static final Metadata.Key<String> IDEMPOTENCY_KEY_METADATA = Metadata.Key
+		.of(BackendContract.IDEMPOTENCY_KEY, Metadata.ASCII_STRING_MARSHALLER);
 
-	private static final CallOptions.Key<String> IDEMPOTENCY_KEY = CallOptions.Key.create("idempotency-key");
+	private static final CallOptions.Key<String> IDEMPOTENCY_KEY = CallOptions.Key.create("idempotency key");
 
 	/** The metadata the principal travels in. */
-	static final Metadata.Key<String> PRINCIPAL_HEADER = Metadata.Key.of(BusHeaders.PRINCIPAL,
+	private static final Metadata.Key<String> PRINCIPAL_METADATA = Metadata.Key.of(BackendContract.PRINCIPAL,
 			Metadata.ASCII_STRING_MARSHALLER);
 
-	private static final CallOptions.Key<String> PRINCIPAL = CallOptions.Key.create(BusHeaders.PRINCIPAL);
+	private static final CallOptions.Key<String> PRINCIPAL = CallOptions.Key.create("principal");
 
 	private static final long RECONNECT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -312,10 +312,10 @@ final class GrpcBackendClient implements BackendClient, AutoCloseable {
 				@Override
 				public void start(Listener<A> listener, Metadata headers) {
 					if (key != null) {
-						headers.put(IDEMPOTENCY_KEY_HEADER, key);
+						headers.put(IDEMPOTENCY_KEY_METADATA, key);
 					}
 					if (principal != null) {
-						headers.put(PRINCIPAL_HEADER, principal);
+						headers.put(PRINCIPAL_METADATA, principal);
 					}
 					super.start(listener, headers);
 				}

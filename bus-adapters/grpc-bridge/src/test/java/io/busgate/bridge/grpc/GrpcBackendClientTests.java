@@ -1,8 +1,10 @@
 package io.busgate.bridge.grpc;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
@@ -41,7 +45,6 @@ import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
-import io.busgate.examples.post.v1.PostServiceProto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -49,35 +52,35 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge's gRPC client with the routes of {@code compose/routes/post.yml} against a real
- * post-service on a loopback port, descriptors read by server reflection.
+ * The bridge's gRPC client with the routes of {@code catalog-routes.yml} against the tests' own
+ * backend ({@link CatalogBackend}) on a loopback port, descriptors read by server reflection.
  */
 class GrpcBackendClientTests {
 
+	/** What {@code protoc --descriptor_set_out --include_imports} writes for catalog.proto, built with the tests. */
+	private static final Resource DESCRIPTOR_SET = new FileSystemResource("target/test-descriptors/bridge-test.binpb");
+
 	private static final Duration BUDGET = Duration.ofSeconds(10);
 
-	/** "Fast": a failure that does not wait for the deadline comes well before it. */
-	private static final Duration FAST = Duration.ofSeconds(2);
+	private static final String GET_ITEMS = CatalogBackend.SERVICE + "/GetItems";
 
-	private static PostServiceBackend backend;
+	private static CatalogBackend backend;
 
 	private GrpcBackendClient client;
 
 	@BeforeAll
-	static void startBackend() {
-		backend = PostServiceBackend.start(0);
+	static void startBackend() throws IOException {
+		backend = CatalogBackend.start(0);
 	}
 
 	@AfterAll
-	static void stopBackend() {
+	static void stopBackend() throws InterruptedException {
 		backend.close();
 	}
 
 	@BeforeEach
 	void connect() throws Exception {
-		this.client = new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target()),
-				PostServiceBackend.routes(), Clock.systemUTC(),
-				ObservationRegistry.NOOP, TextMapPropagator.noop());
+		this.client = client(CatalogBackend.grpcProperties(backend.target()), Clock.systemUTC());
 	}
 
 	@AfterEach
@@ -86,69 +89,78 @@ class GrpcBackendClientTests {
 	}
 
 	@Test
-	void getPostsAnswersThePostPerKeyAndNullForAMissingOne() throws Exception {
-		List<Object> items = this.client.call(request("post.getPosts", List.of("1", "99999", "3"), Map.of())).get();
+	void getItemsAnswersTheItemPerKeyAndNullForAMissingOne() throws Exception {
+		List<Object> items = this.client.call(request("catalog.getItems", List.of("1", "99999", "3"), Map.of())).get();
 
 		assertThat(items).hasSize(3);
 		assertThat(items.get(1)).isNull();
-		assertThat(post(items.get(0))).containsEntry("id", "1").containsEntry("authorId", "1")
-			.containsKeys("title", "body");
-		assertThat(post(items.get(2)).get("id")).isEqualTo("3");
-		assertThat((String) post(items.get(0)).get("createdAt")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+		assertThat(item(items.get(0))).containsEntry("id", "1")
+			.containsEntry("displayName", "Item 1")
+			.containsEntry("size", "100")
+			.containsEntry("kind", "BOOK")
+			.containsEntry("createdAt", "2025-01-02T04:04:05Z")
+			.containsEntry("dimensions", Map.of("width", 101, "height", 200, "unit", "MILLIMETRE"))
+			.doesNotContainKey("ownerId");
+		assertThat(item(items.get(2)).get("id")).isEqualTo("3");
 	}
 
 	@Test
-	void listByAuthorAnswersAtMostFirstPostsNewestFirstAndAnEmptyListForAnAuthorWithout() throws Exception {
+	void listGroupsAnswersAtMostFirstItemsNewestFirstAndAnEmptyListForAGroupWithout() throws Exception {
 		List<Object> items = this.client
-			.call(request("post.listByAuthor", List.of("4", "5", "9999", "no-such-user"), Map.of("first", 2)))
+			.call(request("catalog.listGroups", List.of(1, 2, 3, 9999), Map.of("first", 2)))
 			.get();
 
 		assertThat(items).hasSize(4);
-		List<Map<String, Object>> fourth = posts(items.get(0));
-		assertThat(fourth).hasSize(2).allSatisfy((post) -> assertThat(post).containsEntry("authorId", "4"));
-		assertThat(Instant.parse((String) fourth.get(0).get("createdAt")))
-			.isAfterOrEqualTo(Instant.parse((String) fourth.get(1).get("createdAt")));
-		assertThat(items.get(1)).isEqualTo(List.of());
-		assertThat(posts(items.get(2))).hasSize(2);
+		assertThat(itemList(items.get(0))).extracting((item) -> item.get("id")).containsExactly("3", "2");
+		assertThat(itemList(items.get(1))).extracting((item) -> item.get("id")).containsExactly("4");
+		assertThat(items.get(2)).isEqualTo(List.of());
 		assertThat(items.get(3)).isEqualTo(List.of());
 	}
 
 	@Test
-	void createPostWithTheSameIdempotencyKeyTwiceAnswersTheSamePost() throws Exception {
-		Map<String, Object> args = Map.of("input", Map.of("authorId", "3", "title", "Hello", "body", "From the bridge"));
+	void createItemWithTheSameIdempotencyKeyTwiceAnswersTheSameItem() throws Exception {
+		Map<String, Object> args = Map.of("input", Map.of("ownerId", "3", "displayName", "Dune", "kind", "BOOK",
+				"dimensions", Map.of("width", 110, "height", 178, "unit", "MILLIMETRE")));
 
-		Object first = this.client.call(mutation("post.createPost", args, "bridge-key-1")).get().get(0);
-		Object again = this.client.call(mutation("post.createPost", args, "bridge-key-1")).get().get(0);
-		Object other = this.client.call(mutation("post.createPost", args, "bridge-key-2")).get().get(0);
+		Object first = this.client.call(mutation("catalog.createItem", args, "bridge-key-1")).get().get(0);
+		Object again = this.client.call(mutation("catalog.createItem", args, "bridge-key-1")).get().get(0);
+		Object other = this.client.call(mutation("catalog.createItem", args, "bridge-key-2")).get().get(0);
 
-		assertThat(post(first)).containsEntry("authorId", "3").containsEntry("title", "Hello")
-			.containsEntry("body", "From the bridge");
+		assertThat(item(first)).containsEntry("ownerId", "3")
+			.containsEntry("displayName", "Dune")
+			.containsEntry("kind", "BOOK")
+			.containsEntry("dimensions", Map.of("width", 110, "height", 178, "unit", "MILLIMETRE"));
 		assertThat(again).isEqualTo(first);
-		assertThat(post(other).get("id")).isNotEqualTo(post(first).get("id"));
-		assertThat(backend.seen()).filteredOn((seen) -> seen.method().endsWith("/CreatePost"))
-			.extracting(PostServiceBackend.Seen::idempotencyKey)
+		assertThat(item(other).get("id")).isNotEqualTo(item(first).get("id"));
+		assertThat(backend.seen()).filteredOn((seen) -> seen.method().endsWith("/CreateItem"))
+			.extracting(CatalogBackend.Seen::idempotencyKey)
 			.contains("bridge-key-1", "bridge-key-2");
 	}
 
 	@Test
 	void principalOfTheRequestIsSentAsMetadataAndNoneWithoutOne() throws Exception {
-		Map<String, Object> args = Map.of("input", Map.of("authorId", "7", "title", "Mine", "body", ""));
+		Map<String, Object> args = Map.of("input", Map.of("ownerId", "7", "displayName", "Mine"));
 		int before = backend.seen().size();
 
-		this.client.call(request("post.getPosts", List.of("1"), Map.of(), "7")).get();
-		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
-		Object created = this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "post.createPost",
-				"gateway.replies.t", Instant.now().plus(BUDGET), "principal-1", "7"), null, args)).get().get(0);
+		this.client.call(request("catalog.getItems", List.of("1"), Map.of(), "7")).get();
+		this.client.call(request("catalog.getItems", List.of("1"), Map.of())).get();
+		Object created = this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(),
+				"catalog.createItem", "gateway.replies.t", Instant.now().plus(BUDGET), "principal-1", "7"), null, args))
+			.get()
+			.get(0);
 
 		assertThat(backend.seen().subList(before, backend.seen().size()))
-			.filteredOn((seen) -> seen.method().startsWith("busgate.post.v1.PostService/"))
-			.extracting(PostServiceBackend.Seen::principal)
+			.filteredOn((seen) -> seen.method().startsWith(CatalogBackend.SERVICE + "/"))
+			.extracting(CatalogBackend.Seen::principal)
 			.containsExactly("7", null, "7");
-		assertThat(post(created)).containsEntry("authorId", "7");
-		// post-service lets a principal create posts only as themselves.
-		assertFailure(this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "post.createPost",
+		assertThat(item(created)).containsEntry("ownerId", "7");
+		// The backend lets a principal create items only for themselves, and nobody create one anonymously.
+		assertFailure(this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "catalog.createItem",
 				"gateway.replies.t", Instant.now().plus(BUDGET), "principal-2", "8"), null, args)),
-				BusStatus.PERMISSION_DENIED, "permission denied: user '8' may create posts only as themselves, not as '7'");
+				BusStatus.PERMISSION_DENIED, "permission denied: '8' may create items only for themselves, not for '7'");
+		assertFailure(this.client.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "catalog.createItem",
+				"gateway.replies.t", Instant.now().plus(BUDGET), "principal-3", null), null, args)),
+				BusStatus.PERMISSION_DENIED, "creating an item needs the caller's principal");
 	}
 
 	@Test
@@ -168,9 +180,8 @@ class GrpcBackendClientTests {
 			}
 
 		});
-		try (GrpcBackendClient traced = new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target()),
-				PostServiceBackend.routes(),
-				Clock.systemUTC(), observations, W3CTraceContextPropagator.getInstance())) {
+		try (GrpcBackendClient traced = new GrpcBackendClient(CatalogBackend.grpcProperties(backend.target()),
+				CatalogBackend.routes(), Clock.systemUTC(), observations, W3CTraceContextPropagator.getInstance())) {
 			int before = backend.seen().size();
 			Object unsampled = callInTrace(traced, "b7ad6b7169203331", TraceFlags.getDefault());
 			assertThat(observed).isEmpty();
@@ -178,10 +189,10 @@ class GrpcBackendClientTests {
 			assertThat(observed).containsExactly("grpc.client");
 
 			assertThat(unsampled).isEqualTo(sampled);
-			assertThat(post(unsampled)).containsEntry("id", "1");
+			assertThat(item(unsampled)).containsEntry("id", "1");
 			assertThat(backend.seen().subList(before, backend.seen().size()))
-				.filteredOn((seen) -> seen.method().endsWith("/GetPosts"))
-				.extracting(PostServiceBackend.Seen::traceparent)
+				.filteredOn((seen) -> seen.method().equals(GET_ITEMS))
+				.extracting(CatalogBackend.Seen::traceparent)
 				// The sampled call's context is written by the observation's tracing handler,
 				// which this registry has none of: what is under test here is that it ran.
 				.containsExactly("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", null);
@@ -192,102 +203,106 @@ class GrpcBackendClientTests {
 		Span span = Span.wrap(SpanContext.create("0af7651916cd43dd8448eb211c80319c", spanId, flags,
 				TraceState.getDefault()));
 		try (Scope scope = Context.root().with(span).makeCurrent()) {
-			return client.call(request("post.getPosts", List.of("1"), Map.of())).get().get(0);
+			return client.call(request("catalog.getItems", List.of("1"), Map.of())).get().get(0);
 		}
 	}
 
 	@Test
 	void principalThatCannotBeMetadataIsInvalid() {
-		assertFailure(this.client.call(request("post.getPosts", List.of("1"), Map.of(), "José")),
+		assertFailure(this.client.call(request("catalog.getItems", List.of("1"), Map.of(), "José")),
 				BusStatus.INVALID_ARGUMENT, "the principal must be printable ASCII to travel as a header to the backend");
 	}
 
 	@Test
 	void invalidInputIsInvalidArgumentWithTheReason() {
-		assertFailure(this.client.call(mutation("post.createPost",
-				Map.of("input", Map.of("authorId", "3", "title", " ", "body", "")), "bad-1")),
-				BusStatus.INVALID_ARGUMENT, "the title must not be blank");
-		assertFailure(this.client.call(request("post.listByAuthor", List.of("1"), Map.of("first", 0))),
+		assertFailure(this.client.call(mutation("catalog.createItem",
+				Map.of("input", Map.of("ownerId", "3", "displayName", " ")), "bad-1")),
+				BusStatus.INVALID_ARGUMENT, "the display name must not be blank");
+		assertFailure(this.client.call(request("catalog.listGroups", List.of(1), Map.of("first", 0))),
 				BusStatus.INVALID_ARGUMENT, "first must be between 1 and 100, was 0");
-		assertFailure(this.client.call(mutation("post.createPost",
-				Map.of("input", Map.of("authorId", "3", "title", "x", "subtitle", "y")), "bad-2")),
+		assertFailure(this.client.call(mutation("catalog.createItem",
+				Map.of("input", Map.of("ownerId", "3", "displayName", "x", "subtitle", "y")), "bad-2")),
 				BusStatus.INVALID_ARGUMENT,
-				"invalid arguments for post.createPost: Cannot find field: subtitle in message busgate.post.v1.CreatePostRequest");
+				"invalid arguments for catalog.createItem: Cannot find field: subtitle in message busgate.bridgetest.v1.CreateItemRequest");
 	}
 
 	@Test
-	void unknownAuthorIsNotFound() {
-		assertFailure(this.client.call(mutation("post.createPost",
-				Map.of("input", Map.of("authorId", "99999", "title", "x", "body", "")), "nf-1")),
-				BusStatus.NOT_FOUND, "no user with id '99999'");
+	void unknownOwnerIsNotFound() {
+		assertFailure(this.client.call(mutation("catalog.createItem",
+				Map.of("input", Map.of("ownerId", "99999", "displayName", "x")), "nf-1")),
+				BusStatus.NOT_FOUND, "no owner with id '99999'");
 	}
 
 	@Test
 	void unknownOperationIsUnimplemented() {
-		assertFailure(this.client.call(request("post.nope", null, Map.of())), BusStatus.UNIMPLEMENTED,
-				"no gRPC route for operation post.nope; routes: [post.createPost, post.getPosts, post.listByAuthor]");
+		assertFailure(this.client.call(request("catalog.nope", null, Map.of())), BusStatus.UNIMPLEMENTED,
+				"no gRPC route for operation catalog.nope; routes: [catalog.createItem, catalog.getItems, catalog.listGroups]");
 	}
 
 	@Test
 	void everyCallsDeadlineIsTheRequestsRemainingBudget() throws Exception {
-		int before = backend.seen().size();
+		Instant now = Instant.now();
+		// A client whose clock stands still: the budget of a request is exactly its deadline less now.
+		try (GrpcBackendClient stillClock = client(CatalogBackend.grpcProperties(backend.target()),
+				Clock.fixed(now, ZoneOffset.UTC))) {
+			for (Duration budget : List.of(Duration.ofSeconds(3), Duration.ofSeconds(40))) {
+				int before = backend.seen().size();
+				long start = System.nanoTime();
 
-		this.client.call(request("post.getPosts", List.of("1"), Map.of(), Duration.ofSeconds(3))).get();
+				stillClock.call(new BusRequest(new RequestHeaders(CorrelationIds.next(), "catalog.getItems",
+						"gateway.replies.t", now.plus(budget), null), List.of("1"), Map.of())).get();
 
-		List<PostServiceBackend.Seen> calls = backend.seen().subList(before, backend.seen().size());
-		assertThat(calls).filteredOn((seen) -> seen.method().equals("busgate.post.v1.PostService/GetPosts"))
-			.singleElement()
-			.satisfies((seen) -> assertThat(seen.deadlineMillis()).isBetween(1500L, 3000L));
+				Duration took = Duration.ofNanos(System.nanoTime() - start);
+				// The server has what the request carried, less at most the time the call took.
+				assertThat(backend.seen().subList(before, backend.seen().size()))
+					.filteredOn((seen) -> seen.method().equals(GET_ITEMS))
+					.singleElement()
+					.satisfies((seen) -> assertThat(seen.deadline()).isLessThanOrEqualTo(budget)
+						.isGreaterThanOrEqualTo(budget.minus(took)));
+			}
+		}
 	}
 
 	@Test
-	void slowBackendIsCutOffAtTheDeadline() {
-		Instant start = Instant.now();
-
-		assertFailure(this.client.call(mutation("post.createPost",
-				Map.of("input", Map.of("authorId", "3", "title", "slow", "body", "")), PostServiceBackend.SLOW,
+	void backendThatDoesNotAnswerIsCutOffAtTheDeadline() throws Exception {
+		assertFailure(this.client.call(mutation("catalog.createItem",
+				Map.of("input", Map.of("ownerId", "3", "displayName", "held")), CatalogBackend.HOLD,
 				Duration.ofMillis(500))), BusStatus.DEADLINE_EXCEEDED,
-				"busgate.post.v1.PostService/CreatePost (post.createPost) did not answer before the deadline");
-		assertThat(Duration.between(start, Instant.now())).isLessThan(
-				Duration.ofMillis(PostServiceBackend.SLOW_MILLIS));
+				"busgate.bridgetest.v1.Catalog/CreateItem (catalog.createItem) did not answer before the deadline");
+		// Failed while the backend still held the call: the deadline ended it, not an answer.
+		assertThat(backend.holding()).isEqualTo(1);
+		backend.release();
+		await().atMost(Duration.ofSeconds(10)).until(() -> backend.holding() == 0);
 	}
 
 	@Test
-	void backendDownFailsFastWithUnavailableAndIsServedOnceItIsUp() throws Exception {
-		int port = PostServiceBackend.freePort();
-		try (GrpcBackendClient early = new GrpcBackendClient(PostServiceBackend.grpcProperties("127.0.0.1:" + port),
-				PostServiceBackend.routes(),
-				Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop())) {
-			assertFailsFastWithUnavailable(early);
+	void backendDownFailsWithUnavailableWithoutWaitingForItAndIsServedOnceItIsUp() throws Exception {
+		int port = CatalogBackend.freePort();
+		try (GrpcBackendClient early = client(CatalogBackend.grpcProperties("127.0.0.1:" + port), Clock.systemUTC())) {
+			assertFailsWithUnavailable(early);
 
-			try (PostServiceBackend late = PostServiceBackend.start(port, "--busgate.post-service.user-count=100")) {
+			try (CatalogBackend late = CatalogBackend.start(port)) {
 				// The channel backs off after failed connects; the client cuts that short.
 				await().atMost(Duration.ofSeconds(30))
 					.pollInterval(Duration.ofMillis(200))
 					.ignoreExceptions()
-					.untilAsserted(() -> assertThat(early.call(request("post.getPosts", List.of("1"), Map.of()))
+					.untilAsserted(() -> assertThat(early.call(request("catalog.getItems", List.of("1"), Map.of()))
 						.get(10, TimeUnit.SECONDS)).hasSize(1));
 			}
 
-			assertFailsFastWithUnavailable(early);
+			assertFailsWithUnavailable(early);
 		}
 	}
 
 	@Test
 	void answerLargerThanMaxInboundMessageSizeIsResponseTooLarge() throws Exception {
-		GrpcBridgeProperties properties = PostServiceBackend.grpcProperties(backend.target());
-		FileDescriptorSet descriptors = FileDescriptorSet.newBuilder()
-			.addFile(TimestampProto.getDescriptor().toProto())
-			.addFile(PostServiceProto.getDescriptor().toProto())
-			.build();
+		GrpcBridgeProperties properties = CatalogBackend.grpcProperties(backend.target());
 		// Descriptors from a set: reflection's own answers would exceed this limit too.
-		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
-				properties.connectTimeout(), properties.reflectionTimeout(), DataSize.ofBytes(64));
+		properties = new GrpcBridgeProperties(properties.target(), DESCRIPTOR_SET, properties.connectTimeout(),
+				properties.reflectionTimeout(), DataSize.ofBytes(64));
 
-		try (GrpcBackendClient limited = new GrpcBackendClient(properties, PostServiceBackend.routes(),
-				Clock.systemUTC(),
-				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
-			assertThat(failure(limited.call(request("post.getPosts", List.of("1", "2", "3"), Map.of()))))
+		try (GrpcBackendClient limited = client(properties, Clock.systemUTC())) {
+			assertThat(failure(limited.call(request("catalog.getItems", List.of("1", "2", "3"), Map.of()))))
 				.isInstanceOfSatisfying(BackendException.class, (ex) -> {
 					assertThat(ex.status()).isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
 					assertThat(ex.getMessage()).contains("is larger than max-inbound-message-size");
@@ -297,47 +312,45 @@ class GrpcBackendClientTests {
 
 	@Test
 	void descriptorSetInsteadOfReflectionServesWithoutAskingTheBackendForDescriptors() throws Exception {
-		// What protoc --descriptor_set_out --include_imports writes for post_service.proto.
-		FileDescriptorSet descriptors = FileDescriptorSet.newBuilder()
-			.addFile(TimestampProto.getDescriptor().toProto())
-			.addFile(PostServiceProto.getDescriptor().toProto())
-			.build();
-		GrpcBridgeProperties properties = PostServiceBackend.grpcProperties(backend.target());
-		properties = new GrpcBridgeProperties(properties.target(), new ByteArrayResource(descriptors.toByteArray()),
-				properties.connectTimeout(), properties.reflectionTimeout(), properties.maxInboundMessageSize());
+		GrpcBridgeProperties properties = CatalogBackend.grpcProperties(backend.target());
+		properties = new GrpcBridgeProperties(properties.target(), DESCRIPTOR_SET, properties.connectTimeout(),
+				properties.reflectionTimeout(), properties.maxInboundMessageSize());
 		// The reflection-based client of this test class has read its descriptors once this answers.
-		this.client.call(request("post.getPosts", List.of("1"), Map.of())).get();
+		this.client.call(request("catalog.getItems", List.of("1"), Map.of())).get();
 		int before = backend.seen().size();
 
-		try (GrpcBackendClient pinned = new GrpcBackendClient(properties, PostServiceBackend.routes(),
-				Clock.systemUTC(),
-				ObservationRegistry.NOOP, TextMapPropagator.noop())) {
-			assertThat(pinned.call(request("post.getPosts", List.of("2"), Map.of())).get()).hasSize(1);
+		try (GrpcBackendClient pinned = client(properties, Clock.systemUTC())) {
+			assertThat(pinned.call(request("catalog.getItems", List.of("2"), Map.of())).get()).hasSize(1);
 		}
 
-		assertThat(backend.seen().subList(before, backend.seen().size())).extracting(PostServiceBackend.Seen::method)
-			.containsExactly("busgate.post.v1.PostService/GetPosts");
+		assertThat(backend.seen().subList(before, backend.seen().size())).extracting(CatalogBackend.Seen::method)
+			.containsExactly(GET_ITEMS);
 	}
 
 	@Test
 	void routeThatIsNoGrpcCallFailsAtStartupBeforeAnyDescriptorIsRead() throws Exception {
-		int port = PostServiceBackend.freePort();
+		int port = CatalogBackend.freePort();
 
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.grpcProperties("127.0.0.1:" + port),
-					Map.of("post.getPosts", BridgeProperties.Route.of("GET /posts")), Clock.systemUTC(),
+			.isThrownBy(() -> new GrpcBackendClient(CatalogBackend.grpcProperties("127.0.0.1:" + port),
+					Map.of("catalog.getItems", BridgeProperties.Route.of("GET /items")), Clock.systemUTC(),
 					ObservationRegistry.NOOP, TextMapPropagator.noop()))
-			.withMessageStartingWith("route post.getPosts: a gRPC route needs a full method name");
+			.withMessageStartingWith("route catalog.getItems: a gRPC route needs a full method name");
 	}
 
 	@Test
-	void descriptorSetThatDoesNotFitTheRoutesFailsAtStartup() {
-		assertThatIllegalStateException()
-			.isThrownBy(() -> new GrpcBackendClient(PostServiceBackend.grpcProperties(backend.target(),
-					Map.of("busgate.bridge.grpc.descriptor-set", "file:target/test-descriptors/bridge-test.binpb")),
-					PostServiceBackend.routes(), Clock.systemUTC(), ObservationRegistry.NOOP, TextMapPropagator.noop()))
-			.withMessageStartingWith("Misconfigured gRPC routes: [route post.createPost")
-			.withMessageContaining("the backend's descriptors have no service busgate.post.v1.PostService");
+	void descriptorSetThatDoesNotFitTheRoutesFailsAtStartup() throws Exception {
+		GrpcBridgeProperties properties = CatalogBackend.grpcProperties(backend.target());
+		FileDescriptorSet timestampOnly = FileDescriptorSet.newBuilder()
+			.addFile(TimestampProto.getDescriptor().toProto())
+			.build();
+		GrpcBridgeProperties misfit = new GrpcBridgeProperties(properties.target(),
+				new ByteArrayResource(timestampOnly.toByteArray()), properties.connectTimeout(),
+				properties.reflectionTimeout(), properties.maxInboundMessageSize());
+
+		assertThatIllegalStateException().isThrownBy(() -> client(misfit, Clock.systemUTC()))
+			.withMessageStartingWith("Misconfigured gRPC routes: [route catalog.createItem")
+			.withMessageContaining("the backend's descriptors have no service busgate.bridgetest.v1.Catalog");
 	}
 
 	@Test
@@ -357,12 +370,19 @@ class GrpcBackendClientTests {
 		}
 	}
 
-	private static void assertFailsFastWithUnavailable(GrpcBackendClient client) {
-		Instant start = Instant.now();
-		Throwable failure = failure(client.call(request("post.getPosts", List.of("1"), Map.of())));
-		assertThat(Duration.between(start, Instant.now())).isLessThan(FAST);
-		assertThat(failure).isInstanceOfSatisfying(BackendException.class,
-				(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE));
+	/**
+	 * A call to a backend that is down fails with {@code UNAVAILABLE}, not at its deadline with
+	 * {@code DEADLINE_EXCEEDED}, as a call that waited for the backend to be ready would.
+	 */
+	private static void assertFailsWithUnavailable(GrpcBackendClient client) {
+		assertThat(failure(client.call(request("catalog.getItems", List.of("1"), Map.of()))))
+			.isInstanceOfSatisfying(BackendException.class,
+					(ex) -> assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE));
+	}
+
+	private static GrpcBackendClient client(GrpcBridgeProperties properties, Clock clock) throws IOException {
+		return new GrpcBackendClient(properties, CatalogBackend.routes(), clock, ObservationRegistry.NOOP,
+				TextMapPropagator.noop());
 	}
 
 	private static void assertFailure(CompletableFuture<?> call, BusStatus status, String message) {
@@ -387,12 +407,12 @@ class GrpcBackendClientTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> post(Object item) {
+	private static Map<String, Object> item(Object item) {
 		return (Map<String, Object>) item;
 	}
 
 	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> posts(Object item) {
+	private static List<Map<String, Object>> itemList(Object item) {
 		return (List<Map<String, Object>>) item;
 	}
 
@@ -414,12 +434,12 @@ class GrpcBackendClientTests {
 		return mutation(operation, args, idempotencyKey, BUDGET);
 	}
 
-	/** A mutation made for the author in its input, as the gateway makes one for its caller. */
+	/** A mutation made for the owner in its input, as the gateway makes one for its caller. */
 	private static BusRequest mutation(String operation, Map<String, Object> args, String idempotencyKey,
 			Duration budget) {
-		Object author = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("authorId");
+		Object owner = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("ownerId");
 		return new BusRequest(new RequestHeaders(CorrelationIds.next(), operation, "gateway.replies.t",
-				Instant.now().plus(budget), idempotencyKey, (author != null) ? author.toString() : null), null, args);
+				Instant.now().plus(budget), idempotencyKey, (owner != null) ? owner.toString() : null), null, args);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.busgate.bridge.grpc;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,9 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End to end on one machine: a request record on {@code post.requests} is answered on a reply
- * topic by the whole grpc-bridge app (its real {@code grpc-bridge.yml} and
- * {@code compose/routes/post.yml}), which calls a real post-service over gRPC.
+ * End to end on one machine: a request record on {@code catalog.requests} is answered on a reply
+ * topic by the whole grpc-bridge app (its real {@code grpc-bridge.yml}, and the routes of
+ * {@code catalog-routes.yml} given as a deployment gives them), which calls the tests' own
+ * backend ({@link CatalogBackend}) over gRPC, its descriptors read by server reflection.
  */
 @EmbeddedKafka(partitions = 1, topics = "gateway.replies.test")
 class GrpcBridgeApplicationTests {
@@ -54,7 +56,7 @@ class GrpcBridgeApplicationTests {
 
 	private static final BusCodec codec = new BusCodec();
 
-	private static PostServiceBackend backend;
+	private static CatalogBackend backend;
 
 	private static ConfigurableApplicationContext bridge;
 
@@ -65,11 +67,11 @@ class GrpcBridgeApplicationTests {
 	private static final List<BusReply> received = new ArrayList<>();
 
 	@BeforeAll
-	static void start(EmbeddedKafkaBroker broker) {
-		backend = PostServiceBackend.start(0);
+	static void start(EmbeddedKafkaBroker broker) throws IOException {
+		backend = CatalogBackend.start(0);
 		bridge = GrpcBridgeApplication.application()
 			.sources(ExportedSpans.class)
-			.run(PostServiceBackend.ROUTES_ARGUMENT, "--busgate.bridge.grpc.target=" + backend.target(),
+			.run(CatalogBackend.ROUTES_ARGUMENT, "--busgate.bridge.grpc.target=" + backend.target(),
 					"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 					"--busgate.bridge.partitions=2",
 					"--server.port=0", "--spring.main.banner-mode=off",
@@ -81,7 +83,7 @@ class GrpcBridgeApplicationTests {
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stop() throws InterruptedException {
 		if (replies != null) {
 			replies.close();
 		}
@@ -97,21 +99,21 @@ class GrpcBridgeApplicationTests {
 	}
 
 	@Test
-	void answersABatchOfAuthorsWithTheirNewestPosts() {
-		String id = send(request("post.listByAuthor", List.of("4", "5"), Map.of("first", 2), null));
+	void answersABatchOfGroupsWithTheirNewestItems() {
+		String id = send(request("catalog.listGroups", List.of(1, 3), Map.of("first", 2), null));
 
 		BusReply reply = awaitReply(id);
 
 		assertThat(reply.status()).isEqualTo(BusStatus.OK);
 		assertThat(reply.items()).hasSize(2);
-		assertThat((List<?>) reply.items().get(0)).hasSize(2)
-			.allSatisfy((post) -> assertThat(object(post)).containsEntry("authorId", "4").containsKey("createdAt"));
+		assertThat((List<?>) reply.items().get(0)).map((item) -> object(item).get("id")).containsExactly("3", "2");
+		assertThat(object(((List<?>) reply.items().get(0)).get(0))).containsEntry("createdAt", "2025-01-02T06:04:05Z");
 		assertThat(reply.items().get(1)).isEqualTo(List.of());
 	}
 
 	@Test
-	void answersNullForAPostThatDoesNotExist() {
-		String id = send(request("post.getPosts", List.of("1", "99999"), Map.of(), null));
+	void answersNullForAnItemThatDoesNotExist() {
+		String id = send(request("catalog.getItems", List.of("1", "99999"), Map.of(), null));
 
 		BusReply reply = awaitReply(id);
 
@@ -122,19 +124,20 @@ class GrpcBridgeApplicationTests {
 
 	@Test
 	void answersAMutationOnceAndABackendErrorWithItsStatus() {
-		Map<String, Object> input = Map.of("authorId", "7", "title", "Over the bus", "body", "Hello");
-		String first = send(request("post.createPost", null, Map.of("input", input), "e2e-key-1"));
-		String redelivered = send(request("post.createPost", null, Map.of("input", input), "e2e-key-1"));
-		String unknown = send(request("post.createPost", null,
-				Map.of("input", Map.of("authorId", "10001", "title", "x", "body", "")), "e2e-key-2"));
+		Map<String, Object> input = Map.of("ownerId", "7", "displayName", "Over the bus");
+		String first = send(request("catalog.createItem", null, Map.of("input", input), "e2e-key-1"));
+		String redelivered = send(request("catalog.createItem", null, Map.of("input", input), "e2e-key-1"));
+		String unknown = send(request("catalog.createItem", null,
+				Map.of("input", Map.of("ownerId", "10001", "displayName", "x")), "e2e-key-2"));
 
 		BusReply created = awaitReply(first);
 		assertThat(created.status()).isEqualTo(BusStatus.OK);
-		assertThat(object(created.items().get(0))).containsEntry("title", "Over the bus");
+		assertThat(object(created.items().get(0))).containsEntry("displayName", "Over the bus")
+			.containsEntry("ownerId", "7");
 		assertThat(awaitReply(redelivered).items()).isEqualTo(created.items());
 		BusReply notFound = awaitReply(unknown);
 		assertThat(notFound.status()).isEqualTo(BusStatus.NOT_FOUND);
-		assertThat(notFound.errorMessage()).isEqualTo("no user with id '10001'");
+		assertThat(notFound.errorMessage()).isEqualTo("no owner with id '10001'");
 	}
 
 	@Test
@@ -144,8 +147,8 @@ class GrpcBridgeApplicationTests {
 		int before = backend.seen().size();
 
 		// Two callers, so that the two records never share one backend call (RequestProcessorTests has that case).
-		String sampled = send(inTrace(query("post.getPosts", List.of("2"), "1"), sampledTrace, "01"));
-		String unsampled = send(inTrace(query("post.getPosts", List.of("2"), "2"), unsampledTrace, "00"));
+		String sampled = send(inTrace(query("catalog.getItems", List.of("2"), "1"), sampledTrace, "01"));
+		String unsampled = send(inTrace(query("catalog.getItems", List.of("2"), "2"), unsampledTrace, "00"));
 
 		BusReply sampledReply = awaitReply(sampled);
 		assertThat(sampledReply.status()).isEqualTo(BusStatus.OK);
@@ -153,8 +156,8 @@ class GrpcBridgeApplicationTests {
 		List<String> sent = backend.seen()
 			.subList(before, backend.seen().size())
 			.stream()
-			.filter((seen) -> seen.method().endsWith("/GetPosts"))
-			.map(PostServiceBackend.Seen::traceparent)
+			.filter((seen) -> seen.method().endsWith("/GetItems"))
+			.map(CatalogBackend.Seen::traceparent)
 			.toList();
 		assertThat(sent).hasSize(2)
 			.anyMatch((traceparent) -> traceparent.matches("00-" + unsampledTrace + "-\\p{XDigit}{16}-00"));
@@ -169,7 +172,7 @@ class GrpcBridgeApplicationTests {
 				.filter((span) -> span.getTraceId().equals(sampledTrace) && span.getKind() == SpanKind.CLIENT)
 				.findFirst()
 				.orElseThrow();
-			assertThat(call.getName()).isEqualTo("busgate.post.v1.PostService/GetPosts");
+			assertThat(call.getName()).isEqualTo(CatalogBackend.SERVICE + "/GetItems");
 			assertThat(sampledContext).isEqualTo("00-" + sampledTrace + "-" + call.getSpanId() + "-01");
 			assertThat(exported).filteredOn((span) -> span.getSpanId().equals(call.getParentSpanId()))
 				.singleElement()
@@ -198,10 +201,10 @@ class GrpcBridgeApplicationTests {
 
 	private static ProducerRecord<String, byte[]> request(String operation, List<Object> keys,
 			Map<String, Object> args, String idempotencyKey) {
-		// A mutation is made for the author in its input, as the gateway makes one for its caller.
-		Object author = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("authorId");
+		// A mutation is made for the owner in its input, as the gateway makes one for its caller.
+		Object owner = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("ownerId");
 		RequestHeaders headers = new RequestHeaders(CorrelationIds.next(), operation, REPLY_TOPIC,
-				Instant.now().plusSeconds(30), idempotencyKey, (author != null) ? author.toString() : null);
+				Instant.now().plusSeconds(30), idempotencyKey, (owner != null) ? owner.toString() : null);
 		return codec.requestRecord(new BusRequest(headers, keys, args));
 	}
 

@@ -39,17 +39,18 @@ import io.busgate.bridge.BackendClient;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.CorrelationIds;
 import io.busgate.bus.RequestHeaders;
-import io.busgate.examples.post.v1.GetPostsResponse;
-import io.busgate.examples.post.v1.Post;
-import io.busgate.examples.post.v1.PostServiceProto;
+import io.busgate.bridge.grpc.testproto.CatalogOuterClass;
+import io.busgate.bridge.grpc.testproto.GetItemsResponse;
+import io.busgate.bridge.grpc.testproto.Item;
+import io.busgate.bridge.grpc.testproto.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A measurement, not a check of behaviour, so its name keeps it out of the build's test run:
- * the CPU the process spends per {@code post.getPosts} call of the whole grpc-bridge app's
- * backend client (its observation registry and tracing as configured), the post-service
- * included, each call under an unsampled trace as most are. Run it alone:
+ * the CPU the process spends per {@code catalog.getItems} call of the whole grpc-bridge app's
+ * backend client (its observation registry and tracing as configured), the tests' backend
+ * ({@link CatalogBackend}) included, each call under an unsampled trace as most are. Run it alone:
  * {@code -Dtest=GrpcCallCpuCost}.
  */
 @EmbeddedKafka(partitions = 1)
@@ -58,9 +59,9 @@ class GrpcCallCpuCost {
 	@Test
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
 	void cpuPerCall(EmbeddedKafkaBroker broker) throws Exception {
-		try (PostServiceBackend backend = PostServiceBackend.start(0);
+		try (CatalogBackend backend = CatalogBackend.start(0);
 				ConfigurableApplicationContext bridge = GrpcBridgeApplication.application()
-					.run(PostServiceBackend.ROUTES_ARGUMENT, "--busgate.bridge.grpc.target=" + backend.target(),
+					.run(CatalogBackend.ROUTES_ARGUMENT, "--busgate.bridge.grpc.target=" + backend.target(),
 							"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(), "--server.port=0",
 							"--management.tracing.sampling.probability=0.01", "--spring.main.banner-mode=off",
 							"--logging.level.root=warn")) {
@@ -71,26 +72,25 @@ class GrpcCallCpuCost {
 					interceptedCalls(new ObservationGrpcClientInterceptor(observations)),
 					"of sampled calls only", interceptedCalls(new SampledCallObservation(observations,
 							openTelemetry.getPropagators().getTextMapPropagator())));
-			GrpcRoute route = new GrpcRoute("post.getPosts",
-					PostServiceBackend.routes().get("post.getPosts"),
-					Map.of("busgate.post.v1.PostService",
-							PostServiceProto.getDescriptor().findServiceByName("PostService")),
+			GrpcRoute route = new GrpcRoute("catalog.getItems", CatalogBackend.routes().get("catalog.getItems"),
+					Map.of(CatalogBackend.SERVICE, CatalogOuterClass.getDescriptor().findServiceByName("Catalog")),
 					JsonMapper.builder().build());
-			Post post = Post.newBuilder()
+			Item item = Item.newBuilder()
 				.setId("1")
-				.setTitle("A title")
-				.setBody("A body of a few words")
-				.setAuthorId("4")
+				.setDisplayName("A name of a few words")
+				.setSize(1234)
+				.addTags("tag")
+				.setKind(Kind.BOOK)
 				.setCreatedAt(Timestamp.newBuilder().setSeconds(1_700_000_000))
 				.build();
-			GetPostsResponse response = GetPostsResponse.newBuilder().addPosts(post).build();
+			GetItemsResponse response = GetItemsResponse.newBuilder().addItems(item).build();
 			cost.compare("the request's message and the response's items (GrpcRoute)", () -> {
 				BusRequest request = request();
 				route.request(request);
 				return CompletableFuture.completedFuture(route.items(request, response));
 			}, "the request alone", () -> CompletableFuture.completedFuture(request()));
 			BackendClient client = bridge.getBean(BackendClient.class);
-			List<Object> answer = cost.measure("grpc post.getPosts", () -> client.call(request()));
+			List<Object> answer = cost.measure("grpc catalog.getItems", () -> client.call(request()));
 			assertThat(answer).hasSize(1);
 		}
 	}
@@ -103,7 +103,7 @@ class GrpcCallCpuCost {
 		Channel channel = ClientInterceptors.intercept(new AnsweringChannel(), interceptor);
 		MethodDescriptor<String, String> method = MethodDescriptor.<String, String>newBuilder()
 			.setType(MethodDescriptor.MethodType.UNARY)
-			.setFullMethodName("busgate.post.v1.PostService/GetPosts")
+			.setFullMethodName(CatalogBackend.SERVICE + "/GetItems")
 			.setRequestMarshaller(new TextMarshaller())
 			.setResponseMarshaller(new TextMarshaller())
 			.build();
@@ -133,7 +133,7 @@ class GrpcCallCpuCost {
 	}
 
 	private static BusRequest request() {
-		return new BusRequest(new RequestHeaders(CorrelationIds.next(), "post.getPosts", "gateway.replies.t",
+		return new BusRequest(new RequestHeaders(CorrelationIds.next(), "catalog.getItems", "gateway.replies.t",
 				Instant.now().plus(Duration.ofSeconds(10)), null), List.of("1"), Map.of());
 	}
 
