@@ -216,7 +216,7 @@ final class CatalogBackend implements AutoCloseable {
 		private void hold() {
 			CatalogBackend.this.holding.incrementAndGet();
 			try {
-				CatalogBackend.this.released.await(60, TimeUnit.SECONDS);
+				CatalogBackend.this.released.await(30, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
