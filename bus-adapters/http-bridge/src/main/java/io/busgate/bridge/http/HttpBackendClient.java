@@ -35,13 +35,13 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
+import io.busgate.backend.BackendContract;
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.HeaderValues;
 import io.busgate.bridge.JsonRoute;
 import io.busgate.bridge.TcpProbe;
-import io.busgate.bus.BusHeaders;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
@@ -153,7 +153,7 @@ class HttpBackendClient implements BackendClient {
 			this.propagator.inject(context, spec, HEADERS);
 		}
 		if (request.headers().principal() != null) {
-			spec.header(BusHeaders.PRINCIPAL, request.headers().principal());
+			spec.header(BackendContract.PRINCIPAL, request.headers().principal());
 		}
 		WebClient.RequestHeadersSpec<?> call = (body != null)
 				? spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : spec;
