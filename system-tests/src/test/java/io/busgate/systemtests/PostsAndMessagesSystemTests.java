@@ -217,8 +217,8 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 	}
 
 	private void assertBackendDownFailsOnly(String document, String failingField) {
-		Instant start = Instant.now();
-		// As the sender of the message read: a message is only for its sender and recipient.
+		// As the sender of the message read: a message is only for its sender and recipient. UNAVAILABLE
+		// is the bridge's answer; had the gateway waited out its reply timeout, it would be UPSTREAM_TIMEOUT.
 		graphQlAs(MESSAGE_ONE_SENDER).documentName(document)
 			.execute()
 			.errors()
@@ -230,8 +230,6 @@ class PostsAndMessagesSystemTests extends SystemTestSupport {
 			.hasValue()
 			.path(failingField)
 			.valueIsNull();
-		// Well before the 3 s reply timeout: the bridge answers UNAVAILABLE instead of waiting.
-		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofMillis(1500));
 	}
 
 	private void assertCreatePostFails(String caller, Map<String, Object> input, String code) {
