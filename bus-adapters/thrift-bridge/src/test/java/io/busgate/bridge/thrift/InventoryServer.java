@@ -165,8 +165,6 @@ final class InventoryServer implements Inventory.Iface, AutoCloseable {
 	public void close() {
 		this.server.stop();
 		this.connections.forEach(TSocket::close);
-		// Its port is free once the serving thread has left accept() and its workers their connections.
-		await().until(() -> !this.server.isServing());
 	}
 
 }

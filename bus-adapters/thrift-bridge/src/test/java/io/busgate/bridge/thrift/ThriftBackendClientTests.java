@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -199,7 +200,9 @@ class ThriftBackendClientTests {
 		assertThat(client.call(request("inventory.items", List.of("sku-1"), Map.of(), null)).get()).hasSize(1);
 
 		own.close();
-		InventoryServer restarted = track(new InventoryServer(port));
+		// The port is free once the old server's accepting thread has let go of it.
+		InventoryServer restarted = track(
+				await().ignoreExceptions().until(() -> new InventoryServer(port), Objects::nonNull));
 
 		// The pooled connection was closed by the old backend: it is dropped, the call is not.
 		assertThat(client.call(request("inventory.items", List.of("sku-1"), Map.of(), null)).get()).hasSize(1);
