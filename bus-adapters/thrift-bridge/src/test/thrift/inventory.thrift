@@ -40,13 +40,18 @@ exception OutOfStock {
   2: i32 available,
 }
 
+/** The caller may not do this (an anonymous caller adjusting stock). */
+exception PermissionDenied {
+  1: string message,
+}
+
 service Inventory {
   /** The items of the skus that exist, in no particular order. */
   list<StockItem> getItems(1: list<inventory_types.Sku> skus, 2: bool withPhotos = false),
 
-  /** Applies an adjustment once per requestId; answers the item after it. */
+  /** Applies an adjustment once per requestId, for a known caller only; answers the item after it. */
   StockItem adjust(1: Adjustment adjustment)
-      throws (1: UnknownSku unknown, 2: OutOfStock outOfStock),
+      throws (1: UnknownSku unknown, 2: OutOfStock outOfStock, 3: PermissionDenied denied),
 
   oneway void audit(1: string note),
 }

@@ -19,17 +19,18 @@ import io.opentelemetry.context.Context;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
+import io.busgate.bridge.JsonRoute;
 import io.busgate.bridge.TcpProbe;
 import io.busgate.bridge.thrift.ThriftIdl.Service;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
-import io.busgate.bus.BusTopics;
 import io.busgate.observability.thrift.ThriftClientTracing;
 import io.busgate.observability.thrift.ThriftPrincipal;
 
 /**
- * Serves requests by calling a Thrift backend, the way {@link ThriftBridgeProperties} routes
- * them.
+ * Serves requests by calling a Thrift backend: each operation's route
+ * ({@code busgate.bridge.routes}) compiled against the service's IDL ({@link ThriftRoute}).
  *
  * <p>Thrift's Java clients block, so calls run on a bounded pool of worker threads, each using
  * one pooled connection at a time: the pool's size is the limit of calls in flight, and callers
@@ -61,13 +62,15 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 	private final int port;
 
 	/**
+	 * @param routes the route of each operation ({@code busgate.bridge.routes}), whose
+	 * operations bridge-core checked to be of the bridge's service
 	 * @param idl the IDL of the backend's service: {@code busgate.bridge.thrift.idl}, read
-	 * @param service the bus service the bridge serves ({@code busgate.bridge.service})
+	 * @throws IllegalArgumentException if a route does not fit the IDL
 	 */
-	ThriftBackendClient(ThriftBridgeProperties properties, ThriftIdl idl, String service, Clock clock,
-			OpenTelemetry openTelemetry) {
+	ThriftBackendClient(ThriftBridgeProperties properties, Map<String, BridgeProperties.Route> routes, ThriftIdl idl,
+			Clock clock, OpenTelemetry openTelemetry) {
 		Service thriftService = thriftService(properties, idl);
-		this.routes = compile(properties, service, idl, thriftService);
+		this.routes = compile(routes, idl, thriftService);
 		this.mapper = new ThriftJsonMapper(idl);
 		this.failures = new ThriftFailures(properties.exceptionStatuses());
 		this.host = properties.host();
@@ -95,9 +98,8 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 	public CompletableFuture<List<Object>> call(BusRequest request) {
 		ThriftRoute route = this.routes.get(request.headers().operation());
 		if (route == null) {
-			return CompletableFuture.failedFuture(new BackendException(BusStatus.UNIMPLEMENTED,
-					"no Thrift route for operation " + request.headers().operation() + "; routes: "
-							+ this.routes.keySet().stream().sorted().toList()));
+			return CompletableFuture
+				.failedFuture(JsonRoute.unrouted("Thrift", request.headers().operation(), this.routes.keySet()));
 		}
 		Map<String, Object> args;
 		try {
@@ -174,17 +176,11 @@ class ThriftBackendClient implements BackendClient, AutoCloseable {
 		return idl.services().values().iterator().next();
 	}
 
-	private static Map<String, ThriftRoute> compile(ThriftBridgeProperties properties, String service, ThriftIdl idl,
+	private static Map<String, ThriftRoute> compile(Map<String, BridgeProperties.Route> routes, ThriftIdl idl,
 			Service thriftService) {
-		Map<String, ThriftRoute> routes = new LinkedHashMap<>();
-		properties.routes().forEach((operation, route) -> {
-			if (!BusTopics.serviceOf(operation).equals(service)) {
-				throw new IllegalArgumentException("route " + operation + " does not belong to service '" + service
-						+ "' that this bridge serves");
-			}
-			routes.put(operation, new ThriftRoute(operation, route, idl, thriftService));
-		});
-		return Map.copyOf(routes);
+		Map<String, ThriftRoute> compiled = new LinkedHashMap<>();
+		routes.forEach((operation, route) -> compiled.put(operation, new ThriftRoute(operation, route, idl, thriftService)));
+		return Map.copyOf(compiled);
 	}
 
 }

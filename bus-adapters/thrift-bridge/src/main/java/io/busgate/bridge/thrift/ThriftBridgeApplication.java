@@ -27,8 +27,9 @@ public class ThriftBridgeApplication {
 
 	/**
 	 * The application, reading its own {@code thrift-bridge.yml} (and
-	 * {@code thrift-bridge-<profile>.yml}), so that apps sharing a classpath never read each
-	 * other's configuration.
+	 * {@code thrift-bridge-<profile>.yml}; a backend's routes are given with
+	 * {@code spring.config.import}), so that apps sharing a classpath never read each other's
+	 * configuration.
 	 * @return a builder for the application
 	 */
 	public static SpringApplicationBuilder application() {
@@ -45,7 +46,7 @@ public class ThriftBridgeApplication {
 			throw new IllegalArgumentException("busgate.bridge.thrift.idl " + properties.idl() + " does not exist ("
 					+ idl.getDescription() + ")");
 		}
-		return new ThriftBackendClient(properties, ThriftIdlReader.read(idl), bridge.service(), Clock.systemUTC(),
+		return new ThriftBackendClient(properties, bridge.routes(), ThriftIdlReader.read(idl), Clock.systemUTC(),
 				openTelemetry.getIfAvailable(OpenTelemetry::noop));
 	}
 

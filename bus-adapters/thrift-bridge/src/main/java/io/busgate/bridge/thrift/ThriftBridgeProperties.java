@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
 import io.busgate.bus.BusStatus;
 
 /**
- * How the Thrift bridge reaches its backend and maps operations to Thrift calls.
+ * How the Thrift bridge reaches its backend and reads its IDL. The routes are bridge-core's
+ * ({@code busgate.bridge.routes}), each {@code call} a method of {@code service}.
  *
  * <p>The backend speaks {@code TFramedTransport} with {@code TBinaryProtocol} (what Thrift's
  * non-blocking servers require). Calls are synchronous Thrift calls on a pool of
@@ -42,16 +43,15 @@ import io.busgate.bus.BusStatus;
  * @param idleTimeout pooled connections idle longer than this are closed
  * @param exceptionStatuses the bus status of a declared Thrift exception, by the exception's
  * name in the IDL, on top of the convention {@code NotFound -> NOT_FOUND},
- * {@code InvalidArgument -> INVALID_ARGUMENT} and {@code PermissionDenied -> PERMISSION_DENIED}. Other declared exceptions are {@code INTERNAL}.
- * The reply's error message is the exception's message
- * @param routes the call for each operation, by operation name
+ * {@code InvalidArgument -> INVALID_ARGUMENT} and {@code PermissionDenied -> PERMISSION_DENIED}.
+ * Other declared exceptions are {@code INTERNAL}. The reply's error message is the exception's
+ * message
  */
 @ConfigurationProperties("busgate.bridge.thrift")
 public record ThriftBridgeProperties(String host, int port, String idl, String service,
 		@DefaultValue("1s") Duration connectTimeout, @DefaultValue("32") int maxConnections,
 		@DefaultValue("1000") int maxQueuedCalls, @DefaultValue("1MB") DataSize maxMessageSize,
-		@DefaultValue("60s") Duration idleTimeout, Map<String, BusStatus> exceptionStatuses,
-		Map<String, Route> routes) {
+		@DefaultValue("60s") Duration idleTimeout, Map<String, BusStatus> exceptionStatuses) {
 
 	/** The statuses of declared exceptions that apply unless configured otherwise. */
 	static final Map<String, BusStatus> CONVENTIONAL_EXCEPTION_STATUSES = Map.of("NotFound", BusStatus.NOT_FOUND,
@@ -87,56 +87,6 @@ public record ThriftBridgeProperties(String host, int port, String idl, String s
 			});
 		}
 		exceptionStatuses = Map.copyOf(statuses);
-		routes = (routes != null) ? Map.copyOf(routes) : Map.of();
-	}
-
-	/**
-	 * One operation as a call of a Thrift service method.
-	 *
-	 * <p>Request: the method's arguments (its {@code <method>_args} struct) are built from the
-	 * request's keys and {@code args} object, converted as the IDL declares their types. A request argument that no field takes is rejected ({@code INVALID_ARGUMENT}).
-	 *
-	 * <p>Reply: the method's result R (a keyed route's R must be a list or set):
-	 * <ol>
-	 * <li>with {@code items-field}, R becomes that field of R (R must be a struct);</li>
-	 * <li>a keyless request answers one item, R;</li>
-	 * <li>a keyed request answers one item per key: with {@code item-key-field}, the element of R
-	 * whose field equals the key (compared as text; {@code null} when there is none), else R's
-	 * elements one per key in key order (a count mismatch is {@code INTERNAL});</li>
-	 * <li>with {@code item-value-field}, each non-null item becomes that field of itself.</li>
-	 * </ol>
-	 * Items are JSON objects named by the IDL's field names; unset fields are {@code null},
-	 * enums their names, binaries base64 text.
-	 *
-	 * @param method the service method, e.g. {@code getMessages}
-	 * @param keysField the method argument that receives the request's keys as a list; the route
-	 * then serves keyed requests only. Keys that are strings holding an integer are accepted for
-	 * integer elements, since GraphQL IDs are strings. Absent: a keyless call, and a request with
-	 * keys is rejected
-	 * @param argsField the request argument whose value, an object, becomes the method's single
-	 * struct argument (the one besides {@code keys-field}); no other request argument is
-	 * accepted. Absent: each request argument is the method argument of the same name
-	 * @param itemsField the field of a struct result that holds the items
-	 * @param itemKeyField the field of an item that matches it to its key
-	 * @param itemValueField the field of an item that is answered instead of the item
-	 * @param idempotencyKeyField the string field that receives the request's
-	 * {@code bus-idempotency-key}, when it has one: a field of the {@code args-field} struct if
-	 * that is set, otherwise a method argument
-	 */
-	public record Route(String method, String keysField, String argsField, String itemsField, String itemKeyField,
-			String itemValueField, String idempotencyKeyField) {
-
-		public Route {
-			if (method == null || method.isBlank()) {
-				throw new IllegalArgumentException("a route needs a method");
-			}
-		}
-
-		/** A route of the given method with no other setting. */
-		static Route of(String method) {
-			return new Route(method, null, null, null, null, null, null);
-		}
-
 	}
 
 }

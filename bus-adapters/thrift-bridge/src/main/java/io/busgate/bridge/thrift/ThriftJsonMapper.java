@@ -305,7 +305,7 @@ final class ThriftJsonMapper {
 	}
 
 	/** A JSON value's type and a short form of it, for messages: {@code string "ten"}. */
-	static String describe(Object json) {
+	private static String describe(Object json) {
 		if (json == null) {
 			return "null";
 		}

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
+import io.busgate.bridge.JsonRoute;
 import io.busgate.bridge.thrift.ThriftIdl.BaseType;
 import io.busgate.bridge.thrift.ThriftIdl.Field;
 import io.busgate.bridge.thrift.ThriftIdl.Function;
@@ -21,14 +23,11 @@ import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 
 /**
- * A configured route, compiled against the service's IDL: which function an operation calls,
- * how a request becomes the function's arguments and how its result becomes the reply's items
- * (see {@link ThriftBridgeProperties.Route}). Every field the route names is checked when the
- * bridge starts, so a typo fails the start, not a request.
- *
- * <p>Two halves: the wire half ({@link #arguments}, {@link #call}, {@link #declaredException},
- * {@link #returnValue}) speaks the IDL's types; the reply shaping ({@link #items}) works on JSON
- * only.
+ * A route ({@link BridgeProperties.Route}, {@code call} = the service method's name) compiled
+ * against the service's IDL. The request's JSON and the reply's items are bridge-core's
+ * ({@link JsonRoute}); this class converts that JSON to the method's arguments and reads its
+ * result: declared exceptions, void results, the return value. Every field the route names is
+ * checked against the IDL when the bridge starts, so a typo fails the start, not a request.
  *
  * <p>Immutable and thread-safe.
  */
@@ -36,7 +35,7 @@ final class ThriftRoute {
 
 	private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,20}");
 
-	private final String operation;
+	private final JsonRoute json;
 
 	private final String method;
 
@@ -48,26 +47,20 @@ final class ThriftRoute {
 
 	private final Field keys;
 
-	private final String argsArgument;
-
 	private final Field argsTarget;
-
-	private final Field idempotencyKey;
 
 	private final Field success;
 
-	private final String itemsField;
-
-	private final String itemKeyField;
-
-	private final String itemValueField;
-
-	ThriftRoute(String operation, ThriftBridgeProperties.Route route, ThriftIdl idl, Service service) {
-		this.operation = operation;
-		this.method = route.method();
+	/**
+	 * @throws IllegalArgumentException if the route does not fit the IDL or its settings
+	 * contradict each other
+	 */
+	ThriftRoute(String operation, BridgeProperties.Route config, ThriftIdl idl, Service service) {
+		this.json = new JsonRoute(operation, config);
+		this.method = config.call();
 		this.idl = idl;
 		Map<String, Function> functions = idl.functions(service);
-		Function function = functions.get(route.method());
+		Function function = functions.get(this.method);
 		if (function == null) {
 			throw new IllegalArgumentException(where() + "service " + service.simpleName() + " has no method '"
 					+ this.method + "'; its methods are " + functions.keySet().stream().sorted().toList());
@@ -78,20 +71,17 @@ final class ThriftRoute {
 		}
 		this.arguments = function.arguments();
 		this.result = function.result();
-		this.keys = (route.keysField() != null) ? argument(route.keysField(), "keys-field") : null;
+		this.keys = (config.keysField() != null) ? argument(config.keysField(), "keys-field") : null;
 		if (this.keys != null && !(this.keys.type() instanceof ListType) && !(this.keys.type() instanceof SetType)) {
-			throw new IllegalArgumentException(where() + "keys-field '" + route.keysField() + "' must be a list or"
+			throw new IllegalArgumentException(where() + "keys-field '" + config.keysField() + "' must be a list or"
 					+ " set, is " + this.keys.type().idlName());
 		}
-		this.argsArgument = route.argsField();
-		this.argsTarget = (route.argsField() != null) ? singleStructArgument() : null;
-		this.idempotencyKey = (route.idempotencyKeyField() != null) ? idempotencyKey(route.idempotencyKeyField())
-				: null;
+		this.argsTarget = (config.argsField() != null) ? singleStructArgument() : null;
+		if (config.idempotencyKeyField() != null) {
+			checkIdempotencyKey(config.idempotencyKeyField());
+		}
 		this.success = this.result.field(Function.SUCCESS_ID);
-		this.itemsField = route.itemsField();
-		this.itemKeyField = route.itemKeyField();
-		this.itemValueField = route.itemValueField();
-		checkItemFields();
+		checkItemFields(config);
 	}
 
 	String method() {
@@ -100,63 +90,43 @@ final class ThriftRoute {
 
 	/** How to name the call in messages. */
 	String describe() {
-		return this.method + " (" + this.operation + ")";
+		return this.json.describe();
 	}
 
 	// ---- request
 
 	/**
-	 * The function's arguments for a request, as {@link ThriftWire} writes them.
+	 * The method's arguments for a request, as {@link ThriftWire} writes them.
 	 * @throws BackendException ({@code INVALID_ARGUMENT}) if the request does not fit the route
-	 * or the function's argument types
+	 * or the method's argument types
 	 */
 	Map<String, Object> arguments(BusRequest request, ThriftJsonMapper mapper) {
+		Map<String, Object> fields = this.json.arguments(request);
 		Map<String, Object> args = new HashMap<>();
-		if (this.keys != null) {
-			if (!request.isKeyed()) {
-				throw invalid(describe() + " needs keys (they become argument '" + this.keys.name()
-						+ "'), the request has none");
-			}
-			args.put(this.keys.name(), mapper.toThrift(this.keys.type(), keys(request.keys()), "keys"));
-		}
-		else if (request.isKeyed()) {
-			throw invalid(describe() + " is keyless, the request has keys");
-		}
-		Map<String, Object> idempotencyTarget = args;
 		if (this.argsTarget != null) {
-			for (String name : request.args().keySet()) {
-				if (!name.equals(this.argsArgument)) {
-					throw invalid("args." + name + ": unknown argument of " + describe() + ", it takes only '"
-							+ this.argsArgument + "'");
-				}
-			}
-			Object value = request.args().get(this.argsArgument);
-			if (value == null) {
-				throw invalid("args." + this.argsArgument + ": required by " + describe() + ", an object");
-			}
-			idempotencyTarget = mapper.toStruct(structOf(this.argsTarget), value, "args." + this.argsArgument);
-			args.put(this.argsTarget.name(), idempotencyTarget);
+			String argsField = this.json.config().argsField();
+			args.put(this.argsTarget.name(), mapper.toStruct(structOf(this.argsTarget), fields, "args." + argsField));
 		}
 		else {
-			request.args().forEach((name, value) -> {
+			fields.forEach((name, value) -> {
 				Field field = this.arguments.field(name);
-				if (field == null || field == this.keys) {
-					throw invalid("args." + name + ": unknown argument of " + describe() + ", it takes "
-							+ acceptedArguments());
+				if (field == null) {
+					throw new BackendException(BusStatus.INVALID_ARGUMENT, "args." + name + ": unknown argument of "
+							+ describe() + ", it takes " + acceptedArguments());
 				}
 				if (value != null) {
 					args.put(name, mapper.toThrift(field.type(), value, "args." + name));
 				}
 			});
 		}
-		if (this.idempotencyKey != null && request.headers().idempotencyKey() != null) {
-			idempotencyTarget.put(this.idempotencyKey.name(), request.headers().idempotencyKey());
+		if (this.keys != null) {
+			args.put(this.keys.name(), mapper.toThrift(this.keys.type(), keys(request.keys()), "keys"));
 		}
 		mapper.checkRequired(this.arguments, args, "args");
 		return args;
 	}
 
-	/** The call of the function with these arguments. */
+	/** The call of the method with these arguments. */
 	ThriftConnection.Call call(Map<String, Object> arguments) {
 		return new ThriftConnection.Call(this.method, this.arguments, arguments, this.result);
 	}
@@ -204,9 +174,9 @@ final class ThriftRoute {
 	}
 
 	/**
-	 * The function's return value as JSON: {@code null} for a void function.
+	 * The method's return value as JSON: {@code null} for a void method.
 	 * @param result the result struct as JSON
-	 * @throws BackendException ({@code INTERNAL}) if a non-void function returned nothing
+	 * @throws BackendException ({@code INTERNAL}) if a non-void method returned nothing
 	 */
 	Object returnValue(Map<String, Object> result) {
 		if (this.success == null) {
@@ -220,53 +190,12 @@ final class ThriftRoute {
 	}
 
 	/**
-	 * The reply's items from the method's return value converted to JSON.
+	 * The reply's items from the method's return value as JSON ({@link JsonRoute#items}).
 	 * @throws BackendException ({@code INTERNAL}) if the value does not have the shape the route
 	 * expects
 	 */
 	List<Object> items(BusRequest request, Object value) {
-		Object found = (this.itemsField != null) ? member(value, this.itemsField, "the result") : value;
-		if (!request.isKeyed()) {
-			List<Object> single = new ArrayList<>(1);
-			single.add(itemValue(found));
-			return single;
-		}
-		if (!(found instanceof List<?> list)) {
-			throw internal(describe() + " answered " + ThriftJsonMapper.describe(found)
-					+ " for keys, expected a list");
-		}
-		List<Object> items = new ArrayList<>(request.keys().size());
-		if (this.itemKeyField != null) {
-			Map<String, Object> byKey = new HashMap<>();
-			for (Object item : list) {
-				Object key = (item != null) ? member(item, this.itemKeyField, "an item") : null;
-				if (key != null) {
-					byKey.putIfAbsent(String.valueOf(key), item);
-				}
-			}
-			for (Object key : request.keys()) {
-				items.add(itemValue(byKey.get(String.valueOf(key))));
-			}
-			return items;
-		}
-		if (list.size() != request.keys().size()) {
-			throw internal(describe() + " answered " + list.size() + " items for " + request.keys().size()
-					+ " keys; set item-key-field to match items to keys by a field");
-		}
-		list.forEach((item) -> items.add(itemValue(item)));
-		return items;
-	}
-
-	private Object itemValue(Object item) {
-		return (this.itemValueField != null && item != null) ? member(item, this.itemValueField, "an item") : item;
-	}
-
-	private Object member(Object json, String name, String what) {
-		if (!(json instanceof Map<?, ?> members)) {
-			throw internal(describe() + ": " + what + " is " + ThriftJsonMapper.describe(json) + ", not a struct with '"
-					+ name + "'");
-		}
-		return members.get(name);
+		return this.json.items(request, value);
 	}
 
 	// ---- compiling
@@ -295,38 +224,34 @@ final class ThriftRoute {
 		return others.get(0);
 	}
 
-	private Field idempotencyKey(String name) {
+	private void checkIdempotencyKey(String name) {
 		StructDef owner = (this.argsTarget != null) ? structOf(this.argsTarget) : this.arguments;
 		Field field = owner.field(name);
 		if (field == null || field.type() != BaseType.STRING) {
 			throw new IllegalArgumentException(where() + "idempotency-key-field '" + name + "' must be a string field of "
 					+ owner.simpleName() + ", its fields are " + owner.fieldNames());
 		}
-		return field;
 	}
 
 	/** Checks the item settings against the declared result type. */
-	private void checkItemFields() {
-		if (this.itemKeyField != null && this.keys == null) {
-			throw new IllegalArgumentException(where() + "item-key-field needs keys-field: keyless calls answer one item");
-		}
+	private void checkItemFields(BridgeProperties.Route config) {
 		ThriftType value = (this.success != null) ? this.success.type() : null;
-		if (this.itemsField != null) {
-			value = structField(value, this.itemsField, "items-field").type();
+		if (config.itemsField() != null) {
+			value = structField(value, config.itemsField(), "items-field").type();
 		}
 		if (this.keys != null) {
 			if (!(value instanceof ListType) && !(value instanceof SetType)) {
 				throw new IllegalArgumentException(where() + "a keyed route needs a list or set result"
-						+ ((this.itemsField == null) ? " (or items-field naming one)" : "") + ", " + this.method
+						+ ((config.itemsField() == null) ? " (or items-field naming one)" : "") + ", " + this.method
 						+ " answers " + ((value != null) ? value.idlName() : "void"));
 			}
 			value = (value instanceof ListType list) ? list.element() : ((SetType) value).element();
-			if (this.itemKeyField != null) {
-				structField(value, this.itemKeyField, "item-key-field");
+			if (config.itemKeyField() != null) {
+				structField(value, config.itemKeyField(), "item-key-field");
 			}
 		}
-		if (this.itemValueField != null) {
-			structField(value, this.itemValueField, "item-value-field");
+		if (config.itemValueField() != null) {
+			structField(value, config.itemValueField(), "item-value-field");
 		}
 	}
 
@@ -349,19 +274,11 @@ final class ThriftRoute {
 	}
 
 	private String where() {
-		return "route " + this.operation + ": ";
-	}
-
-	private static BackendException invalid(String message) {
-		return new BackendException(BusStatus.INVALID_ARGUMENT, message);
-	}
-
-	private static BackendException internal(String message) {
-		return new BackendException(BusStatus.INTERNAL, message);
+		return "route " + this.json.operation() + ": ";
 	}
 
 	/**
-	 * A declared exception a function answered.
+	 * A declared exception a method answered.
 	 *
 	 * @param name the exception's name in the IDL
 	 * @param fields its fields as JSON

@@ -1,5 +1,10 @@
 package io.busgate.bridge.thrift;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +35,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 @EmbeddedKafka(partitions = 1, topics = "gateway.replies.inventory")
 class InventoryBridgeTests {
 
-	private static final String IDL = "src/test/thrift/inventory.thrift";
+	private static final String IDL = ShippedConfiguration.INVENTORY_IDL;
 
 	private static InventoryServer backend;
 
@@ -43,16 +48,16 @@ class InventoryBridgeTests {
 		brokers = broker.getBrokersAsString();
 		backend = new InventoryServer();
 		bridge = ThriftBridgeApplication.application().run(arguments(IDL,
-				"--busgate.bridge.thrift.routes[inventory.items].method=getItems",
-				"--busgate.bridge.thrift.routes[inventory.items].keys-field=skus",
-				"--busgate.bridge.thrift.routes[inventory.items].item-key-field=sku",
-				"--busgate.bridge.thrift.routes[inventory.prices].method=getItems",
-				"--busgate.bridge.thrift.routes[inventory.prices].keys-field=skus",
-				"--busgate.bridge.thrift.routes[inventory.prices].item-key-field=sku",
-				"--busgate.bridge.thrift.routes[inventory.prices].item-value-field=price",
-				"--busgate.bridge.thrift.routes[inventory.adjust].method=adjust",
-				"--busgate.bridge.thrift.routes[inventory.adjust].args-field=adjustment",
-				"--busgate.bridge.thrift.routes[inventory.adjust].idempotency-key-field=requestId"));
+				"--busgate.bridge.routes[inventory.items].call=getItems",
+				"--busgate.bridge.routes[inventory.items].keys-field=skus",
+				"--busgate.bridge.routes[inventory.items].item-key-field=sku",
+				"--busgate.bridge.routes[inventory.prices].call=getItems",
+				"--busgate.bridge.routes[inventory.prices].keys-field=skus",
+				"--busgate.bridge.routes[inventory.prices].item-key-field=sku",
+				"--busgate.bridge.routes[inventory.prices].item-value-field=price",
+				"--busgate.bridge.routes[inventory.adjust].call=adjust",
+				"--busgate.bridge.routes[inventory.adjust].args-field=adjustment",
+				"--busgate.bridge.routes[inventory.adjust].idempotency-key-field=requestId"));
 	}
 
 	@AfterAll
@@ -127,9 +132,11 @@ class InventoryBridgeTests {
 			String missing = gateway.send("inventory.adjust", null, Map.of("adjustment", Map.of("sku", "sku-1")),
 					"adjust-missing", "clerk-7");
 			String unknownArgument = gateway.send("inventory.items", List.of("sku-1"), Map.of("first", 3), null, null);
+			String anonymous = gateway.send("inventory.adjust", null,
+					Map.of("adjustment", Map.of("sku", "sku-1", "delta", 1)), "adjust-anonymous", null);
 
 			Map<String, BusReply> replies = gateway.awaitReplies(
-					List.of(unknown, short_, wrongType, missing, unknownArgument));
+					List.of(unknown, short_, wrongType, missing, unknownArgument, anonymous));
 
 			assertThat(replies.get(unknown).status()).isEqualTo(BusStatus.NOT_FOUND);
 			assertThat(replies.get(unknown).errorMessage()).isEqualTo("no item with sku 'sku-9'");
@@ -142,30 +149,53 @@ class InventoryBridgeTests {
 				.isEqualTo("args.adjustment.delta: required field of Adjustment is missing");
 			assertThat(replies.get(unknownArgument).errorMessage())
 				.isEqualTo("args.first: unknown argument of getItems (inventory.items), it takes [withPhotos]");
+			assertThat(replies.get(anonymous).status()).isEqualTo(BusStatus.PERMISSION_DENIED);
+			assertThat(replies.get(anonymous).errorMessage())
+				.isEqualTo("permission denied: an anonymous caller may not adjust stock");
 			assertThat(backend.applied).extracting(Adjustment::getRequestId)
-				.doesNotContain("adjust-unknown", "adjust-short", "adjust-bad", "adjust-missing");
+				.doesNotContain("adjust-unknown", "adjust-short", "adjust-bad", "adjust-missing", "adjust-anonymous");
 		}
 	}
 
 	@Test
 	void routeNotMatchingTheIdlFailsTheStartSayingWhy() {
 		assertThatThrownBy(() -> ThriftBridgeApplication.application()
-			.run(arguments(IDL, "--busgate.bridge.thrift.routes[inventory.items].method=getItem")))
+			.run(arguments(IDL, "--busgate.bridge.routes[inventory.items].call=getItem")))
 			.rootCause()
 			.hasMessage("route inventory.items: service Inventory has no method 'getItem'; its methods are"
 					+ " [adjust, audit, getItems]");
 		assertThatThrownBy(() -> ThriftBridgeApplication.application()
-			.run(arguments(IDL, "--busgate.bridge.thrift.routes[inventory.items].method=getItems",
-					"--busgate.bridge.thrift.routes[inventory.items].keys-field=skus",
-					"--busgate.bridge.thrift.routes[inventory.items].item-key-field=skew")))
+			.run(arguments(IDL, "--busgate.bridge.routes[inventory.items].call=getItems",
+					"--busgate.bridge.routes[inventory.items].keys-field=skus",
+					"--busgate.bridge.routes[inventory.items].item-key-field=skew")))
 			.rootCause()
 			.hasMessage("route inventory.items: item-key-field 'skew' is no field of StockItem, its fields are"
 					+ " [sku, name, condition, price, locations, tags, countByWarehouse, photo, version]");
 		assertThatThrownBy(() -> ThriftBridgeApplication.application()
 			.run(arguments("src/test/thrift/inventroy.thrift",
-					"--busgate.bridge.thrift.routes[inventory.items].method=getItems")))
+					"--busgate.bridge.routes[inventory.items].call=getItems")))
 			.rootCause()
 			.hasMessageStartingWith("busgate.bridge.thrift.idl src/test/thrift/inventroy.thrift does not exist");
+		// bridge-core's check: every route is of the bridge's service.
+		assertThatThrownBy(() -> ThriftBridgeApplication.application()
+			.run(arguments(IDL, "--busgate.bridge.routes[stock.items].call=getItems",
+					"--busgate.bridge.routes[stock.items].keys-field=skus")))
+			.rootCause()
+			.hasMessage("route stock.items does not belong to service 'inventory' that this bridge serves");
+	}
+
+	@Test
+	void bridgeIsReadyOnItsManagementPort() throws Exception {
+		String port = bridge.getEnvironment().getProperty("local.server.port");
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+				// A bound, not a latency check: the first answer (the broker's and the backend's
+				// checks behind it) took over 5 s on a loaded machine.
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"status\":\"UP\"", "\"backend\":", "\"kafka\":");
 	}
 
 	/** The bridge's arguments: this IDL, where the server is, the exception statuses, and these routes. */

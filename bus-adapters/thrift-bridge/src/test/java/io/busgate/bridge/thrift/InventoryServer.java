@@ -15,6 +15,7 @@ import com.example.inventory.Inventory;
 import com.example.inventory.Location;
 import com.example.inventory.Money;
 import com.example.inventory.OutOfStock;
+import com.example.inventory.PermissionDenied;
 import com.example.inventory.StockItem;
 import com.example.inventory.UnknownSku;
 import io.opentelemetry.api.OpenTelemetry;
@@ -22,6 +23,7 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.server.TServer;
 import org.apache.thrift.server.TThreadPoolServer;
 import org.apache.thrift.transport.TServerSocket;
+import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 
@@ -33,10 +35,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real Thrift server of the test IDL src/test/thrift/inventory.thrift on a free loopback port,
  * from classes generated for the tests only: a service the bridge was not built with. It reads
- * the principal the bridge sends ({@link ThriftServerTracing}) and applies each adjustment once
- * per request id.
+ * the principal the bridge sends ({@link ThriftServerTracing}), lets only a known caller adjust
+ * stock, and applies each adjustment once per request id. Closing it closes its connections too,
+ * as a stopped process would.
  */
 final class InventoryServer implements Inventory.Iface, AutoCloseable {
+
+	/** An item whose answer is larger than 1 KB. */
+	static final String LARGE_SKU = "sku-large";
 
 	/** An i64 beyond a double's exact integers: it must reach the caller unrounded. */
 	static final long FIRST_VERSION = 9_007_199_254_740_993L;
@@ -51,17 +57,36 @@ final class InventoryServer implements Inventory.Iface, AutoCloseable {
 
 	private final Map<String, StockItem> byRequestId = new ConcurrentHashMap<>();
 
+	private final List<TSocket> connections = new CopyOnWriteArrayList<>();
+
 	private final TServer server;
 
 	private final int port;
 
+	/** A server on a free port. */
 	InventoryServer() throws TTransportException {
+		this(0);
+	}
+
+	/** A server on this port, 0 for a free one. */
+	InventoryServer(int port) throws TTransportException {
 		this.items.put("sku-1", new StockItem("sku-1", "Kettle", Condition.NEW, new Money(1999, "EUR"),
 				List.of(new Location("A", (short) 3)), Set.of("kitchen"), Map.of("north", 3), FIRST_VERSION));
 		this.items.put("sku-2", new StockItem("sku-2", "Lamp", Condition.REFURBISHED, new Money(4500, "CHF"),
 				List.of(new Location("B", (short) 1), new Location("C", (short) 12)), Set.of(), Map.of(), 1)
 			.setPhoto(new byte[] { 7, 8, 9 }));
-		TServerSocket socket = new TServerSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+		this.items.put(LARGE_SKU, new StockItem(LARGE_SKU, "z".repeat(1500), Condition.USED, new Money(1, "EUR"),
+				List.of(), Set.of(), Map.of(), 1));
+		TServerSocket socket = new TServerSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)) {
+
+			@Override
+			public TSocket accept() throws TTransportException {
+				TSocket connection = super.accept();
+				InventoryServer.this.connections.add(connection);
+				return connection;
+			}
+
+		};
 		this.port = socket.getServerSocket().getLocalPort();
 		ThriftServerTracing tracing = new ThriftServerTracing(OpenTelemetry.noop(), "Inventory");
 		this.server = new TThreadPoolServer(new TThreadPoolServer.Args(socket)
@@ -97,8 +122,10 @@ final class InventoryServer implements Inventory.Iface, AutoCloseable {
 	}
 
 	@Override
-	public synchronized StockItem adjust(Adjustment adjustment) throws UnknownSku, OutOfStock {
-		served();
+	public synchronized StockItem adjust(Adjustment adjustment) throws UnknownSku, OutOfStock, PermissionDenied {
+		if (served() == null) {
+			throw new PermissionDenied("permission denied: an anonymous caller may not adjust stock");
+		}
 		StockItem before = (adjustment.getRequestId() != null) ? this.byRequestId.get(adjustment.getRequestId()) : null;
 		if (before != null) {
 			return before;
@@ -127,14 +154,17 @@ final class InventoryServer implements Inventory.Iface, AutoCloseable {
 		served();
 	}
 
-	private void served() {
+	/** Records the call's principal and answers it, {@code null} for an anonymous call. */
+	private String served() {
 		String principal = ThriftPrincipal.current();
 		this.principals.add((principal != null) ? principal : "-");
+		return principal;
 	}
 
 	@Override
 	public void close() {
 		this.server.stop();
+		this.connections.forEach(TSocket::close);
 	}
 
 }

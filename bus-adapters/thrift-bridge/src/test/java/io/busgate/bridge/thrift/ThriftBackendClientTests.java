@@ -1,6 +1,7 @@
 package io.busgate.bridge.thrift;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,50 +10,49 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import com.example.inventory.Adjustment;
 import io.opentelemetry.api.OpenTelemetry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge's Thrift client with the shipped message routes and message-service's IDL against
- * the real message-service on a free loopback port, and against backends that are down or
- * silent.
+ * The bridge's Thrift client with the test inventory's routes and IDL against a real Thrift
+ * server of that IDL on a free loopback port ({@link InventoryServer}), and against backends
+ * that are down or silent.
  */
 class ThriftBackendClientTests {
 
-	private static final ThriftIdl MESSAGE_IDL = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
+	private static final ThriftIdl INVENTORY_IDL = ShippedConfiguration.idl(ShippedConfiguration.INVENTORY_IDL);
 
-	private static RunningMessageService backend;
+	/** Far enough that a failure before it is not a timeout. */
+	private static final Duration FAR = Duration.ofSeconds(60);
 
 	private final List<AutoCloseable> closeAfterTest = new CopyOnWriteArrayList<>();
 
-	@BeforeAll
-	static void startBackend() {
-		backend = RunningMessageService.start(0);
-	}
+	private InventoryServer backend;
 
-	@AfterAll
-	static void stopBackend() {
-		backend.close();
+	@BeforeEach
+	void startBackend() throws Exception {
+		this.backend = track(new InventoryServer());
 	}
 
 	@AfterEach
@@ -63,153 +63,168 @@ class ThriftBackendClientTests {
 	}
 
 	@Test
-	void getMessagesAnswersTheMessageOrNullPerKey() throws Exception {
-		ThriftBackendClient client = client(backend.port());
+	void lookupAnswersEachKeysItemOrNull() throws Exception {
+		ThriftBackendClient client = client(this.backend.port());
 
-		// As the sender of the seeded message 1 (seed 42); message 2 is between two other users.
 		List<Object> items = client
-			.call(request("message.getMessages", List.of("1", "no-such-id", "2"), Map.of(), "7557"))
+			.call(request("inventory.items", List.of("sku-1", "no-such-sku", "sku-2"), Map.of(), "clerk-7"))
 			.get();
 
 		assertThat(items).hasSize(3);
 		assertThat(items.get(0)).asInstanceOf(MAP)
-			.containsOnlyKeys("id", "body", "sentAt", "fromUserId", "toUserId")
-			.containsEntry("id", "1");
+			.containsOnlyKeys("sku", "name", "condition", "price", "locations", "tags", "countByWarehouse", "photo",
+					"version")
+			.containsEntry("sku", "sku-1");
 		assertThat(items.get(1)).isNull();
-		assertThat(items.get(2)).isNull();
+		assertThat(items.get(2)).asInstanceOf(MAP).containsEntry("sku", "sku-2");
 	}
 
 	@Test
-	void inboxAnswersEachUsersNewestMessagesUpToFirst() throws Exception {
-		ThriftBackendClient client = client(backend.port());
+	void itemValueFieldAnswersOneFieldOfEachKeysItem() throws Exception {
+		ThriftBackendClient client = client(this.backend.port());
 
-		List<Object> items = client.call(request("message.inbox", List.of("1", "1"), Map.of("first", 2), "1")).get();
+		List<Object> items = client
+			.call(request("inventory.prices", List.of("sku-2", "sku-1", "sku-2"), Map.of(), "clerk-7"))
+			.get();
 
-		assertThat(items).hasSize(2);
-		assertThat(items.get(0)).asInstanceOf(LIST)
-			.hasSize(2)
-			.allSatisfy((message) -> assertThat(message).asInstanceOf(MAP).containsEntry("toUserId", "1"));
-		assertThat(items.get(1)).isEqualTo(items.get(0));
-		List<?> newest = (List<?>) items.get(0);
-		assertThat((String) ((Map<?, ?>) newest.get(0)).get("sentAt"))
-			.isGreaterThan((String) ((Map<?, ?>) newest.get(1)).get("sentAt"));
+		// i64 cents as Java longs.
+		assertThat(items).containsExactly(Map.of("cents", 4500L, "currency", "CHF"),
+				Map.of("cents", 1999L, "currency", "EUR"), Map.of("cents", 4500L, "currency", "CHF"));
 	}
 
 	@Test
-	void sendMessageWithTheSameIdempotencyKeyTwiceAnswersTheSameMessage() throws Exception {
-		ThriftBackendClient client = client(backend.port());
-		Map<String, Object> input = Map.of("input", Map.of("fromUserId", "3", "toUserId", "4", "body", "Coffee?"));
+	void mutationWithTheSameIdempotencyKeyTwiceIsAppliedOnce() throws Exception {
+		ThriftBackendClient client = client(this.backend.port());
+		Map<String, Object> args = Map.of("adjustment", Map.of("sku", "sku-1", "delta", 2));
 
-		Object first = client.call(mutation("message.sendMessage", input, "idem-42")).get().get(0);
-		Object again = client.call(mutation("message.sendMessage", input, "idem-42")).get().get(0);
-		Object other = client.call(mutation("message.sendMessage", input, "idem-43")).get().get(0);
+		Object first = client.call(mutation(args, "idem-42", "clerk-7")).get().get(0);
+		Object again = client.call(mutation(args, "idem-42", "clerk-7")).get().get(0);
+		Object other = client.call(mutation(args, "idem-43", "clerk-7")).get().get(0);
 
 		assertThat(first).asInstanceOf(MAP)
-			.containsEntry("body", "Coffee?")
-			.containsEntry("fromUserId", "3")
-			.containsEntry("toUserId", "4");
+			.containsEntry("countByWarehouse", Map.of("north", 5))
+			.containsEntry("version", InventoryServer.FIRST_VERSION + 1);
 		assertThat(again).isEqualTo(first);
-		assertThat(other).asInstanceOf(MAP).doesNotContainEntry("id", ((Map<?, ?>) first).get("id"));
+		assertThat(other).asInstanceOf(MAP).containsEntry("countByWarehouse", Map.of("north", 7));
+		assertThat(this.backend.applied).extracting(Adjustment::getRequestId).containsExactly("idem-42", "idem-43");
 	}
 
 	@Test
 	void principalOfTheRequestReachesTheBackendAndNoneWithoutOne() throws Exception {
-		ThriftBackendClient client = client(backend.port());
+		ThriftBackendClient client = client(this.backend.port());
+		Map<String, Object> args = Map.of("adjustment", Map.of("sku", "sku-1", "delta", 1));
 
-		// message-service lets a principal read only their own inbox, and an anonymous caller none.
-		assertThat(client.call(request("message.inbox", List.of("5"), Map.of("first", 1), "5")).get()).hasSize(1);
-		assertFailure(client.call(request("message.inbox", List.of("5", "6"), Map.of("first", 1), "5")),
-				BusStatus.PERMISSION_DENIED, "permission denied: user '5' may read only their own inbox, not [6]");
-		assertFailure(client.call(request("message.inbox", List.of("5", "6"), Map.of("first", 1))),
-				BusStatus.PERMISSION_DENIED, "permission denied: an anonymous caller may not read an inbox");
+		assertThat(client.call(mutation(args, "idem-1", "clerk-7")).get()).hasSize(1);
+		assertThat(client.call(request("inventory.items", List.of("sku-1"), Map.of(), null)).get()).hasSize(1);
+		// The server lets only a known caller adjust stock, with its PermissionDenied: conventional.
+		assertFailure(client.call(mutation(args, "idem-2", null)), BusStatus.PERMISSION_DENIED,
+				"permission denied: an anonymous caller may not adjust stock");
+
+		assertThat(this.backend.principals).containsExactly("clerk-7", "-", "-");
+		assertThat(this.backend.applied).extracting(Adjustment::getRequestId).containsExactly("idem-1");
 	}
 
 	@Test
-	void invalidInputIsInvalidArgumentWithTheBackendsMessage() {
-		ThriftBackendClient client = client(backend.port());
+	void invalidInputIsInvalidArgumentAndNeverCalled() {
+		ThriftBackendClient client = client(this.backend.port());
 
-		assertFailure(client.call(mutation("message.sendMessage",
-				Map.of("input", Map.of("fromUserId", "3", "toUserId", "4", "body", " ")), "idem-1")),
-				BusStatus.INVALID_ARGUMENT, "body must not be blank");
-		assertFailure(client.call(request("message.inbox", List.of("1"), Map.of("first", 0))),
-				BusStatus.INVALID_ARGUMENT, "first must be between 1 and 100, was 0");
-		assertFailure(client.call(request("message.inbox", List.of("1"), Map.of("first", "ten"))),
-				BusStatus.INVALID_ARGUMENT, "args.first: expected i32, was string \"ten\"");
-		assertFailure(client.call(request("message.getMessages", List.of("1"), Map.of("pageSize", 3))),
-				BusStatus.INVALID_ARGUMENT, "args.pageSize: unknown argument of getMessages (message.getMessages),"
-						+ " it takes []");
+		assertFailure(client.call(mutation(Map.of("adjustment", Map.of("sku", "sku-1", "delta", "lots")), "idem-1",
+				"clerk-7")), BusStatus.INVALID_ARGUMENT, "args.adjustment.delta: expected i32, was string \"lots\"");
+		assertFailure(client.call(mutation(Map.of("adjustment", Map.of("sku", "sku-1")), "idem-2", "clerk-7")),
+				BusStatus.INVALID_ARGUMENT, "args.adjustment.delta: required field of Adjustment is missing");
+		assertFailure(client.call(mutation(Map.of("delta", 1), "idem-3", "clerk-7")), BusStatus.INVALID_ARGUMENT,
+				"inventory.adjust takes its request from argument 'adjustment' only, not [delta]");
+		assertFailure(client.call(request("inventory.items", List.of("sku-1"), Map.of("first", 3), null)),
+				BusStatus.INVALID_ARGUMENT,
+				"args.first: unknown argument of getItems (inventory.items), it takes [withPhotos]");
+		assertFailure(client.call(request("inventory.items", List.of("sku-1"), Map.of("skus", List.of("x")), null)),
+				BusStatus.INVALID_ARGUMENT,
+				"argument 'skus' of inventory.items is filled from the request's keys and cannot be given");
+		assertFailure(client.call(request("inventory.items", null, Map.of(), null)), BusStatus.INVALID_ARGUMENT,
+				"inventory.items is called with keys, the request has none");
+
+		assertThat(this.backend.principals).isEmpty();
 	}
 
 	@Test
-	void unknownUserIsNotFound() {
-		ThriftBackendClient client = client(backend.port());
+	void declaredExceptionsAnswerTheirConfiguredStatus() {
+		ThriftBackendClient client = client(this.backend.port());
 
-		assertFailure(client.call(mutation("message.sendMessage",
-				Map.of("input", Map.of("fromUserId", "3", "toUserId", "10001", "body", "hi")), "idem-2")),
-				BusStatus.NOT_FOUND, "No user with id '10001'");
+		assertFailure(client.call(mutation(Map.of("adjustment", Map.of("sku", "sku-9", "delta", 1)), "idem-1",
+				"clerk-7")), BusStatus.NOT_FOUND, "no item with sku 'sku-9'");
+		assertFailure(client.call(mutation(Map.of("adjustment", Map.of("sku", "sku-1", "delta", -1000)), "idem-2",
+				"clerk-7")), BusStatus.INVALID_ARGUMENT, "OutOfStock(sku:sku-1, available:3)");
+		assertThat(this.backend.applied).isEmpty();
 	}
 
 	@Test
 	void unknownOperationIsUnimplemented() {
-		ThriftBackendClient client = client(backend.port());
+		ThriftBackendClient client = client(this.backend.port());
 
-		assertFailure(client.call(request("message.deleteAll", null, Map.of())), BusStatus.UNIMPLEMENTED,
-				"no Thrift route for operation message.deleteAll; routes: [message.getMessages, message.inbox,"
-						+ " message.sendMessage]");
+		assertFailure(client.call(request("inventory.deleteAll", null, Map.of(), null)), BusStatus.UNIMPLEMENTED,
+				"no Thrift route for operation inventory.deleteAll; routes: [inventory.adjust, inventory.items,"
+						+ " inventory.prices]");
 	}
 
 	@Test
 	void undeclaredBackendFailureIsInternal() {
-		// message-service does not implement the test IDL's Catalog: it answers with a
+		// The inventory server does not implement the test IDL's Catalog: it answers with a
 		// TApplicationException (unknown method).
-		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.catalog(backend.port(),
-				Map.of("cat.touch", ThriftBridgeProperties.Route.of("touch"))),
-				ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL), "cat", Clock.systemUTC(),
-				OpenTelemetry.noop()));
+		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.catalog(this.backend.port()),
+				Map.of("cat.touch", BridgeProperties.Route.of("touch")),
+				ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL), Clock.systemUTC(), OpenTelemetry.noop()));
 
-		assertFailure(client.call(request("cat.touch", null, Map.of("id", "x"))), BusStatus.INTERNAL,
+		assertFailure(client.call(request("cat.touch", null, Map.of("id", "x"), null)), BusStatus.INTERNAL,
 				"touch (cat.touch) failed in the backend: Invalid method name: 'touch'");
 	}
 
 	@Test
-	void stoppedBackendIsUnavailableFast() throws Exception {
-		RunningMessageService own = RunningMessageService.start(0);
+	void stoppedBackendIsUnavailableWithoutWaitingForTheDeadline() throws Exception {
+		InventoryServer own = track(new InventoryServer());
 		int port = own.port();
 		ThriftBackendClient client = client(port);
-		assertThat(client.call(request("message.getMessages", List.of("1"), Map.of())).get()).hasSize(1);
+		assertThat(client.call(request("inventory.items", List.of("sku-1"), Map.of(), null)).get()).hasSize(1);
 
 		own.close();
-		Instant start = Instant.now();
 
-		assertFailure(client.call(request("message.getMessages", List.of("1"), Map.of())), BusStatus.UNAVAILABLE,
-				"getMessages (message.getMessages): 127.0.0.1:" + port + " unreachable");
-		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(1));
+		// The deadline is a minute away: UNAVAILABLE (not DEADLINE_EXCEEDED) is the refusal, not a timeout.
+		assertFailure(client.call(requestWithin(FAR, "inventory.items", List.of("sku-1"), Map.of())), BusStatus.UNAVAILABLE,
+				"getItems (inventory.items): 127.0.0.1:" + port + " unreachable");
 	}
 
 	@Test
 	void restartedBackendIsCalledAgainWithoutAFailedCall() throws Exception {
-		RunningMessageService own = RunningMessageService.start(0);
+		InventoryServer own = track(new InventoryServer());
 		int port = own.port();
 		ThriftBackendClient client = client(port);
-		assertThat(client.call(request("message.getMessages", List.of("1"), Map.of())).get()).hasSize(1);
+		assertThat(client.call(request("inventory.items", List.of("sku-1"), Map.of(), null)).get()).hasSize(1);
 
 		own.close();
-		try (RunningMessageService restarted = RunningMessageService.start(port)) {
-			// The pooled connection was closed by the old backend: it is dropped, the call is not.
-			assertThat(client.call(request("message.getMessages", List.of("1"), Map.of())).get()).hasSize(1);
-		}
+		// The port is free once the old server's accepting thread has let go of it.
+		InventoryServer restarted = track(
+				await().ignoreExceptions().until(() -> new InventoryServer(port), Objects::nonNull));
+
+		// The pooled connection was closed by the old backend: it is dropped, the call is not.
+		assertThat(client.call(request("inventory.items", List.of("sku-1"), Map.of(), null)).get()).hasSize(1);
+		assertThat(restarted.principals).hasSize(1);
 	}
 
 	@Test
-	void silentBackendIsCutOffAtTheDeadline() throws Exception {
+	void silentBackendIsCutOffAtTheDeadline() {
 		SilentServer silent = track(new SilentServer());
 		ThriftBackendClient client = client(silent.port());
-		Instant start = Instant.now();
+		BusRequest request = requestWithin(Duration.ofMillis(300), "inventory.items", List.of("sku-1"), Map.of());
 
-		assertFailure(client.call(request("message.getMessages", List.of("1"), Map.of(), Duration.ofMillis(300))),
-				BusStatus.DEADLINE_EXCEEDED, "getMessages (message.getMessages): no answer from 127.0.0.1:"
-						+ silent.port() + " before the deadline");
-		assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofMillis(250), Duration.ofSeconds(2));
+		CompletableFuture<List<Object>> call = client.call(request);
+
+		assertFailure(call, BusStatus.DEADLINE_EXCEEDED, "getItems (inventory.items): no answer from 127.0.0.1:"
+				+ silent.port() + " before the deadline");
+		// Not given up early: the socket timeout is the time left (whole milliseconds) ...
+		assertThat(Instant.now()).isAfterOrEqualTo(request.headers().deadline().minusMillis(5));
+		// ... and the call reached the backend, whose connection the bridge then closed: an answer
+		// may still be on its way.
+		await().until(() -> !silent.hungUp.isEmpty());
+		assertThat(silent.hungUp).singleElement().satisfies((received) -> assertThat(received).isPositive());
 	}
 
 	@Test
@@ -217,7 +232,7 @@ class ThriftBackendClientTests {
 		SilentServer silent = track(new SilentServer());
 		ThriftBackendClient client = client(silent.port());
 
-		assertFailure(client.call(request("message.getMessages", List.of("1"), Map.of(), Duration.ofMillis(-1))),
+		assertFailure(client.call(requestWithin(Duration.ofMillis(-1), "inventory.items", List.of("sku-1"), Map.of())),
 				BusStatus.DEADLINE_EXCEEDED, "the deadline passed before a worker was free");
 		assertThat(silent.accepted).isEmpty();
 	}
@@ -225,53 +240,51 @@ class ThriftBackendClientTests {
 	@Test
 	void callsBeyondTheInFlightAndQueueLimitsAreUnavailableAtOnce() {
 		SilentServer silent = track(new SilentServer());
-		ThriftBackendClient client = track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(silent.port(), 1, 1),
-				MESSAGE_IDL, "message", Clock.systemUTC(), OpenTelemetry.noop()));
+		ThriftBackendClient client = client(ShippedConfiguration.inventory(silent.port(), 1, 1, DataSize.ofMegabytes(1)));
 
-		CompletableFuture<List<Object>> inFlight = client.call(request("message.getMessages", List.of("1"), Map.of(),
-				Duration.ofSeconds(5)));
+		CompletableFuture<List<Object>> inFlight = client
+			.call(requestWithin(FAR, "inventory.items", List.of("sku-1"), Map.of()));
 		await().until(() -> silent.accepted.size() == 1);
-		CompletableFuture<List<Object>> queued = client.call(request("message.getMessages", List.of("2"), Map.of(),
-				Duration.ofSeconds(5)));
+		CompletableFuture<List<Object>> queued = client
+			.call(requestWithin(FAR, "inventory.items", List.of("sku-2"), Map.of()));
 
-		assertFailure(client.call(request("message.getMessages", List.of("3"), Map.of())), BusStatus.UNAVAILABLE,
+		assertFailure(client.call(requestWithin(FAR, "inventory.items", List.of("sku-3"), Map.of())), BusStatus.UNAVAILABLE,
 				"the bridge is at its limit of calls in flight and queued");
 		assertThat(inFlight).isNotDone();
 		assertThat(queued).isNotDone();
+		assertThat(silent.accepted).hasSize(1);
 	}
 
 	@Test
-	void unreachableBackendIsUnavailableAtOnce() throws IOException {
+	void unreachableBackendIsUnavailableWithoutWaitingForTheDeadline() throws IOException {
 		int closedPort;
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			closedPort = socket.getLocalPort();
 		}
 		ThriftBackendClient client = client(closedPort);
-		Instant start = Instant.now();
 
-		assertFailure(client.call(request("message.getMessages", List.of("1"), Map.of())), BusStatus.UNAVAILABLE,
+		assertFailure(client.call(requestWithin(FAR, "inventory.items", List.of("sku-1"), Map.of())), BusStatus.UNAVAILABLE,
 				"unreachable: Connection refused");
-		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(1));
 	}
 
 	@Test
 	void answerLargerThanMaxMessageSizeIsResponseTooLarge() throws Exception {
-		// A message of 1,500 characters in user 9's inbox: the inbox is larger than 1 KB.
-		Map<String, Object> input = Map.of("input", Map.of("fromUserId", "8", "toUserId", "9", "body", "y".repeat(1500)));
-		client(backend.port()).call(new BusRequest(new RequestHeaders("c-1", "message.sendMessage", "gateway.replies.t",
-				Instant.now().plusSeconds(5), "large-1", "8"), null, input)).get(10, TimeUnit.SECONDS);
-		ThriftBridgeProperties shipped = ShippedConfiguration.messageRoutes(backend.port(), 4, 10);
-		ThriftBackendClient client = track(new ThriftBackendClient(new ThriftBridgeProperties(shipped.host(),
-				shipped.port(), shipped.idl(), shipped.service(), shipped.connectTimeout(), shipped.maxConnections(),
-				shipped.maxQueuedCalls(), DataSize.ofKilobytes(1), shipped.idleTimeout(), shipped.exceptionStatuses(),
-				shipped.routes()), MESSAGE_IDL, "message", Clock.systemUTC(), OpenTelemetry.noop()));
+		BusRequest large = request("inventory.items", List.of(InventoryServer.LARGE_SKU), Map.of(), null);
+		// The same answer within the default limit.
+		assertThat(client(this.backend.port()).call(large).get()).singleElement().asInstanceOf(MAP)
+			.containsEntry("sku", InventoryServer.LARGE_SKU);
+		ThriftBackendClient client = client(ShippedConfiguration.inventory(this.backend.port(), 4, 10,
+				DataSize.ofKilobytes(1)));
 
-		assertFailure(client.call(request("message.inbox", List.of("9"), Map.of("first", 10), "9")),
-				BusStatus.RESPONSE_TOO_LARGE, "the answer is larger than max-message-size");
+		assertFailure(client.call(large), BusStatus.RESPONSE_TOO_LARGE, "the answer is larger than max-message-size");
 	}
 
 	private ThriftBackendClient client(int port) {
-		return track(new ThriftBackendClient(ShippedConfiguration.messageRoutes(port, 4, 10), MESSAGE_IDL, "message",
+		return client(ShippedConfiguration.inventory(port, 4, 10, DataSize.ofMegabytes(1)));
+	}
+
+	private ThriftBackendClient client(ThriftBridgeProperties properties) {
+		return track(new ThriftBackendClient(properties, ShippedConfiguration.INVENTORY_ROUTES, INVENTORY_IDL,
 				Clock.systemUTC(), OpenTelemetry.noop()));
 	}
 
@@ -284,27 +297,22 @@ class ThriftBackendClientTests {
 		return closeable;
 	}
 
-	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args) {
-		return request(operation, keys, args, Duration.ofSeconds(5));
-	}
-
-	/** A mutation made for the sender in its input, as the gateway makes one for its caller. */
-	private static BusRequest mutation(String operation, Map<String, Object> args, String idempotencyKey) {
-		Object sender = ((Map<?, ?>) args.getOrDefault("input", Map.of())).get("fromUserId");
-		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plusSeconds(5),
-				idempotencyKey, (sender != null) ? sender.toString() : null), null, args);
-	}
-
-	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args,
-			Duration timeToLive) {
-		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plus(timeToLive),
-				null), keys, args);
-	}
-
 	private static BusRequest request(String operation, List<Object> keys, Map<String, Object> args,
 			String principal) {
 		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plusSeconds(5),
 				null, principal), keys, args);
+	}
+
+	private static BusRequest requestWithin(Duration timeToLive, String operation, List<Object> keys,
+			Map<String, Object> args) {
+		return new BusRequest(new RequestHeaders("c-1", operation, "gateway.replies.t", Instant.now().plus(timeToLive),
+				null), keys, args);
+	}
+
+	/** An adjustment, made for a caller as the gateway makes one. */
+	private static BusRequest mutation(Map<String, Object> args, String idempotencyKey, String principal) {
+		return new BusRequest(new RequestHeaders("c-1", "inventory.adjust", "gateway.replies.t",
+				Instant.now().plusSeconds(5), idempotencyKey, principal), null, args);
 	}
 
 	private static void assertFailure(CompletableFuture<List<Object>> call, BusStatus status, String message) {
@@ -323,10 +331,15 @@ class ThriftBackendClientTests {
 		}
 	}
 
-	/** Accepts connections and never answers: a backend that hangs. */
+	/**
+	 * Accepts connections and never answers: a backend that hangs. Records, for each connection
+	 * the caller closed, how many bytes it had sent.
+	 */
 	static final class SilentServer implements AutoCloseable {
 
 		final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+		final List<Long> hungUp = new CopyOnWriteArrayList<>();
 
 		private final ServerSocket server;
 
@@ -340,7 +353,11 @@ class ThriftBackendClientTests {
 			Thread acceptor = new Thread(() -> {
 				while (!this.server.isClosed()) {
 					try {
-						this.accepted.add(this.server.accept());
+						Socket socket = this.server.accept();
+						this.accepted.add(socket);
+						Thread reader = new Thread(() -> read(socket), "silent-server-reader");
+						reader.setDaemon(true);
+						reader.start();
 					}
 					catch (IOException ex) {
 						return;
@@ -349,6 +366,21 @@ class ThriftBackendClientTests {
 			}, "silent-server");
 			acceptor.setDaemon(true);
 			acceptor.start();
+		}
+
+		/** Reads what the caller sends until it closes the connection. */
+		private void read(Socket socket) {
+			long received = 0;
+			try (InputStream in = socket.getInputStream()) {
+				byte[] buffer = new byte[1024];
+				for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+					received += read;
+				}
+				this.hungUp.add(received);
+			}
+			catch (IOException ex) {
+				// Closed by this server: not the caller hanging up.
+			}
 		}
 
 		int port() {

@@ -1,25 +1,30 @@
 package io.busgate.bridge.thrift;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ThriftBridgePropertiesTests {
 
 	@Test
-	void shippedMessageRoutesBind() {
-		ThriftBridgeProperties properties = ShippedConfiguration.messageRoutes();
+	void exampleRoutesFileBindsInTheCommonRouteFormat() {
+		ThriftBridgeProperties properties = ShippedConfiguration.messageProperties();
+		BridgeProperties bridge = ShippedConfiguration.messageBridge();
 
 		assertThat(properties.host()).isEqualTo("127.0.0.1");
 		assertThat(properties.port()).isEqualTo(9095);
@@ -28,18 +33,38 @@ class ThriftBridgePropertiesTests {
 		assertThat(Path.of("../..", properties.idl())).isRegularFile();
 		assertThat(properties.service()).isEqualTo("MessageService");
 		assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(1));
-		assertThat(properties.routes()).containsOnlyKeys("message.getMessages", "message.inbox", "message.sendMessage");
-		assertThat(properties.routes().get("message.getMessages"))
-			.isEqualTo(new ThriftBridgeProperties.Route("getMessages", "ids", null, null, "id", null, null));
-		assertThat(properties.routes().get("message.inbox"))
-			.isEqualTo(new ThriftBridgeProperties.Route("inbox", "userIds", null, null, "userId", "messages", null));
-		assertThat(properties.routes().get("message.sendMessage"))
-			.isEqualTo(new ThriftBridgeProperties.Route("sendMessage", null, "input", null, null, null, "idempotencyKey"));
+		assertThat(bridge.service()).isEqualTo("message");
+		assertThat(bridge.routes()).isEqualTo(ShippedConfiguration.messageRoutes())
+			.containsOnlyKeys("message.getMessages", "message.inbox", "message.sendMessage");
+		assertThat(bridge.routes().get("message.getMessages"))
+			.isEqualTo(new BridgeProperties.Route("getMessages", "ids", null, null, "id", null, null));
+		assertThat(bridge.routes().get("message.inbox"))
+			.isEqualTo(new BridgeProperties.Route("inbox", "userIds", null, null, "userId", "messages", null));
+		assertThat(bridge.routes().get("message.sendMessage"))
+			.isEqualTo(new BridgeProperties.Route("sendMessage", null, "input", null, null, null, "idempotencyKey"));
 		// message-service's exceptions are all conventional: PermissionDenied included.
 		assertThat(properties.exceptionStatuses()).containsAllEntriesOf(
 				ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES)
 			.containsEntry("PermissionDenied", BusStatus.PERMISSION_DENIED)
 			.hasSize(ThriftBridgeProperties.CONVENTIONAL_EXCEPTION_STATUSES.size());
+	}
+
+	@Test
+	void exampleRoutesFitMessageServicesIdl() {
+		ThriftBridgeProperties shipped = ShippedConfiguration.messageProperties();
+		ThriftBridgeProperties fromHere = new ThriftBridgeProperties(shipped.host(), shipped.port(),
+				ShippedConfiguration.MESSAGE_IDL, shipped.service(), shipped.connectTimeout(), shipped.maxConnections(),
+				shipped.maxQueuedCalls(), shipped.maxMessageSize(), shipped.idleTimeout(), shipped.exceptionStatuses());
+
+		// Compiles every route against the IDL, as the bridge does at start; connects to nothing.
+		assertThatCode(() -> new ThriftBackendClient(fromHere, ShippedConfiguration.messageRoutes(),
+				ShippedConfiguration.idl(fromHere.idl()), Clock.systemUTC(), OpenTelemetry.noop()).close())
+			.doesNotThrowAnyException();
+		Map<String, BridgeProperties.Route> misspelt = Map.of("message.inbox",
+				new BridgeProperties.Route("inbox", "userIds", null, null, "userId", "message", null));
+		assertThatThrownBy(() -> new ThriftBackendClient(fromHere, misspelt, ShippedConfiguration.idl(fromHere.idl()),
+				Clock.systemUTC(), OpenTelemetry.noop()))
+			.hasMessageStartingWith("route message.inbox: item-value-field 'message' is no field of Inbox");
 	}
 
 	@Test
@@ -57,7 +82,6 @@ class ThriftBridgePropertiesTests {
 			.containsEntry("NotFound", BusStatus.NOT_FOUND);
 		assertThat(properties.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.maxConnections()).isEqualTo(32);
-		assertThat(properties.routes()).isEmpty();
 		assertThat(properties.service()).isNull();
 	}
 

@@ -15,24 +15,24 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ThriftFailuresTests {
 
-	private final ThriftFailures failures = new ThriftFailures(ShippedConfiguration.catalog(1,
-			Map.of()).exceptionStatuses());
+	private final ThriftFailures failures = new ThriftFailures(ShippedConfiguration.catalog(1).exceptionStatuses());
 
 	private final ThriftFailures configured = new ThriftFailures(new ThriftBridgeProperties("127.0.0.1", 1,
 			"x.thrift", null, Duration.ofSeconds(1), 1, 0, DataSize.ofMegabytes(1), Duration.ofSeconds(60),
-			Map.of("Conflict", BusStatus.INVALID_ARGUMENT, "NotFound", BusStatus.INTERNAL), Map.of())
+			Map.of("Conflict", BusStatus.INVALID_ARGUMENT, "NotFound", BusStatus.INTERNAL))
 		.exceptionStatuses());
 
-	private final ThriftIdl messageIdl = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
+	private final ThriftIdl catalog = ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL);
 
-	private final ThriftRoute route = new ThriftRoute("message.getMessages",
-			ThriftBridgeProperties.Route.of("getMessages"), this.messageIdl, this.messageIdl.service("MessageService"));
+	private final ThriftRoute route = new ThriftRoute("cat.touch", BridgeProperties.Route.of("touch"), this.catalog,
+			this.catalog.service("Catalog"));
 
 	@Test
 	void declaredExceptionsMapByTheirSimpleNameAndKeepTheirMessage() {
@@ -66,12 +66,12 @@ class ThriftFailuresTests {
 	void callFailuresMapByKind() {
 		assertThat(failed(new TTransportException(TTransportException.NOT_OPEN, new ConnectException("Connection refused"))))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.UNAVAILABLE))
-			.hasMessage("getMessages (message.getMessages): host:1 unreachable: Connection refused");
+			.hasMessage("touch (cat.touch): host:1 unreachable: Connection refused");
 		assertThat(failed(new TTransportException(TTransportException.END_OF_FILE, "Socket is closed by peer.")).status())
 			.isEqualTo(BusStatus.UNAVAILABLE);
 		assertThat(failed(new TTransportException(TTransportException.TIMED_OUT, new SocketTimeoutException())))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.DEADLINE_EXCEEDED))
-			.hasMessage("getMessages (message.getMessages): no answer from host:1 before the deadline");
+			.hasMessage("touch (cat.touch): no answer from host:1 before the deadline");
 		assertThat(failed(new TTransportException(TTransportException.CORRUPTED_DATA,
 				"Frame size (20000000) larger than max length (16777216)!")).status())
 			.isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
@@ -79,9 +79,9 @@ class ThriftFailuresTests {
 			.isEqualTo(BusStatus.RESPONSE_TOO_LARGE);
 		assertThat(failed(new NoSuchElementException("Timeout waiting for idle object")).status())
 			.isEqualTo(BusStatus.DEADLINE_EXCEEDED);
-		assertThat(failed(new TApplicationException(TApplicationException.INTERNAL_ERROR, "Internal error processing getMessages")))
+		assertThat(failed(new TApplicationException(TApplicationException.INTERNAL_ERROR, "Internal error processing touch")))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INTERNAL))
-			.hasMessage("getMessages (message.getMessages) failed in the backend: Internal error processing getMessages");
+			.hasMessage("touch (cat.touch) failed in the backend: Internal error processing touch");
 		assertThat(failed(new TProtocolException("bad")).status()).isEqualTo(BusStatus.INTERNAL);
 		assertThat(failed(new IllegalStateException("boom")).status()).isEqualTo(BusStatus.INTERNAL);
 	}

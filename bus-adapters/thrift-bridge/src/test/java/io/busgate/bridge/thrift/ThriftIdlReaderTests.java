@@ -66,7 +66,8 @@ class ThriftIdlReaderTests {
 		assertThat(adjust.result().fields()).extracting(Field::id, Field::name)
 			.containsExactly(tuple((short) 0, "success"),
 					tuple((short) 1, "unknown"),
-					tuple((short) 2, "outOfStock"));
+					tuple((short) 2, "outOfStock"),
+					tuple((short) 3, "denied"));
 		assertThat(inventory.functions().get("audit").oneway()).isTrue();
 		assertThat(inventory.functions().get("getItems").arguments().field("withPhotos").type())
 			.isEqualTo(BaseType.BOOL);

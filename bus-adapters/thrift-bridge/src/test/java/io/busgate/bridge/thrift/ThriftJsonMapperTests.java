@@ -1,6 +1,5 @@
 package io.busgate.bridge.thrift;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

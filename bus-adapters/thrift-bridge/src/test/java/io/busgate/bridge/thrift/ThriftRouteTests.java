@@ -13,6 +13,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 import io.busgate.bridge.BackendException;
+import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.thrift.test.Catalog;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
@@ -28,11 +29,11 @@ class ThriftRouteTests {
 
 	private static final ThriftIdl CATALOG = ShippedConfiguration.idl(ShippedConfiguration.MAPPING_IDL);
 
-	private static final ThriftIdl MESSAGES = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
+	private static final ThriftIdl INVENTORY = ShippedConfiguration.idl(ShippedConfiguration.INVENTORY_IDL);
 
 	private final ThriftJsonMapper mapper = new ThriftJsonMapper(CATALOG);
 
-	private final ThriftJsonMapper messageMapper = new ThriftJsonMapper(MESSAGES);
+	private final ThriftJsonMapper inventoryMapper = new ThriftJsonMapper(INVENTORY);
 
 	@Test
 	void keysGoToTheKeysFieldAndArgumentsByName() {
@@ -74,48 +75,47 @@ class ThriftRouteTests {
 
 	@Test
 	void argsFieldBecomesTheSingleStructArgumentAndReceivesTheIdempotencyKey() {
-		ThriftRoute route = route("message.send", "sendMessage", null, "input", null, null, null, "idempotencyKey");
+		ThriftRoute route = route("inventory.adjust", "adjust", null, "adjustment", null, null, null, "requestId");
 
-		Map<String, Object> args = route.arguments(request("message.send", null,
-				Map.of("input", Map.of("fromUserId", "1", "toUserId", "2", "body", "hi")), "idem-1"), this.messageMapper);
+		Map<String, Object> args = route.arguments(request("inventory.adjust", null,
+				Map.of("adjustment", Map.of("sku", "sku-1", "delta", -2)), "idem-1"), this.inventoryMapper);
 
-		assertThat(args).isEqualTo(Map.of("request",
-				Map.of("fromUserId", "1", "toUserId", "2", "body", "hi", "idempotencyKey", "idem-1")));
+		assertThat(args).isEqualTo(Map.of("adjustment", Map.of("sku", "sku-1", "delta", -2, "requestId", "idem-1")));
 	}
 
 	@Test
 	void idempotencyKeyCanBeAMethodArgument() {
-		ThriftRoute route = route("cat.create", "createItem", null, "item", null, null, null, "requestId");
+		ThriftRoute route = route("cat.touch", "touch", null, null, null, null, null, "id");
 
-		Map<String, Object> args = route.arguments(request("cat.create", null, Map.of("item", Map.of("owner", "o")),
-				"idem-2"), this.mapper);
+		Map<String, Object> args = route.arguments(request("cat.touch", null, Map.of(), "idem-2"), this.mapper);
 
-		assertThat(args).isEqualTo(Map.of("item", Map.of("owner", "o", "requestId", "idem-2")));
+		assertThat(args).isEqualTo(Map.of("id", "idem-2"));
 	}
 
 	@Test
 	void requestsThatDoNotFitTheRouteAreInvalid() {
 		ThriftRoute keyed = route("cat.find", "findItems", "ids", null, "items", "id", null, null);
-		ThriftRoute send = route("message.send", "sendMessage", null, "input", null, null, null, "idempotencyKey");
+		ThriftRoute create = route("cat.create", "createItem", null, "item", null, null, null, "requestId");
 		ThriftRoute keyless = route("cat.touch", "touch", null, null, null, null, null, null);
 
 		assertInvalid(() -> keyed.arguments(request("cat.find", List.of("a"), Map.of("first", 3), null), this.mapper),
 				"args.first: unknown argument of findItems (cat.find), it takes [withTags]");
 		assertInvalid(() -> keyed.arguments(request("cat.find", List.of("a"), Map.of("ids", List.of()), null),
-				this.mapper), "args.ids: unknown argument of findItems (cat.find), it takes [withTags]");
+				this.mapper), "argument 'ids' of cat.find is filled from the request's keys and cannot be given");
 		assertInvalid(() -> keyed.arguments(request("cat.find", null, Map.of(), null), this.mapper),
-				"findItems (cat.find) needs keys (they become argument 'ids'), the request has none");
+				"cat.find is called with keys, the request has none");
 		assertInvalid(() -> keyless.arguments(request("cat.touch", List.of("a"), Map.of(), null), this.mapper),
-				"touch (cat.touch) is keyless, the request has keys");
+				"cat.touch takes no keys, the request has 1");
 		assertInvalid(() -> keyed.arguments(request("cat.find", List.of(1), Map.of(), null), this.mapper),
 				"keys[0]: expected string, was number 1");
-		assertInvalid(() -> send.arguments(request("message.send", null, Map.of("input", Map.of(), "x", 1), null),
-				this.messageMapper), "args.x: unknown argument of sendMessage (message.send), it takes only 'input'");
-		assertInvalid(() -> send.arguments(request("message.send", null, Map.of(), null), this.messageMapper),
-				"args.input: required by sendMessage (message.send), an object");
-		assertInvalid(() -> send.arguments(request("message.send", null, Map.of("input", Map.of("from", "1")), null),
-				this.messageMapper), "args.input.from: unknown field of SendMessageRequest, known fields are"
-						+ " [fromUserId, toUserId, body, idempotencyKey]");
+		assertInvalid(() -> create.arguments(request("cat.create", null, Map.of("item", Map.of(), "x", 1), null),
+				this.mapper), "cat.create takes its request from argument 'item' only, not [x]");
+		assertInvalid(() -> create.arguments(request("cat.create", null, Map.of(), null), this.mapper),
+				"cat.create needs argument 'item' as an object, it is missing");
+		assertInvalid(() -> create.arguments(request("cat.create", null, Map.of("item", "o"), null), this.mapper),
+				"cat.create needs argument 'item' as an object, was String");
+		assertInvalid(() -> create.arguments(request("cat.create", null, Map.of("item", Map.of("from", "1")), null),
+				this.mapper), "args.item.from: unknown field of CreateItem, known fields are [owner, tags, requestId]");
 	}
 
 	@Test
@@ -130,14 +130,14 @@ class ThriftRouteTests {
 
 	@Test
 	void itemValueFieldAnswersOneFieldOfEachItem() {
-		ThriftRoute route = route("message.inbox", "inbox", "userIds", null, null, "userId", "messages", null);
-		List<Object> inboxes = List.of(Map.of("userId", "2", "messages", List.of()),
-				Map.of("userId", "1", "messages", List.of(Map.of("id", "9"))));
+		ThriftRoute route = route("inventory.prices", "getItems", "skus", null, null, "sku", "price", null);
+		List<Object> items = List.of(Map.of("sku", "2", "price", Map.of("cents", 5)),
+				Map.of("sku", "1", "price", Map.of("cents", 9)));
 
-		List<Object> items = route.items(request("message.inbox", List.of(1, "2", "3"), Map.of(), null), inboxes);
+		List<Object> prices = route.items(request("inventory.prices", List.of(1, "2", "3"), Map.of(), null), items);
 
-		// Keys are matched as text, so the number 1 finds user "1".
-		assertThat(items).containsExactly(List.of(Map.of("id", "9")), List.of(), null);
+		// Keys are matched as text, so the number 1 finds sku "1".
+		assertThat(prices).containsExactly(Map.of("cents", 9), Map.of("cents", 5), null);
 	}
 
 	@Test
@@ -149,14 +149,14 @@ class ThriftRouteTests {
 		assertThatExceptionOfType(BackendException.class)
 			.isThrownBy(() -> route.items(request("cat.inOrder", List.of("x", "y"), Map.of(), null), List.of(item("x"))))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(BusStatus.INTERNAL))
-			.withMessageContaining("answered 1 items for 2 keys; set item-key-field");
+			.withMessage("itemsInOrder (cat.inOrder) answered 1 items for 2 keys");
 	}
 
 	@Test
 	void keylessCallAnswersTheWholeResultAsOneItem() {
-		ThriftRoute route = route("message.send", "sendMessage", null, "input", null, null, null, null);
+		ThriftRoute route = route("cat.create", "createItem", null, "item", null, null, null, null);
 
-		assertThat(route.items(request("message.send", null, Map.of(), null), item("m"))).containsExactly(item("m"));
+		assertThat(route.items(request("cat.create", null, Map.of(), null), item("m"))).containsExactly(item("m"));
 	}
 
 	@Test
@@ -203,13 +203,13 @@ class ThriftRouteTests {
 			.withMessageContaining("idempotency-key-field 'owner2' must be a string field of CreateItem");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route("cat.x", "touch", null, null, null, "id", null, null))
-			.withMessageContaining("item-key-field needs keys-field");
+			.withMessage("route cat.x (touch): item-key-field matches items to keys, so it needs keys-field");
 	}
 
 	private static ThriftRoute route(String operation, String method, String keysField, String argsField,
 			String itemsField, String itemKeyField, String itemValueField, String idempotencyKeyField) {
-		ThriftIdl idl = operation.startsWith("message.") ? MESSAGES : CATALOG;
-		return new ThriftRoute(operation, new ThriftBridgeProperties.Route(method, keysField, argsField, itemsField,
+		ThriftIdl idl = operation.startsWith("inventory.") ? INVENTORY : CATALOG;
+		return new ThriftRoute(operation, new BridgeProperties.Route(method, keysField, argsField, itemsField,
 				itemKeyField, itemValueField, idempotencyKeyField), idl, idl.services().values().iterator().next());
 	}
 
