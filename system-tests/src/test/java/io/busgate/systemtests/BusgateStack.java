@@ -18,6 +18,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import io.busgate.bridge.grpc.GrpcBridgeApplication;
@@ -124,9 +125,13 @@ public final class BusgateStack implements AutoCloseable {
 
 	private final String brokers;
 
-	private final int postGrpcPort = freePort();
+	/**
+	 * The backends' ports: any free one at the first start, bound by the backend itself (a port
+	 * chosen here and bound later could be taken meanwhile), then the same one when started again.
+	 */
+	private int postGrpcPort;
 
-	private final int messageThriftPort = freePort();
+	private int messageThriftPort;
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
@@ -288,13 +293,18 @@ public final class BusgateStack implements AutoCloseable {
 	}
 
 	private ConfigurableApplicationContext startPostService() {
-		return start(PostServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
+		ConfigurableApplicationContext service = start(PostServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
 				"--spring.grpc.server.port=" + this.postGrpcPort);
+		this.postGrpcPort = service.getBean(GrpcServerLifecycle.class).getPort();
+		return service;
 	}
 
 	private ConfigurableApplicationContext startMessageService() {
-		return start(MessageServiceApplication.application(), NO_GRAPHQL, NO_SECURITY,
-				"--busgate.message-service.port=" + this.messageThriftPort);
+		ConfigurableApplicationContext service = start(MessageServiceApplication.application(), NO_GRAPHQL,
+				NO_SECURITY, "--busgate.message-service.port=" + this.messageThriftPort);
+		this.messageThriftPort = service.getEnvironment()
+			.getRequiredProperty(MessageServiceApplication.LOCAL_PORT_PROPERTY, Integer.class);
+		return service;
 	}
 
 	private ConfigurableApplicationContext startHttpBridge() {
