@@ -135,9 +135,10 @@ public final class JsonRoute {
 		if (argsField == null) {
 			return new LinkedHashMap<>(request.args());
 		}
-		Set<String> others = new TreeSet<>(request.args().keySet());
-		others.remove(argsField);
-		if (!others.isEmpty()) {
+		// Sorted names are built only for the refusal: this runs for every mutation.
+		if (request.args().size() > (request.args().containsKey(argsField) ? 1 : 0)) {
+			Set<String> others = new TreeSet<>(request.args().keySet());
+			others.remove(argsField);
 			throw invalid(this.operation + " takes its request from argument '" + argsField + "' only, not " + others);
 		}
 		Object value = request.args().get(argsField);
