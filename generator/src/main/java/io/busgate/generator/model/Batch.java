@@ -15,4 +15,10 @@ package io.busgate.generator.model;
  */
 public record Batch(String keysField, String keyArgument, String itemsField, String itemKeyField,
 		String itemValueField, String reason) {
+
+	/** The key field items are matched by, or "key order" for a positional answer; for messages. */
+	public String itemKeyFieldOrOrder() {
+		return (this.itemKeyField != null) ? this.itemKeyField : "key order";
+	}
+
 }
