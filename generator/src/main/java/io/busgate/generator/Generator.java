@@ -46,7 +46,7 @@ public final class Generator {
 			throw new IllegalArgumentException("The service name must be lower case letters, digits and '-', "
 					+ "starting with a letter (it names the topic <service>.requests), was " + service);
 		}
-		Set<String> known = new HashSet<>();
+		Set<String> known = new LinkedHashSet<>();
 		model.operations().forEach((operation) -> known.add(operation.sourceName()));
 		for (String named : settings.operations().keySet()) {
 			if (!known.contains(named)) {

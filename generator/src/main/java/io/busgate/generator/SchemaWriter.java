@@ -21,6 +21,8 @@ final class SchemaWriter {
 
 	private static final String INDENT = "  ";
 
+	private static final int WIDTH = 100;
+
 	private final Plan plan;
 
 	private final StringBuilder out = new StringBuilder();
@@ -136,14 +138,24 @@ final class SchemaWriter {
 			return;
 		}
 		String escaped = text.strip().replace("\"\"\"", "\\\"\"\"");
-		if (!escaped.contains("\n") && escaped.length() + indent.length() <= 98) {
+		if (!escaped.contains("\n") && escaped.length() + indent.length() + 6 <= WIDTH) {
 			this.out.append(indent).append("\"\"\"").append(escaped).append("\"\"\"\n");
 			return;
 		}
 		this.out.append(indent).append("\"\"\"\n");
-		escaped.lines().forEach((line) -> this.out.append(line.isBlank() ? "" : indent + line.stripTrailing())
-			.append('\n'));
+		escaped.lines().forEach((line) -> wrap(line.stripTrailing(), indent));
 		this.out.append(indent).append("\"\"\"\n");
+	}
+
+	/** Writes a line of text, broken at spaces to stay within {@value #WIDTH} columns. */
+	private void wrap(String line, String indent) {
+		String rest = line;
+		while (indent.length() + rest.length() > WIDTH && rest.lastIndexOf(' ', WIDTH - indent.length()) > 0) {
+			int space = rest.lastIndexOf(' ', WIDTH - indent.length());
+			this.out.append(indent).append(rest, 0, space).append('\n');
+			rest = rest.substring(space + 1);
+		}
+		this.out.append(rest.isEmpty() ? "" : indent + rest).append('\n');
 	}
 
 	private String render(TypeRef type, boolean input) {
