@@ -6,8 +6,8 @@
 # scaled out (several processes each, gateways behind HAProxy). Stays in the foreground; Ctrl-C
 # stops everything (HAProxy, gateways and bridges first, then the services, Zipkin, the broker last).
 #
-# Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N]
-#        [--gateways N] [--no-rate-limit] [--help]   (see usage() below)
+# Usage: ./compose/local-stack.sh [--no-build] [--prepare-only] [--bridges user=N,post=N,message=N] [--add DIR]
+#        [--gateways N] [--no-rate-limit] [--add DIR] [--help]   (see usage() below)
 #        ./compose/local-stack.sh token <userId> [validity, e.g. 30m; default 12h]
 #            prints a token (JWT) for a user that the local stack's gateways accept
 #        ./compose/local-stack.sh restart <name>
@@ -113,6 +113,11 @@ RATE_LIMIT=true
 # Instances per service's bridge (--bridges) and gateways (--gateways).
 declare -A BRIDGE_COUNT=([user]=1 [post]=1 [message]=1)
 GATEWAYS=1
+# Directories of generated files (--add): each <service>.yml gets a bridge, each .graphqls joins
+# the gateways' schema.
+ADDED_DIRS=()
+# The first added bridge's HTTP port (actuator); the next ones count up.
+readonly ADDED_BRIDGE_BASE_PORT=8094
 # Filled in by plan_instances from the counts above.
 BUS_APPS=()
 GATEWAY_IDS=()
@@ -177,6 +182,11 @@ Options:
                          service's bridge share the consumer group <service>-bridge
   --gateways N           gateway processes, 1 to ${MAX_INSTANCES} (default 1); more than one puts HAProxy
                          on :${FRONT_PORT} (installed with apt-get when missing and run as root)
+  --add DIR              also serve a backend of your own from the generator's files in DIR (README.md,
+                         "Put your own service behind Busgate"): one bridge per <service>.yml there
+                         (http-, grpc- or thrift-bridge, as the file says; :${ADDED_BRIDGE_BASE_PORT}, :$((ADDED_BRIDGE_BASE_PORT + 1)), ...), and the
+                         gateways read DIR's *.graphqls besides their own schema. Repeatable; no
+                         spaces in DIR. The backend itself is yours to start
   --no-rate-limit        turn the gateways' rate limit per client off (busgate.gateway.limits.rate,
                          on by default: 50 requests per second, burst 100); for load from this
                          machine, e.g. compose/bench/run.sh and compose/chaos/run.sh
@@ -239,12 +249,16 @@ parse_args() {
 			--no-build) BUILD=false ;;
 			--prepare-only) PREPARE_ONLY=true ;;
 			--no-rate-limit) RATE_LIMIT=false ;;
-			--bridges | --gateways)
+			--bridges | --gateways | --add)
 				(($# >= 2)) || fail "$1 needs a value (see --help)"
 				set -- "$1=$2" "${@:3}"
 				continue
 				;;
 			--bridges=*) parse_bridges "${1#*=}" ;;
+			--add=*)
+				[[ -d "${1#*=}" && "${1#*=}" != *" "* ]] || fail "--add needs a directory without spaces, was '${1#*=}'"
+				ADDED_DIRS+=("$(cd "${1#*=}" && pwd)")
+				;;
 			--gateways=*)
 				valid_count "${1#*=}" || fail "--gateways must be 1 to ${MAX_INSTANCES}, was '${1#*=}'"
 				GATEWAYS=$((10#${1#*=}))
@@ -323,12 +337,26 @@ plan_instances() {
 				"$((BRIDGE_COUNT[${service}] - REQUEST_PARTITIONS)) will get no partition and stand by (BUSGATE_REQUEST_PARTITIONS)"
 		fi
 	done
+	local schema_locations="" added=0 routes protocol dir
+	for dir in "${ADDED_DIRS[@]}"; do
+		schema_locations+=",file:${dir}/"
+		for routes in "${dir}"/*.yml; do
+			[[ -f "${routes}" ]] || continue
+			protocol="$(grep -m1 -oE '^    (grpc|thrift|http):' "${routes}" | tr -d ' :')" ||
+				fail "${routes} names no bridge protocol (busgate.bridge.grpc, .thrift or .http); is it the generator's?"
+			name="${protocol}-bridge"
+			service="$(basename "${routes}" .yml)"
+			BUS_APPS+=("${service}-${name}|${service}-${name}|bus-adapters/${name}|${name}|$((ADDED_BRIDGE_BASE_PORT + added))|--spring.config.import=file:${routes} --busgate.bridge.partitions=${REQUEST_PARTITIONS} --busgate.bridge.request-retention=${RETENTION_HOURS}h --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+			added=$((added + 1))
+		done
+	done
+	if [[ -n "${schema_locations}" ]]; then schema_locations=" --spring.graphql.schema.locations=classpath:graphql/**/${schema_locations}"; fi
 	if ((GATEWAYS > 1)); then behind_haproxy=" ${HAPROXY_TRUSTED_BY_GATEWAYS}"; fi
 	for ((k = 1; k <= GATEWAYS; k++)); do
 		if ((GATEWAYS == 1)); then port="${FRONT_PORT}"; else port=$((GATEWAY_BASE_PORT + k)); fi
 		GATEWAY_IDS+=("local-${k}")
 		GATEWAY_PORTS+=("${port}")
-		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --busgate.gateway.limits.rate.enabled=${RATE_LIMIT}${behind_haproxy} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
+		BUS_APPS+=("$(instance_name gateway "${k}")|gateway|gateway|gateway|${port}|--busgate.gateway.instance-id=local-${k} --busgate.gateway.reply-retention=${RETENTION_HOURS}h --busgate.gateway.limits.rate.enabled=${RATE_LIMIT}${behind_haproxy}${schema_locations} --spring.kafka.bootstrap-servers=${BOOTSTRAP}")
 	done
 	# Every port the stack listens on: Kafka, gRPC (post), Thrift (message), the apps' HTTP
 	# ports and, with several gateways, HAProxy's.
