@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,7 +72,10 @@ final class SchemaComposition {
 		for (String location : properties.getLocations()) {
 			for (String extension : properties.getFileExtensions()) {
 				try {
-					resources.addAll(Arrays.asList(resolver.getResources(location + "*" + extension)));
+					// by name, so the start log and the clash messages read the same on every machine
+					Arrays.stream(resolver.getResources(location + "*" + extension))
+						.sorted(Comparator.comparing(SchemaComposition::nameOf))
+						.forEach(resources::add);
 				}
 				catch (IOException ex) {
 					// what Boot does too: a location that cannot be read adds no file
