@@ -8,6 +8,7 @@ import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustom
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.graphql.execution.BatchLoaderRegistry;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 import org.springframework.http.codec.ServerCodecConfigurer;
@@ -22,11 +23,29 @@ import io.busgate.gateway.bus.BusClient;
 import io.busgate.gateway.security.Caller;
 
 /**
- * The GraphQL side: {@code @bus} fields wired to the bus, one batching DataLoader per request,
+ * The GraphQL side: the schema composed from its files, {@code @bus} fields wired to the bus, one batching DataLoader per request,
  * parsed documents kept for reuse, errors with codes, the trace id in every response, the {@code Idempotency-Key} header, GET next to POST on {@code /graphql}, WebSockets closed on shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
+
+	/**
+	 * The schema's files checked and reported before Spring for GraphQL merges them, plus the
+	 * gateway's built-ins, wherever {@code spring.graphql.schema.locations} points.
+	 */
+	@Bean
+	GraphQlSourceBuilderCustomizer schemaComposition(ResourcePatternResolver resolver, GraphQlProperties properties) {
+		return (builder) -> {
+			SchemaComposition composition = SchemaComposition.of(resolver, properties.getSchema());
+			composition.logDefiners();
+			builder.schemaResources(SchemaComposition.BUILT_INS).configureTypeDefinitions(composition::addRootTypes);
+		};
+	}
+
+	@Bean
+	RuntimeWiringConfigurer gatewayScalars() {
+		return (wiring) -> wiring.scalar(GatewayScalars.LONG).scalar(GatewayScalars.JSON);
+	}
 
 	@Bean
 	RuntimeWiringConfigurer busDirectiveWiring(BusClient client) {

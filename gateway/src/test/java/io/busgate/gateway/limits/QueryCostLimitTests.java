@@ -1,9 +1,7 @@
 package io.busgate.gateway.limits;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -19,17 +17,14 @@ import graphql.analysis.QueryComplexityCalculator;
 import graphql.execution.CoercedVariables;
 import graphql.parser.Parser;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.idl.RuntimeWiring;
-import graphql.schema.idl.SchemaGenerator;
-import graphql.schema.idl.SchemaParser;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.core.io.ClassPathResource;
 
 import io.busgate.gateway.GatewayProperties;
+import io.busgate.gateway.graphql.TestSchemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QueryCostLimitTests {
 
-	private static final GraphQLSchema SCHEMA = schema();
+	private static final GraphQLSchema SCHEMA = TestSchemas.gatewaySchema();
 
 	private static final GatewayProperties.Limits DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()))
 		.bindOrCreate("busgate.gateway", Bindable.of(GatewayProperties.class))
@@ -180,17 +175,6 @@ class QueryCostLimitTests {
 	private static String read(Path file) {
 		try {
 			return Files.readString(file);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static GraphQLSchema schema() {
-		try (InputStreamReader sdl = new InputStreamReader(
-				new ClassPathResource("graphql/schema.graphqls").getInputStream(), StandardCharsets.UTF_8)) {
-			return new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl),
-					RuntimeWiring.newRuntimeWiring().build());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
