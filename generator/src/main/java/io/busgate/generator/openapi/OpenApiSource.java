@@ -252,12 +252,17 @@ public final class OpenApiSource {
 		String answerWhere = where + ".responses." + success;
 		JsonNode answer = (success != null) ? jsonSchema(
 				this.schemas.resolve(operation.get("responses").get(success), answerWhere).path("content")) : null;
-		Batch batch = "get".equals(method) ? batchOf(placed, answer, answerWhere) : null;
+		JsonNode keysParameter = null;
+		Batch batch = null;
+		for (int i = 0; "get".equals(method) && batch == null && i < placed.size(); i++) {
+			batch = batchOf(placed.get(i), answer, answerWhere);
+			keysParameter = (batch != null) ? placed.get(i) : null;
+		}
 		StringBuilder query = new StringBuilder();
 		List<Field> arguments = new ArrayList<>();
 		for (JsonNode parameter : placed) {
 			String parameterName = parameter.get("name").asString();
-			boolean keys = batch != null && parameterName.equals(batch.keysField());
+			boolean keys = parameter == keysParameter;
 			if ("query".equals(parameter.get("in").asString())) {
 				query.append(query.isEmpty() ? "?" : "&").append(parameterName).append("={")
 					.append(keys ? KEYS : parameterName).append('}');
@@ -399,12 +404,19 @@ public final class OpenApiSource {
 	}
 
 	/**
-	 * A batched lookup, found by shape: an array query parameter of keys with a plural name, and
-	 * an answer that is an array of objects carrying the singular (matched by key) or an array of
-	 * arrays (one per key, in key order).
+	 * The batched lookup the parameter makes of the operation, found by shape, or {@code null}: a
+	 * required array query parameter of strings or integers with a plural name, and an answer that
+	 * is an array of objects carrying the singular (matched by key) or an array of arrays (one per
+	 * key, in key order). The keys go in the call's {@code {keys}}, so no {@code keys-field}.
 	 */
-	private Batch batchOf(List<JsonNode> parameters, JsonNode answer, String where) {
-		if (answer == null) {
+	private Batch batchOf(JsonNode parameter, JsonNode answer, String where) {
+		String name = parameter.get("name").asString();
+		String singular = Schemas.singular(name);
+		JsonNode schema = this.schemas.resolve(schemaOf(parameter), where);
+		List<String> keyTypes = Schemas.typesOf(this.schemas.resolve(schema.path("items"), where));
+		if (answer == null || !"query".equals(parameter.get("in").asString())
+				|| !parameter.path("required").asBoolean(false) || !Schemas.typesOf(schema).contains("array")
+				|| singular.equals(name) || keyTypes.isEmpty() || !Set.of("string", "integer", "null").containsAll(keyTypes)) {
 			return null;
 		}
 		JsonNode answered = this.schemas.resolve(answer, where);
@@ -412,30 +424,15 @@ public final class OpenApiSource {
 			return null;
 		}
 		JsonNode item = this.schemas.resolve(answered.path("items"), where);
-		for (JsonNode parameter : parameters) {
-			String name = parameter.get("name").asString();
-			JsonNode schema = this.schemas.resolve(schemaOf(parameter), where);
-			String singular = Schemas.singular(name);
-			if (!"query".equals(parameter.get("in").asString()) || !parameter.path("required").asBoolean(false)
-					|| !Schemas.typesOf(schema).contains("array") || singular.equals(name)
-					|| !Set.of("string", "integer").containsAll(
-							Schemas.typesOf(this.schemas.resolve(schema.path("items"), where)).stream()
-								.filter((t) -> !"null".equals(t)).toList())) {
-				continue;
-			}
-			String keys = "takes " + name + " (a list of " + String.join(" or ",
-					Schemas.typesOf(this.schemas.resolve(schema.path("items"), where))) + ")";
-			if (Schemas.typesOf(item).contains("array")) {
-				return new Batch(name, singular, null, null, null, keys
-						+ " and answers an array of arrays, one per key in key order");
-			}
-			String keyField = keyField(item, singular);
-			if (keyField != null) {
-				return new Batch(name, singular, null, keyField, null, keys + " and answers an array of "
-						+ itemName(answered.path("items")) + ", each carrying " + keyField);
-			}
+		String keys = "takes " + name + " (a list of " + String.join(" or ", keyTypes) + ")";
+		if (Schemas.typesOf(item).contains("array")) {
+			return new Batch(null, singular, null, null, null,
+					keys + " and answers an array of arrays, one per key in key order");
 		}
-		return null;
+		String keyField = keyField(item, singular);
+		return (keyField != null) ? new Batch(null, singular, null, keyField, null,
+				keys + " and answers an array of " + itemName(answered.path("items")) + ", each carrying " + keyField)
+				: null;
 	}
 
 	/** The item's property named as one key: {@code id}; {@code author_id} or {@code authorId}. */

@@ -60,7 +60,7 @@ class OpenApiSourceTests {
 				List.of(new EnumType("Status", "Where a product is in its life", List.of("ACTIVE", "RETIRED")),
 						new EnumType("Sort", null, List.of("relevance", "price"))),
 				List.of(new Operation("getProducts", "GET /products?ids={keys}", false, "GET reads: a query",
-						new Batch("ids", "id", null, "id", null,
+						new Batch(null, "id", null, "id", null,
 								"takes ids (a list of string) and answers an array of Product, each carrying id"),
 						List.of(), null, null, named("Product"), "Products by id", List.of("400 -> INVALID_ARGUMENT")),
 						new Operation("createProduct", "POST /products", true,
@@ -99,13 +99,13 @@ class OpenApiSourceTests {
 				List.of(new EnumType("BookGenre", null, List.of("FICTION", "NON_FICTION"))),
 				List.of(new Operation("booksByAuthors", "GET /authors/books?authorIds={keys}&first={first}", false,
 						"GET reads: a query",
-						new Batch("authorIds", "authorId", null, null, null,
+						new Batch(null, "authorId", null, null, null,
 								"takes authorIds (a list of string) and answers an array of arrays, one per key in key order"),
 						List.of(new Field("first", named("Int"), null, "10")), null, null,
 						TypeRef.listOf(nonNull("Book")), "One list of books per author id, in the order of the ids.",
 						List.of()),
 						new Operation("getBooks", "GET /books?isbns={keys}", false, "GET reads: a query",
-								new Batch("isbns", "isbn", null, "isbn", null,
+								new Batch(null, "isbn", null, "isbn", null,
 										"takes isbns (a list of string) and answers an array of Book, each carrying isbn"),
 								List.of(), null, null, named("Book"), null, List.of()),
 						new Operation("updateBook", "PATCH /books", true, "PATCH changes something: a mutation; " + NO_KEY,
@@ -136,14 +136,14 @@ class OpenApiSourceTests {
 				"http", Map.of("base-url", "http://127.0.0.1:8081"), List.of(user), List.of(),
 				List.of(new Operation("getFriends", "GET /friends?ids={keys}&start={start}&pageSize={pageSize}", false,
 						"GET reads: a query",
-						new Batch("ids", "id", null, null, null,
+						new Batch(null, "id", null, null, null,
 								"takes ids (a list of string) and answers an array of arrays, one per key in key order"),
 						List.of(start, pageSize), null, null, users,
 						"A page of friends of each of several users, in one call\n\nAnswers an array in the order of "
 								+ "`ids`, one element per id: that user's friends page, `null` for an id no user has.",
 						List.of("400 -> INVALID_ARGUMENT")),
 						new Operation("getUsers", "GET /user?ids={keys}", false, "GET reads: a query",
-								new Batch("ids", "id", null, "id", null,
+								new Batch(null, "id", null, "id", null,
 										"takes ids (a list of string) and answers an array of User, each carrying id"),
 								List.of(), null, null, named("User"),
 								"Users by id, in one call\n\nAnswers an array in the order of `ids`, one element per id "
@@ -161,6 +161,20 @@ class OpenApiSourceTests {
 								"GET reads: a query", null, List.of(start, pageSize), null, null, users,
 								"A page of users in id order", List.of("400 -> INVALID_ARGUMENT"))),
 				List.of()));
+	}
+
+	@Test
+	void leavesOutWhatTheHttpBridgeCannotCallWithAReason() {
+		ServiceModel model = OpenApiSource.read(DOCUMENTS + "unservable-3.0.yaml", Conventions.DEFAULTS);
+
+		assertThat(model.operations()).isEmpty();
+		assertThat(model.shapes()).isEmpty();
+		assertThat(model.skipped()).containsExactly(
+				"deleteAll (DELETE /all): the http-bridge sends no body with a DELETE",
+				"addTags (POST /tags): its JSON body is not an object, and the http-bridge sends the arguments as one",
+				"upload (POST /upload): its request body has no JSON media type, and the http-bridge sends JSON",
+				"me (GET /me): the http-bridge sends no header parameter, and 'Authorization' is required",
+				"filter (GET /filter): parameter 'where' is an object, which the http-bridge cannot spell");
 	}
 
 	@Test
