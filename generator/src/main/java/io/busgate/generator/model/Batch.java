@@ -4,7 +4,8 @@ package io.busgate.generator.model;
  * How an operation found to be a batched lookup takes its keys and answers its items: the route's
  * keyed settings (bridge-core's README, "Routes"), plus why the source reader took it for one.
  *
- * @param keysField the request field that receives the keys (a list)
+ * @param keysField the request field that receives the keys (a list), or {@code null} when the
+ * call carries them (an HTTP route's {@code {keys}})
  * @param keyArgument the GraphQL argument a field uses for one key ({@code id}, {@code authorId})
  * @param itemsField the answer's field holding the items, or {@code null} when the answer is the
  * list

@@ -52,4 +52,11 @@ class OversizeDrillTests {
 			.expectBody().jsonPath("$.detail").isEqualTo("bytes must be 0 to 16777216, was -1");
 	}
 
+	@Test
+	void apiDocumentLeavesTheDrillsOut() {
+		String document = this.client.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(document).contains("\"/user/{id}\"").doesNotContain("/drill", "/actuator");
+	}
+
 }

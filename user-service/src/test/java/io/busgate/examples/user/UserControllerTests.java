@@ -52,7 +52,7 @@ class UserControllerTests {
 
 	@Test
 	void pagesUsersInIdOrder() {
-		assertThat(this.mvc.get().uri("/user?start=45&pageSize=10")).hasStatusOk()
+		assertThat(this.mvc.get().uri("/users?start=45&pageSize=10")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$[*].id")
 			.isEqualTo(List.of("46", "47", "48", "49", "50"));
@@ -60,7 +60,7 @@ class UserControllerTests {
 
 	@Test
 	void pageDefaultsToTheFirstTwentyUsers() {
-		assertThat(this.mvc.get().uri("/user")).hasStatusOk()
+		assertThat(this.mvc.get().uri("/users")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$[*].id")
 			.isEqualTo(IntStream.rangeClosed(1, 20).mapToObj(Integer::toString).toList());
@@ -68,13 +68,13 @@ class UserControllerTests {
 
 	@Test
 	void pagePastTheEndIsEmpty() {
-		assertThat(this.mvc.get().uri("/user?start=50&pageSize=5")).hasStatusOk().bodyJson().isStrictlyEqualTo("[]");
+		assertThat(this.mvc.get().uri("/users?start=50&pageSize=5")).hasStatusOk().bodyJson().isStrictlyEqualTo("[]");
 	}
 
 	@Test
 	void pageSizeOutOfRangeIsBadRequest() {
 		for (String pageSize : List.of("0", "101", "-3")) {
-			assertThat(this.mvc.get().uri("/user?pageSize={size}", pageSize)).hasStatus(HttpStatus.BAD_REQUEST)
+			assertThat(this.mvc.get().uri("/users?pageSize={size}", pageSize)).hasStatus(HttpStatus.BAD_REQUEST)
 				.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 				.bodyJson()
 				.extractingPath("$.detail")
@@ -84,7 +84,7 @@ class UserControllerTests {
 
 	@Test
 	void negativeStartIsBadRequest() {
-		assertThat(this.mvc.get().uri("/user?start=-1")).hasStatus(HttpStatus.BAD_REQUEST)
+		assertThat(this.mvc.get().uri("/users?start=-1")).hasStatus(HttpStatus.BAD_REQUEST)
 			.bodyJson()
 			.extractingPath("$.detail")
 			.isEqualTo("start must be 0 or more, was -1");
@@ -92,7 +92,7 @@ class UserControllerTests {
 
 	@Test
 	void nonNumericPagingIsBadRequest() {
-		assertThat(this.mvc.get().uri("/user?start=abc")).hasStatus(HttpStatus.BAD_REQUEST)
+		assertThat(this.mvc.get().uri("/users?start=abc")).hasStatus(HttpStatus.BAD_REQUEST)
 			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyJson()
 			.extractingPath("$.detail")
@@ -119,11 +119,20 @@ class UserControllerTests {
 	}
 
 	@Test
-	void idsWinOverPaging() {
-		assertThat(this.mvc.get().uri("/user?ids=5&start=-1&pageSize=1000")).hasStatusOk()
+	void batchLookupWithoutIdsIsBadRequest() {
+		assertThat(this.mvc.get().uri("/user?start=0&pageSize=20")).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyJson()
-			.extractingPath("$[*].id")
-			.isEqualTo(List.of("5"));
+			.extractingPath("$.detail")
+			.isEqualTo("Required parameter 'ids' is not present.");
+	}
+
+	@Test
+	void batchLookupKeepsBlankEntries() {
+		assertThat(this.mvc.get().uri("/user?ids=2,,1,")).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$.length()")
+			.isEqualTo(4);
 	}
 
 	@Test

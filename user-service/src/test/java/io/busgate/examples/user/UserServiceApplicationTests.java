@@ -87,7 +87,7 @@ class UserServiceApplicationTests {
 			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(body).contains("\"detail\":\"No user with id '10001'\"").doesNotContain("trace", "Exception");
-		this.client.get().uri("/user?pageSize=500").exchange().expectStatus().isBadRequest()
+		this.client.get().uri("/users?pageSize=500").exchange().expectStatus().isBadRequest()
 			.expectBody().jsonPath("$.detail").isEqualTo("pageSize must be between 1 and 100, was 500");
 		this.client.get().uri("/no/such/path").exchange().expectStatus().isNotFound()
 			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
