@@ -15,15 +15,23 @@ import java.util.Map;
  * @param shapes the structured types reachable from the operations
  * @param enums the enumerations reachable from the operations
  * @param operations the calls, in the source's order
+ * @param skipped the calls the bus cannot serve, each with why ({@code WatchShelf: server
+ * streaming}), for the user; empty when there are none
  */
 public record ServiceModel(String origin, String protocol, Map<String, String> bridgeSettings, List<Shape> shapes,
-		List<EnumType> enums, List<Operation> operations) {
+		List<EnumType> enums, List<Operation> operations, List<String> skipped) {
 
 	public ServiceModel {
 		bridgeSettings = Map.copyOf(bridgeSettings);
 		shapes = List.copyOf(shapes);
 		enums = List.copyOf(enums);
 		operations = List.copyOf(operations);
+		skipped = List.copyOf(skipped);
+	}
+
+	public ServiceModel(String origin, String protocol, Map<String, String> bridgeSettings, List<Shape> shapes,
+			List<EnumType> enums, List<Operation> operations) {
+		this(origin, protocol, bridgeSettings, shapes, enums, operations, List.of());
 	}
 
 }
