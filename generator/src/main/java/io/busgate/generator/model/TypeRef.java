@@ -28,11 +28,13 @@ public sealed interface TypeRef {
 
 	/** The named type at the bottom of lists and non-nulls. */
 	default Named innermost() {
-		return switch (this) {
-			case Named named -> named;
-			case ListOf list -> list.element().innermost();
-			case NonNull nonNull -> nonNull.type().innermost();
-		};
+		if (this instanceof ListOf list) {
+			return list.element().innermost();
+		}
+		if (this instanceof NonNull nonNull) {
+			return nonNull.type().innermost();
+		}
+		return (Named) this;
 	}
 
 	record Named(String name) implements TypeRef {
