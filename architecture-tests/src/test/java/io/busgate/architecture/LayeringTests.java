@@ -33,6 +33,8 @@ class LayeringTests {
 
 	static final String BENCH = "io.busgate.bench..";
 
+	static final String THRIFT_IDL = "io.busgate.thrift.idl..";
+
 	@ArchTest
 	static final ArchRule gatewayDependsOnNoBridgeAndNoExampleService = noClasses().that()
 		.resideInAPackage(GATEWAY)
@@ -67,6 +69,14 @@ class LayeringTests {
 		.should()
 		.onlyDependOnClassesThat()
 		.resideInAnyPackage(BACKEND_CONTRACT, "java..");
+
+	/** thrift-idl: the Thrift bridge and the generator share it; it needs nothing of either. */
+	@ArchTest
+	static final ArchRule thriftIdlNeedsOnlyTheJdk = classes().that()
+		.resideInAPackage(THRIFT_IDL)
+		.should()
+		.onlyDependOnClassesThat()
+		.resideInAnyPackage(THRIFT_IDL, "java..");
 
 	@ArchTest
 	static final ArchRule noPackageCycles = slices().matching("io.busgate.(**)").should().beFreeOfCycles();

@@ -22,11 +22,12 @@ import io.busgate.bridge.BackendException;
 import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.JsonRoute;
 import io.busgate.bridge.TcpProbe;
-import io.busgate.bridge.thrift.ThriftIdl.Service;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.observability.thrift.ThriftClientTracing;
 import io.busgate.observability.thrift.ThriftPrincipal;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdl.Service;
 
 /**
  * Serves requests by calling a Thrift backend: each operation's route

@@ -1,5 +1,6 @@
 package io.busgate.bridge.thrift;
 
+import java.io.IOException;
 import java.time.Clock;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -15,6 +16,7 @@ import org.springframework.core.io.ResourceLoader;
 
 import io.busgate.bridge.BackendClient;
 import io.busgate.bridge.BridgeProperties;
+import io.busgate.thrift.idl.ThriftIdlReader;
 
 /** The Apache Thrift protocol bridge: serves {@code busgate.bridge.service}'s operations over Thrift. */
 @SpringBootApplication
@@ -39,14 +41,14 @@ public class ThriftBridgeApplication {
 
 	@Bean
 	BackendClient thriftBackendClient(ThriftBridgeProperties properties, BridgeProperties bridge,
-			ResourceLoader resourceLoader, ObjectProvider<OpenTelemetry> openTelemetry) {
+			ResourceLoader resourceLoader, ObjectProvider<OpenTelemetry> openTelemetry) throws IOException {
 		// A path without a prefix is a file, relative to the working directory.
 		Resource idl = ApplicationResourceLoader.get(resourceLoader.getClassLoader()).getResource(properties.idl());
 		if (!idl.exists()) {
 			throw new IllegalArgumentException("busgate.bridge.thrift.idl " + properties.idl() + " does not exist ("
 					+ idl.getDescription() + ")");
 		}
-		return new ThriftBackendClient(properties, bridge.routes(), ThriftIdlReader.read(idl), Clock.systemUTC(),
+		return new ThriftBackendClient(properties, bridge.routes(), ThriftIdlReader.read(idl.getURL()), Clock.systemUTC(),
 				openTelemetry.getIfAvailable(OpenTelemetry::noop));
 	}
 

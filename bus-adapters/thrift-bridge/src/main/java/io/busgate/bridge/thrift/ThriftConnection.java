@@ -17,7 +17,7 @@ import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
 
 /**
  * One connection to the backend: a socket with Thrift's framed transport and binary protocol.

@@ -13,17 +13,18 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.busgate.bridge.BackendException;
-import io.busgate.bridge.thrift.ThriftIdl.BaseType;
-import io.busgate.bridge.thrift.ThriftIdl.EnumType;
-import io.busgate.bridge.thrift.ThriftIdl.Field;
-import io.busgate.bridge.thrift.ThriftIdl.ListType;
-import io.busgate.bridge.thrift.ThriftIdl.MapType;
-import io.busgate.bridge.thrift.ThriftIdl.SetType;
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
-import io.busgate.bridge.thrift.ThriftIdl.StructKind;
-import io.busgate.bridge.thrift.ThriftIdl.StructType;
-import io.busgate.bridge.thrift.ThriftIdl.ThriftType;
 import io.busgate.bus.BusStatus;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdl.BaseType;
+import io.busgate.thrift.idl.ThriftIdl.EnumType;
+import io.busgate.thrift.idl.ThriftIdl.Field;
+import io.busgate.thrift.idl.ThriftIdl.ListType;
+import io.busgate.thrift.idl.ThriftIdl.MapType;
+import io.busgate.thrift.idl.ThriftIdl.SetType;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdl.StructKind;
+import io.busgate.thrift.idl.ThriftIdl.StructType;
+import io.busgate.thrift.idl.ThriftIdl.ThriftType;
 
 /**
  * Converts JSON values (as decoded from bus records: maps, lists, strings, numbers, booleans,

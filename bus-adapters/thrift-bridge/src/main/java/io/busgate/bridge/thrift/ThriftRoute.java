@@ -10,17 +10,19 @@ import java.util.regex.Pattern;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.BridgeProperties;
 import io.busgate.bridge.JsonRoute;
-import io.busgate.bridge.thrift.ThriftIdl.BaseType;
-import io.busgate.bridge.thrift.ThriftIdl.Field;
-import io.busgate.bridge.thrift.ThriftIdl.Function;
-import io.busgate.bridge.thrift.ThriftIdl.ListType;
-import io.busgate.bridge.thrift.ThriftIdl.Service;
-import io.busgate.bridge.thrift.ThriftIdl.SetType;
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
-import io.busgate.bridge.thrift.ThriftIdl.StructType;
-import io.busgate.bridge.thrift.ThriftIdl.ThriftType;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
+import io.busgate.observability.thrift.ThriftTraceContext;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdl.BaseType;
+import io.busgate.thrift.idl.ThriftIdl.Field;
+import io.busgate.thrift.idl.ThriftIdl.Function;
+import io.busgate.thrift.idl.ThriftIdl.ListType;
+import io.busgate.thrift.idl.ThriftIdl.Service;
+import io.busgate.thrift.idl.ThriftIdl.SetType;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdl.StructType;
+import io.busgate.thrift.idl.ThriftIdl.ThriftType;
 
 /**
  * A route ({@link BridgeProperties.Route}, {@code call} = the service method's name) compiled
@@ -70,6 +72,7 @@ final class ThriftRoute {
 					+ " is oneway: it answers nothing a reply could carry");
 		}
 		this.arguments = function.arguments();
+		checkNoReservedIds();
 		this.result = function.result();
 		this.keys = (config.keysField() != null) ? argument(config.keysField(), "keys-field") : null;
 		if (this.keys != null && !(this.keys.type() instanceof ListType) && !(this.keys.type() instanceof SetType)) {
@@ -222,6 +225,18 @@ final class ThriftRoute {
 					+ others.stream().map((f) -> f.name() + ": " + f.type().idlName()).toList());
 		}
 		return others.get(0);
+	}
+
+	/** The bridge writes the trace context and principal into the arguments at these ids. */
+	private void checkNoReservedIds() {
+		for (Field argument : this.arguments.fields()) {
+			short id = argument.id();
+			if (id == ThriftTraceContext.TRACEPARENT_FIELD || id == ThriftTraceContext.TRACESTATE_FIELD
+					|| id == ThriftTraceContext.PRINCIPAL_FIELD) {
+				throw new IllegalArgumentException(where() + "argument id " + id + " of " + this.method + " is reserved"
+						+ " for the trace context and principal (" + (Short.MAX_VALUE - 2) + ".." + Short.MAX_VALUE + ")");
+			}
+		}
 	}
 
 	private void checkIdempotencyKey(String name) {

@@ -19,15 +19,16 @@ import org.apache.thrift.protocol.TSet;
 import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 
-import io.busgate.bridge.thrift.ThriftIdl.BaseType;
-import io.busgate.bridge.thrift.ThriftIdl.EnumType;
-import io.busgate.bridge.thrift.ThriftIdl.Field;
-import io.busgate.bridge.thrift.ThriftIdl.ListType;
-import io.busgate.bridge.thrift.ThriftIdl.MapType;
-import io.busgate.bridge.thrift.ThriftIdl.SetType;
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
-import io.busgate.bridge.thrift.ThriftIdl.StructType;
-import io.busgate.bridge.thrift.ThriftIdl.ThriftType;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdl.BaseType;
+import io.busgate.thrift.idl.ThriftIdl.EnumType;
+import io.busgate.thrift.idl.ThriftIdl.Field;
+import io.busgate.thrift.idl.ThriftIdl.ListType;
+import io.busgate.thrift.idl.ThriftIdl.MapType;
+import io.busgate.thrift.idl.ThriftIdl.SetType;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdl.StructType;
+import io.busgate.thrift.idl.ThriftIdl.ThriftType;
 
 /**
  * Writes and reads structs on a {@link TProtocol} as an IDL declares them, the way generated
@@ -50,13 +51,39 @@ final class ThriftWire {
 		this.idl = idl;
 	}
 
+	/** The type on the wire of a value of that type, a {@link TType} constant. */
+	static byte wireType(ThriftType type) {
+		if (type instanceof BaseType base) {
+			return switch (base) {
+				case BOOL -> TType.BOOL;
+				case BYTE -> TType.BYTE;
+				case I16 -> TType.I16;
+				case I32 -> TType.I32;
+				case I64 -> TType.I64;
+				case DOUBLE -> TType.DOUBLE;
+				case STRING, BINARY -> TType.STRING;
+				case UUID -> TType.UUID;
+			};
+		}
+		if (type instanceof ListType) {
+			return TType.LIST;
+		}
+		if (type instanceof SetType) {
+			return TType.SET;
+		}
+		if (type instanceof MapType) {
+			return TType.MAP;
+		}
+		return (type instanceof EnumType) ? TType.I32 : TType.STRUCT;
+	}
+
 	/** Writes a struct: its fields with a value, in declaration order. */
 	void write(TProtocol out, StructDef type, Map<String, Object> struct) throws TException {
 		out.writeStructBegin(new TStruct(type.simpleName()));
 		for (Field field : type.fields()) {
 			Object value = struct.get(field.name());
 			if (value != null) {
-				out.writeFieldBegin(new TField(field.name(), field.type().wireType(), field.id()));
+				out.writeFieldBegin(new TField(field.name(), wireType(field.type()), field.id()));
 				writeValue(out, field.type(), value);
 				out.writeFieldEnd();
 			}
@@ -88,20 +115,20 @@ final class ThriftWire {
 		}
 		else if (type instanceof ListType list) {
 			Collection<Object> elements = (Collection<Object>) value;
-			out.writeListBegin(new TList(list.element().wireType(), elements.size()));
+			out.writeListBegin(new TList(wireType(list.element()), elements.size()));
 			writeElements(out, list.element(), elements);
 			out.writeListEnd();
 		}
 		else if (type instanceof SetType set) {
 			Collection<Object> elements = (Collection<Object>) value;
-			out.writeSetBegin(new TSet(set.element().wireType(), elements.size()));
+			out.writeSetBegin(new TSet(wireType(set.element()), elements.size()));
 			writeElements(out, set.element(), elements);
 			out.writeSetEnd();
 		}
 		else {
 			MapType map = (MapType) type;
 			Map<Object, Object> entries = (Map<Object, Object>) value;
-			out.writeMapBegin(new TMap(map.key().wireType(), map.value().wireType(), entries.size()));
+			out.writeMapBegin(new TMap(wireType(map.key()), wireType(map.value()), entries.size()));
 			for (Map.Entry<Object, Object> entry : entries.entrySet()) {
 				writeValue(out, map.key(), entry.getKey());
 				writeValue(out, map.value(), entry.getValue());
@@ -133,7 +160,7 @@ final class ThriftWire {
 				break;
 			}
 			Field field = type.field(wire.id);
-			if (field != null && field.type().wireType() == wire.type) {
+			if (field != null && wireType(field.type()) == wire.type) {
 				json.put(field.name(), readValue(in, field.type()));
 			}
 			else {
@@ -179,7 +206,7 @@ final class ThriftWire {
 		}
 		MapType map = (MapType) type;
 		TMap header = in.readMapBegin();
-		if (header.size > 0 && (header.keyType != map.key().wireType() || header.valueType != map.value().wireType())) {
+		if (header.size > 0 && (header.keyType != wireType(map.key()) || header.valueType != wireType(map.value()))) {
 			throw new TProtocolException(TProtocolException.INVALID_DATA, "expected " + map.idlName()
 					+ ", the answer has a map of other types");
 		}
@@ -193,7 +220,7 @@ final class ThriftWire {
 	}
 
 	private List<Object> elements(TProtocol in, ThriftType element, byte wireType, int size) throws TException {
-		if (size > 0 && wireType != element.wireType()) {
+		if (size > 0 && wireType != wireType(element)) {
 			throw new TProtocolException(TProtocolException.INVALID_DATA, "expected elements of " + element.idlName()
 					+ ", the answer has others");
 		}

@@ -19,6 +19,8 @@ import org.springframework.util.unit.DataSize;
 
 import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusStatus;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdlReader;
 
 /**
  * The configuration the tests run the bridge with, bound as the application binds it: the
@@ -97,7 +99,7 @@ final class ShippedConfiguration {
 
 	/** An IDL file read, relative to this module's directory. */
 	static ThriftIdl idl(String path) {
-		return ThriftIdlReader.read(new FileSystemResource(path));
+		return ThriftIdlReader.read(Path.of(path));
 	}
 
 }

@@ -29,6 +29,7 @@ import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.thrift.idl.ThriftIdl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;

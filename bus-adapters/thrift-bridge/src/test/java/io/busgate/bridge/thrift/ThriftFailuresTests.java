@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
 import io.busgate.bridge.BackendException;
 import io.busgate.bridge.BridgeProperties;
 import io.busgate.bus.BusStatus;
+import io.busgate.thrift.idl.ThriftIdl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

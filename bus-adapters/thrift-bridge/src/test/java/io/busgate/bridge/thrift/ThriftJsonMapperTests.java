@@ -15,13 +15,15 @@ import org.apache.thrift.transport.TMemoryBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.busgate.bridge.BackendException;
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
 import io.busgate.bridge.thrift.test.AllKinds;
 import io.busgate.bridge.thrift.test.Choice;
 import io.busgate.bridge.thrift.test.Color;
 import io.busgate.bridge.thrift.test.Inner;
 import io.busgate.bridge.thrift.test.Strict;
 import io.busgate.bus.BusStatus;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdlReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -18,6 +18,9 @@ import io.busgate.bridge.thrift.test.Catalog;
 import io.busgate.bus.BusRequest;
 import io.busgate.bus.BusStatus;
 import io.busgate.bus.RequestHeaders;
+import io.busgate.thrift.idl.ThriftIdl;
+import io.busgate.thrift.idl.ThriftIdl.Service;
+import io.busgate.thrift.idl.ThriftIdlReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -204,6 +207,20 @@ class ThriftRouteTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route("cat.x", "touch", null, null, null, "id", null, null))
 			.withMessage("route cat.x (touch): item-key-field matches items to keys, so it needs keys-field");
+	}
+
+	@Test
+	void argumentsAtTheIdsOfTheTraceContextAndPrincipalFailAtStartup() {
+		ThriftIdl idl = ThriftIdlReader.read("reserved", "service S { void ok(1: string a), void f(32765: string a) }");
+		Service service = idl.service("S");
+
+		assertThat(new ThriftRoute("s.ok", new BridgeProperties.Route("ok", null, null, null, null, null, null), idl,
+				service).method()).isEqualTo("ok");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ThriftRoute("s.f", new BridgeProperties.Route("f", null, null, null, null, null, null),
+					idl, service))
+			.withMessage("route s.f: argument id 32765 of f is reserved for the trace context and principal"
+					+ " (32765..32767)");
 	}
 
 	private static ThriftRoute route(String operation, String method, String keysField, String argsField,

@@ -1,4 +1,4 @@
-package io.busgate.bridge.thrift;
+package io.busgate.thrift.idl;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.apache.thrift.protocol.TType;
-
 /**
  * A Thrift IDL as {@link ThriftIdlReader} reads it: one file with the files it includes, its
  * types resolved (typedefs replaced by what they name, names by the enum or struct they name).
- * Constants and default values are not kept: defaults are the server's to apply.
+ * Constants are not kept; fields keep their default values as the IDL writes them, and structs,
+ * enums, fields and functions their doc comments ({@code /** ... *}{@code /}).
  *
  * <p>Types are named qualified by their file's program name, Thrift's own include convention:
  * {@code shared.Item} for {@code struct Item} of {@code shared.thrift}; so are services.
@@ -25,10 +24,10 @@ import org.apache.thrift.protocol.TType;
  * name
  * @param services every service of the file and its includes, by qualified name
  */
-record ThriftIdl(String program, Map<String, String> namespaces, List<String> includes, Map<String, EnumDef> enums,
+public record ThriftIdl(String program, Map<String, String> namespaces, List<String> includes, Map<String, EnumDef> enums,
 		Map<String, StructDef> structs, Map<String, Service> services) {
 
-	ThriftIdl {
+	public ThriftIdl {
 		namespaces = Map.copyOf(namespaces);
 		includes = List.copyOf(includes);
 		enums = Collections.unmodifiableMap(new LinkedHashMap<>(enums));
@@ -40,7 +39,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 * A service of this file by its name (or qualified name for one of an included file).
 	 * @throws IllegalArgumentException if there is none, naming the services there are
 	 */
-	Service service(String name) {
+	public Service service(String name) {
 		Service service = this.services.get(name.contains(".") ? name : this.program + "." + name);
 		if (service == null) {
 			throw new IllegalArgumentException("the IDL " + this.program + ".thrift has no service '" + name
@@ -50,7 +49,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	}
 
 	/** The simple names of this file's own services, qualified names for included ones. */
-	List<String> serviceNames() {
+	public List<String> serviceNames() {
 		return this.services.keySet().stream().map(this::shortName).toList();
 	}
 
@@ -58,7 +57,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 * The struct, union or exception of that qualified name.
 	 * @throws IllegalStateException if there is none: a {@link StructType} always names one
 	 */
-	StructDef struct(StructType type) {
+	public StructDef struct(StructType type) {
 		StructDef struct = this.structs.get(type.name());
 		if (struct == null) {
 			throw new IllegalStateException("no struct " + type.name() + " in " + this.program + ".thrift");
@@ -69,7 +68,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	/**
 	 * The functions a service offers, its own and those of the services it extends, by name.
 	 */
-	Map<String, Function> functions(Service service) {
+	public Map<String, Function> functions(Service service) {
 		Map<String, Function> functions = new LinkedHashMap<>();
 		for (Service current = service; current != null;
 				current = (current.parent() != null) ? this.services.get(current.parent()) : null) {
@@ -83,10 +82,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	}
 
 	/** A Thrift type, as a field, an element or a function's result has it. */
-	sealed interface ThriftType permits BaseType, ListType, SetType, MapType, EnumType, StructType {
-
-		/** The type on the wire, a {@link TType} constant. */
-		byte wireType();
+	public sealed interface ThriftType permits BaseType, ListType, SetType, MapType, EnumType, StructType {
 
 		/** The type as the IDL writes it, for messages: {@code list<string>}, {@code struct Item}. */
 		String idlName();
@@ -94,24 +90,15 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	}
 
 	/** The base types. {@code byte} and {@code i8} are the same type. */
-	enum BaseType implements ThriftType {
+	public enum BaseType implements ThriftType {
 
-		BOOL("bool", TType.BOOL), BYTE("byte", TType.BYTE), I16("i16", TType.I16), I32("i32", TType.I32),
-		I64("i64", TType.I64), DOUBLE("double", TType.DOUBLE), STRING("string", TType.STRING),
-		BINARY("binary", TType.STRING), UUID("uuid", TType.UUID);
+		BOOL("bool"), BYTE("byte"), I16("i16"), I32("i32"), I64("i64"), DOUBLE("double"), STRING("string"),
+		BINARY("binary"), UUID("uuid");
 
 		private final String idlName;
 
-		private final byte wireType;
-
-		BaseType(String idlName, byte wireType) {
+		BaseType(String idlName) {
 			this.idlName = idlName;
-			this.wireType = wireType;
-		}
-
-		@Override
-		public byte wireType() {
-			return this.wireType;
 		}
 
 		@Override
@@ -120,18 +107,13 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 		}
 
 		/** Whether values are integers: byte, i16, i32, i64. */
-		boolean isIntegral() {
+		public boolean isIntegral() {
 			return this == BYTE || this == I16 || this == I32 || this == I64;
 		}
 
 	}
 
-	record ListType(ThriftType element) implements ThriftType {
-
-		@Override
-		public byte wireType() {
-			return TType.LIST;
-		}
+	public record ListType(ThriftType element) implements ThriftType {
 
 		@Override
 		public String idlName() {
@@ -140,12 +122,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 
 	}
 
-	record SetType(ThriftType element) implements ThriftType {
-
-		@Override
-		public byte wireType() {
-			return TType.SET;
-		}
+	public record SetType(ThriftType element) implements ThriftType {
 
 		@Override
 		public String idlName() {
@@ -154,12 +131,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 
 	}
 
-	record MapType(ThriftType key, ThriftType value) implements ThriftType {
-
-		@Override
-		public byte wireType() {
-			return TType.MAP;
-		}
+	public record MapType(ThriftType key, ThriftType value) implements ThriftType {
 
 		@Override
 		public String idlName() {
@@ -169,12 +141,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	}
 
 	/** An enum, by its definition (enums cannot refer to themselves). */
-	record EnumType(EnumDef definition) implements ThriftType {
-
-		@Override
-		public byte wireType() {
-			return TType.I32;
-		}
+	public record EnumType(EnumDef definition) implements ThriftType {
 
 		@Override
 		public String idlName() {
@@ -187,12 +154,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 * A struct, union or exception, by its qualified name ({@link ThriftIdl#struct}): structs may
 	 * refer to themselves.
 	 */
-	record StructType(String name) implements ThriftType {
-
-		@Override
-		public byte wireType() {
-			return TType.STRUCT;
-		}
+	public record StructType(String name) implements ThriftType {
 
 		@Override
 		public String idlName() {
@@ -204,15 +166,16 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	/**
 	 * @param name the qualified name
 	 * @param constants the constants' values by name, in declaration order
+	 * @param doc its doc comment, or {@code null}
 	 */
-	record EnumDef(String name, Map<String, Integer> constants) {
+	public record EnumDef(String name, Map<String, Integer> constants, String doc) {
 
-		EnumDef {
+		public EnumDef {
 			constants = Collections.unmodifiableMap(new LinkedHashMap<>(constants));
 		}
 
 		/** The name of the constant with that value, or {@code null}. */
-		String nameOf(int value) {
+		public String nameOf(int value) {
 			for (Map.Entry<String, Integer> constant : this.constants.entrySet()) {
 				if (constant.getValue() == value) {
 					return constant.getKey();
@@ -223,7 +186,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 
 	}
 
-	enum StructKind {
+	public enum StructKind {
 
 		STRUCT, UNION, EXCEPTION
 
@@ -234,20 +197,25 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 *
 	 * @param name the qualified name
 	 * @param fields in declaration order
+	 * @param doc its doc comment, or {@code null}
 	 */
-	record StructDef(String name, StructKind kind, List<Field> fields) {
+	public record StructDef(String name, StructKind kind, List<Field> fields, String doc) {
 
-		StructDef {
+		public StructDef {
 			fields = List.copyOf(fields);
 		}
 
+		public StructDef(String name, StructKind kind, List<Field> fields) {
+			this(name, kind, fields, null);
+		}
+
 		/** The name without its program, for messages. */
-		String simpleName() {
+		public String simpleName() {
 			return ThriftIdl.simpleName(this.name);
 		}
 
 		/** The field of that name, or {@code null}. */
-		Field field(String fieldName) {
+		public Field field(String fieldName) {
 			for (Field field : this.fields) {
 				if (field.name().equals(fieldName)) {
 					return field;
@@ -257,7 +225,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 		}
 
 		/** The field of that id, or {@code null}. */
-		Field field(short id) {
+		public Field field(short id) {
 			for (Field field : this.fields) {
 				if (field.id() == id) {
 					return field;
@@ -267,7 +235,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 		}
 
 		/** The fields' names, in declaration order, for messages. */
-		List<String> fieldNames() {
+		public List<String> fieldNames() {
 			List<String> names = new ArrayList<>(this.fields.size());
 			this.fields.forEach((field) -> names.add(field.name()));
 			return names;
@@ -275,7 +243,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 
 	}
 
-	enum Requiredness {
+	public enum Requiredness {
 
 		/** Neither {@code required} nor {@code optional}: written when set, like optional. */
 		DEFAULT, REQUIRED, OPTIONAL
@@ -289,16 +257,25 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 * @param name the name
 	 * @param type the type
 	 * @param requiredness whether it must be set
+	 * @param defaultValue its default value as the IDL writes it ({@code 20}, {@code "x"},
+	 * {@code Level.MID}, {@code [1, 2]}; strings in double quotes), or {@code null}
+	 * @param doc its doc comment, or {@code null}
 	 */
-	record Field(short id, String name, ThriftType type, Requiredness requiredness) {
+	public record Field(short id, String name, ThriftType type, Requiredness requiredness, String defaultValue,
+			String doc) {
 
-		Field {
+		public Field {
 			Objects.requireNonNull(name, "name");
 			Objects.requireNonNull(type, "type");
 			Objects.requireNonNull(requiredness, "requiredness");
 		}
 
-		boolean isRequired() {
+		/** A field without a default value or doc comment. */
+		public Field(short id, String name, ThriftType type, Requiredness requiredness) {
+			this(id, name, type, requiredness, null, null);
+		}
+
+		public boolean isRequired() {
 			return this.requiredness == Requiredness.REQUIRED;
 		}
 
@@ -309,13 +286,13 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 * @param parent the qualified name of the service it extends, or {@code null}
 	 * @param functions its own functions by name, in declaration order
 	 */
-	record Service(String name, String parent, Map<String, Function> functions) {
+	public record Service(String name, String parent, Map<String, Function> functions) {
 
-		Service {
+		public Service {
 			functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions));
 		}
 
-		String simpleName() {
+		public String simpleName() {
 			return ThriftIdl.simpleName(this.name);
 		}
 
@@ -329,13 +306,15 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 	 * @param returns the return type, or {@code null} for {@code void}
 	 * @param arguments the arguments, as the struct Thrift sends them ({@code <name>_args})
 	 * @param exceptions the declared exceptions, the {@code throws} fields
+	 * @param doc its doc comment, or {@code null}
 	 */
-	record Function(String name, boolean oneway, ThriftType returns, StructDef arguments, List<Field> exceptions) {
+	public record Function(String name, boolean oneway, ThriftType returns, StructDef arguments, List<Field> exceptions,
+			String doc) {
 
 		/** The id of the return value in a function's result struct. */
-		static final short SUCCESS_ID = 0;
+		public static final short SUCCESS_ID = 0;
 
-		Function {
+		public Function {
 			exceptions = List.copyOf(exceptions);
 		}
 
@@ -343,7 +322,7 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 		 * The struct of the function's reply, {@code <name>_result}: the return value as field 0
 		 * named {@code success}, then the declared exceptions.
 		 */
-		StructDef result() {
+		public StructDef result() {
 			List<Field> fields = new ArrayList<>();
 			if (this.returns != null) {
 				fields.add(new Field(SUCCESS_ID, "success", this.returns, Requiredness.OPTIONAL));
@@ -354,7 +333,8 @@ record ThriftIdl(String program, Map<String, String> namespaces, List<String> in
 
 	}
 
-	static String simpleName(String qualified) {
+	/** The name without its program: {@code Item} for {@code shared.Item}. */
+	public static String simpleName(String qualified) {
 		return qualified.substring(qualified.lastIndexOf('.') + 1);
 	}
 

@@ -1,8 +1,13 @@
-package io.busgate.bridge.thrift;
+package io.busgate.thrift.idl;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,24 +15,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
-import org.springframework.core.io.Resource;
-
-import io.busgate.bridge.thrift.ThriftIdl.BaseType;
-import io.busgate.bridge.thrift.ThriftIdl.EnumDef;
-import io.busgate.bridge.thrift.ThriftIdl.EnumType;
-import io.busgate.bridge.thrift.ThriftIdl.Field;
-import io.busgate.bridge.thrift.ThriftIdl.Function;
-import io.busgate.bridge.thrift.ThriftIdl.ListType;
-import io.busgate.bridge.thrift.ThriftIdl.MapType;
-import io.busgate.bridge.thrift.ThriftIdl.Requiredness;
-import io.busgate.bridge.thrift.ThriftIdl.Service;
-import io.busgate.bridge.thrift.ThriftIdl.SetType;
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
-import io.busgate.bridge.thrift.ThriftIdl.StructKind;
-import io.busgate.bridge.thrift.ThriftIdl.StructType;
-import io.busgate.bridge.thrift.ThriftIdl.ThriftType;
-import io.busgate.observability.thrift.ThriftTraceContext;
+import io.busgate.thrift.idl.ThriftIdl.BaseType;
+import io.busgate.thrift.idl.ThriftIdl.EnumDef;
+import io.busgate.thrift.idl.ThriftIdl.EnumType;
+import io.busgate.thrift.idl.ThriftIdl.Field;
+import io.busgate.thrift.idl.ThriftIdl.Function;
+import io.busgate.thrift.idl.ThriftIdl.ListType;
+import io.busgate.thrift.idl.ThriftIdl.MapType;
+import io.busgate.thrift.idl.ThriftIdl.Requiredness;
+import io.busgate.thrift.idl.ThriftIdl.Service;
+import io.busgate.thrift.idl.ThriftIdl.SetType;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdl.StructKind;
+import io.busgate.thrift.idl.ThriftIdl.StructType;
+import io.busgate.thrift.idl.ThriftIdl.ThriftType;
 
 /**
  * Reads a Thrift IDL file and the files it includes (relative to it) into a {@link ThriftIdl}.
@@ -35,16 +38,14 @@ import io.busgate.observability.thrift.ThriftTraceContext;
  * <p>It reads the IDL of Apache Thrift's own compiler: {@code include}, {@code namespace},
  * {@code const}, {@code typedef}, {@code enum}, {@code struct}, {@code union},
  * {@code exception}, {@code service} (with {@code extends}, {@code oneway}, {@code throws}),
- * field ids, {@code required}/{@code optional}, default values and annotations (both skipped),
- * the base types with {@code binary}, {@code i8} and {@code uuid}, and {@code list}, {@code set}
- * and {@code map}. It refuses, with the file and line, what it cannot read or what a call
- * could not be made with: a field without an explicit id, a duplicate id or name, an unknown
- * type, the ids reserved for the trace context ({@link ThriftTraceContext}), {@code senum}.
+ * field ids, {@code required}/{@code optional}, default values (kept as written), annotations
+ * (skipped), the base types with {@code binary}, {@code i8} and {@code uuid}, and {@code list},
+ * {@code set} and {@code map}. A doc comment ({@code /** ... *}{@code /}) right before a struct,
+ * union, exception, enum, field or function is kept as its doc. It refuses, with the file and
+ * line, what it cannot read or what a call could not be made with: a field without an explicit
+ * id, a duplicate id or name, an unknown type, {@code senum}.
  */
-final class ThriftIdlReader {
-
-	private static final Set<Short> RESERVED_IDS = Set.of(ThriftTraceContext.TRACEPARENT_FIELD,
-			ThriftTraceContext.TRACESTATE_FIELD, ThriftTraceContext.PRINCIPAL_FIELD);
+public final class ThriftIdlReader {
 
 	private static final Map<String, BaseType> BASE_TYPES = Map.of("bool", BaseType.BOOL, "byte", BaseType.BYTE,
 			"i8", BaseType.BYTE, "i16", BaseType.I16, "i32", BaseType.I32, "i64", BaseType.I64, "double",
@@ -61,17 +62,32 @@ final class ThriftIdlReader {
 	}
 
 	/**
-	 * Reads an IDL file and what it includes.
+	 * Reads an IDL file and what it includes, relative to it.
 	 * @throws IllegalArgumentException if it cannot be read, with the file and line
 	 */
-	static ThriftIdl read(Resource idl) {
-		ThriftIdlReader reader = new ThriftIdlReader();
-		ParsedFile root = reader.parse(idl, new ArrayList<>());
-		return reader.resolve(root);
+	public static ThriftIdl read(Path idl) {
+		return read(new PathSource(idl));
+	}
+
+	/**
+	 * Reads an IDL file and what it includes, relative to it: a {@code file:} URL, or another one
+	 * a {@link URL#openStream()} reads, such as a class path resource in a jar.
+	 * @throws IllegalArgumentException if it cannot be read, with the file and line
+	 */
+	public static ThriftIdl read(URL idl) {
+		if ("file".equals(idl.getProtocol())) {
+			try {
+				return read(Path.of(idl.toURI()));
+			}
+			catch (URISyntaxException ex) {
+				throw new IllegalArgumentException(idl + ": not a file: " + ex.getMessage(), ex);
+			}
+		}
+		return read(new UrlSource(idl));
 	}
 
 	/** Reads IDL text, for a file named {@code <program>.thrift} that includes nothing. */
-	static ThriftIdl read(String program, String text) {
+	public static ThriftIdl read(String program, String text) {
 		ThriftIdlReader reader = new ThriftIdlReader();
 		ParsedFile file = new Parser(program + ".thrift", program, text).parse();
 		if (!file.includes.isEmpty()) {
@@ -81,13 +97,19 @@ final class ThriftIdlReader {
 		return reader.resolve(file);
 	}
 
-	private ParsedFile parse(Resource resource, List<String> including) {
-		String location = location(resource);
+	private static ThriftIdl read(Source idl) {
+		ThriftIdlReader reader = new ThriftIdlReader();
+		ParsedFile root = reader.parse(idl, new ArrayList<>());
+		return reader.resolve(root);
+	}
+
+	private ParsedFile parse(Source source, List<String> including) {
+		String location = source.location();
 		if (including.contains(location)) {
 			throw new IllegalArgumentException(location + ": included by itself through " + including);
 		}
-		String fileName = resource.getFilename();
-		if (fileName == null || !fileName.endsWith(".thrift")) {
+		String fileName = source.fileName();
+		if (!fileName.endsWith(".thrift")) {
 			throw new IllegalArgumentException(location + ": a Thrift IDL file's name must end with .thrift");
 		}
 		String program = fileName.substring(0, fileName.length() - ".thrift".length());
@@ -99,27 +121,20 @@ final class ThriftIdlReader {
 			return known;
 		}
 		String text;
-		try (InputStream in = resource.getInputStream()) {
+		try (InputStream in = source.open()) {
 			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
-			throw new IllegalArgumentException(location + ": cannot be read: " + ex.getMessage(), ex);
+			throw new IllegalArgumentException(location + ": cannot be read: " + ex, ex);
 		}
 		ParsedFile file = new Parser(location, program, text).parse();
 		List<String> chain = new ArrayList<>(including);
 		chain.add(location);
 		for (Include include : file.includes) {
-			Resource included;
-			try {
-				included = resource.createRelative(include.path);
-			}
-			catch (IOException ex) {
-				throw new IllegalArgumentException(location + ":" + include.line + ": cannot find include '"
-						+ include.path + "': " + ex.getMessage(), ex);
-			}
+			Source included = source.relative(include.path);
 			if (!included.exists()) {
 				throw new IllegalArgumentException(location + ":" + include.line + ": include '" + include.path
-						+ "' not found (" + location(included) + ")");
+						+ "' not found (" + included.location() + ")");
 			}
 			ParsedFile parsed = parse(included, chain);
 			file.includedPrograms.add(parsed.program);
@@ -128,13 +143,92 @@ final class ThriftIdlReader {
 		return file;
 	}
 
-	private static String location(Resource resource) {
-		try {
-			return resource.isFile() ? resource.getFile().getPath() : resource.getDescription();
+	/** Where an IDL file is read from. */
+	private sealed interface Source permits PathSource, UrlSource {
+
+		/** How messages name the file. */
+		String location();
+
+		String fileName();
+
+		boolean exists();
+
+		InputStream open() throws IOException;
+
+		/** A file named relative to this one, as an include names it. */
+		Source relative(String path);
+
+	}
+
+	private record PathSource(Path path) implements Source {
+
+		@Override
+		public String location() {
+			return this.path.toString();
 		}
-		catch (IOException ex) {
-			return resource.getDescription();
+
+		@Override
+		public String fileName() {
+			Path name = this.path.getFileName();
+			return (name != null) ? name.toString() : "";
 		}
+
+		@Override
+		public boolean exists() {
+			return Files.isRegularFile(this.path);
+		}
+
+		@Override
+		public InputStream open() throws IOException {
+			return Files.newInputStream(this.path);
+		}
+
+		@Override
+		public Source relative(String include) {
+			return new PathSource(this.path.resolveSibling(include));
+		}
+
+	}
+
+	private record UrlSource(URL url) implements Source {
+
+		@Override
+		public String location() {
+			return this.url.toString();
+		}
+
+		@Override
+		public String fileName() {
+			String path = this.url.getPath();
+			return path.substring(path.lastIndexOf('/') + 1);
+		}
+
+		@Override
+		public boolean exists() {
+			try (InputStream in = open()) {
+				return true;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+
+		@Override
+		public InputStream open() throws IOException {
+			return this.url.openStream();
+		}
+
+		@Override
+		public Source relative(String include) {
+			try {
+				return new UrlSource(new URL(this.url, include));
+			}
+			catch (MalformedURLException ex) {
+				throw new IllegalArgumentException(this.url + ": include '" + include + "' is no URL: " + ex.getMessage(),
+						ex);
+			}
+		}
+
 	}
 
 	// ---- resolving names
@@ -150,7 +244,8 @@ final class ThriftIdlReader {
 		Map<String, Service> services = new LinkedHashMap<>();
 		for (ParsedFile file : this.files.values()) {
 			for (RawStruct struct : file.structs.values()) {
-				structs.put(struct.name, new StructDef(struct.name, struct.kind, fields(file, struct.fields)));
+				structs.put(struct.name,
+						new StructDef(struct.name, struct.kind, fields(file, struct.fields), struct.doc));
 			}
 		}
 		for (ParsedFile file : this.files.values()) {
@@ -170,7 +265,7 @@ final class ThriftIdlReader {
 					}
 					functions.put(function.name, new Function(function.name, function.oneway, returns,
 							new StructDef(function.name + "_args", StructKind.STRUCT, fields(file, function.arguments)),
-							exceptions));
+							exceptions, function.doc));
 				}
 				String parent = (service.parent != null) ? qualify(file, service.parent.name, service.parent.line)
 						: null;
@@ -189,7 +284,8 @@ final class ThriftIdlReader {
 	private List<Field> fields(ParsedFile file, List<RawField> raw) {
 		List<Field> fields = new ArrayList<>(raw.size());
 		for (RawField field : raw) {
-			fields.add(new Field(field.id, field.name, type(file, field.type), field.requiredness));
+			fields.add(new Field(field.id, field.name, type(file, field.type), field.requiredness, field.defaultValue,
+					field.doc));
 		}
 		return fields;
 	}
@@ -281,14 +377,15 @@ final class ThriftIdlReader {
 	private record RawNamed(String name, int line) implements RawType {
 	}
 
-	private record RawField(short id, String name, RawType type, Requiredness requiredness, int line) {
+	private record RawField(short id, String name, RawType type, Requiredness requiredness, String defaultValue,
+			String doc, int line) {
 	}
 
-	private record RawStruct(String name, StructKind kind, List<RawField> fields) {
+	private record RawStruct(String name, StructKind kind, List<RawField> fields, String doc) {
 	}
 
 	private record RawFunction(String name, boolean oneway, RawType returns, List<RawField> arguments,
-			List<RawField> exceptions) {
+			List<RawField> exceptions, String doc) {
 	}
 
 	private record RawService(String name, RawNamed parent, List<RawFunction> functions) {
@@ -331,7 +428,8 @@ final class ThriftIdlReader {
 
 	}
 
-	private record Token(Kind kind, String text, int line) {
+	/** @param doc the doc comment right before it, or {@code null} */
+	private record Token(Kind kind, String text, int line, String doc) {
 
 		boolean is(String symbolOrWord) {
 			return (this.kind == Kind.SYMBOL || this.kind == Kind.IDENTIFIER) && this.text.equals(symbolOrWord);
@@ -391,10 +489,10 @@ final class ThriftIdlReader {
 						define(name, this.file.typedefs, type);
 						this.file.typedefLines.put(qualified(name), name.line);
 					}
-					case "enum" -> enumDefinition();
-					case "struct" -> struct(StructKind.STRUCT);
-					case "union" -> struct(StructKind.UNION);
-					case "exception" -> struct(StructKind.EXCEPTION);
+					case "enum" -> enumDefinition(keyword.doc);
+					case "struct" -> struct(StructKind.STRUCT, keyword.doc);
+					case "union" -> struct(StructKind.UNION, keyword.doc);
+					case "exception" -> struct(StructKind.EXCEPTION, keyword.doc);
 					case "service" -> service();
 					case "senum" -> throw error(keyword, "senum is not supported (deprecated in Thrift)");
 					default -> throw error(keyword, "expected a definition (include, namespace, const, typedef,"
@@ -404,7 +502,7 @@ final class ThriftIdlReader {
 			return this.file;
 		}
 
-		private void enumDefinition() {
+		private void enumDefinition(String doc) {
 			Token name = expect(Kind.IDENTIFIER, "the enum's name");
 			expectSymbol("{");
 			Map<String, Integer> constants = new LinkedHashMap<>();
@@ -425,10 +523,10 @@ final class ThriftIdlReader {
 			}
 			take();
 			annotations();
-			define(name, this.file.enums, new EnumDef(qualified(name), constants));
+			define(name, this.file.enums, new EnumDef(qualified(name), constants, doc));
 		}
 
-		private void struct(StructKind kind) {
+		private void struct(StructKind kind, String doc) {
 			Token name = expect(Kind.IDENTIFIER, "the " + kind.name().toLowerCase() + "'s name");
 			if (peek().is("xsd_all")) {
 				take();
@@ -436,7 +534,7 @@ final class ThriftIdlReader {
 			expectSymbol("{");
 			List<RawField> fields = fields("}", kind.name().toLowerCase() + " " + name.text);
 			annotations();
-			define(name, this.file.structs, new RawStruct(qualified(name), kind, fields));
+			define(name, this.file.structs, new RawStruct(qualified(name), kind, fields, doc));
 		}
 
 		private void service() {
@@ -451,6 +549,7 @@ final class ThriftIdlReader {
 			List<RawFunction> functions = new ArrayList<>();
 			Set<String> names = new HashSet<>();
 			while (!peek().is("}")) {
+				String doc = peek().doc;
 				boolean oneway = peek().is("oneway");
 				if (oneway) {
 					take();
@@ -479,7 +578,7 @@ final class ThriftIdlReader {
 				}
 				annotations();
 				separator();
-				functions.add(new RawFunction(function.text, oneway, returns, arguments, exceptions));
+				functions.add(new RawFunction(function.text, oneway, returns, arguments, exceptions, doc));
 			}
 			take();
 			annotations();
@@ -505,23 +604,20 @@ final class ThriftIdlReader {
 				}
 				RawType type = type();
 				Token name = expect(Kind.IDENTIFIER, "the field's name");
+				String defaultValue = null;
 				if (peek().is("=")) {
 					take();
-					constValue();
+					defaultValue = constValue();
 				}
 				annotations();
 				separator();
-				if (RESERVED_IDS.contains(id)) {
-					throw error(start, "field id " + id + " of " + owner + " is reserved for the trace context and"
-							+ " principal (" + (Short.MAX_VALUE - 2) + ".." + Short.MAX_VALUE + ")");
-				}
 				if (!ids.add(id)) {
 					throw error(start, "duplicate field id " + id + " in " + owner);
 				}
 				if (!names.add(name.text)) {
 					throw error(name, "duplicate field name " + name.text + " in " + owner);
 				}
-				fields.add(new RawField(id, name.text, type, requiredness, start.line));
+				fields.add(new RawField(id, name.text, type, requiredness, defaultValue, start.doc, start.line));
 			}
 			take();
 			return fields;
@@ -589,28 +685,37 @@ final class ThriftIdlReader {
 			take();
 		}
 
-		/** Skips a constant value: a number, string, name, list or map. */
-		private void constValue() {
+		/**
+		 * Reads a constant value (a number, string, name, list or map) as the IDL writes it,
+		 * strings in double quotes.
+		 */
+		private String constValue() {
 			Token token = take();
 			if (token.is("[")) {
+				StringJoiner elements = new StringJoiner(", ", "[", "]");
 				while (!peek().is("]")) {
-					constValue();
+					elements.add(constValue());
 					separator();
 				}
 				take();
+				return elements.toString();
 			}
-			else if (token.is("{")) {
+			if (token.is("{")) {
+				StringJoiner entries = new StringJoiner(", ", "{", "}");
 				while (!peek().is("}")) {
-					constValue();
+					String key = constValue();
 					expectSymbol(":");
-					constValue();
+					entries.add(key + ": " + constValue());
 					separator();
 				}
 				take();
+				return entries.toString();
 			}
-			else if (token.kind == Kind.SYMBOL || token.kind == Kind.END) {
+			if (token.kind == Kind.SYMBOL || token.kind == Kind.END) {
 				throw error(token, "expected a constant value, found " + token.shown());
 			}
+			return (token.kind == Kind.STRING)
+					? '"' + token.text.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : token.text;
 		}
 
 		private void separator() {
@@ -689,6 +794,7 @@ final class ThriftIdlReader {
 			List<Token> tokens = new ArrayList<>();
 			int line = 1;
 			int k = 0;
+			String doc = null;
 			while (k < text.length()) {
 				char c = text.charAt(k);
 				if (c == '\n') {
@@ -711,6 +817,7 @@ final class ThriftIdlReader {
 					for (int j = k; j < end; j++) {
 						line += (text.charAt(j) == '\n') ? 1 : 0;
 					}
+					doc = (text.startsWith("/**", k) && end > k + 2) ? docText(text.substring(k + 3, end)) : null;
 					k = end + 2;
 				}
 				else if (c == '"' || c == '\'') {
@@ -719,7 +826,8 @@ final class ThriftIdlReader {
 					if (end < 0 || (newline >= 0 && newline < end)) {
 						throw ThriftIdlReader.error(location, line, "unterminated string");
 					}
-					tokens.add(new Token(Kind.STRING, text.substring(k + 1, end), line));
+					tokens.add(new Token(Kind.STRING, text.substring(k + 1, end), line, doc));
+					doc = null;
 					k = end + 1;
 				}
 				else if (Character.isLetter(c) || c == '_') {
@@ -728,7 +836,8 @@ final class ThriftIdlReader {
 							|| text.charAt(k) == '.')) {
 						k++;
 					}
-					tokens.add(new Token(Kind.IDENTIFIER, text.substring(start, k), line));
+					tokens.add(new Token(Kind.IDENTIFIER, text.substring(start, k), line, doc));
+					doc = null;
 				}
 				else if (Character.isDigit(c) || ((c == '-' || c == '+') && k + 1 < text.length()
 						&& Character.isDigit(text.charAt(k + 1)))) {
@@ -747,18 +856,31 @@ final class ThriftIdlReader {
 					}
 					String number = text.substring(start, k);
 					boolean decimal = !hex && (number.contains(".") || number.toLowerCase().contains("e"));
-					tokens.add(new Token(decimal ? Kind.DOUBLE : Kind.INTEGER, number, line));
+					tokens.add(new Token(decimal ? Kind.DOUBLE : Kind.INTEGER, number, line, doc));
+					doc = null;
 				}
 				else if ("{}()<>[],;:=*".indexOf(c) >= 0) {
-					tokens.add(new Token(Kind.SYMBOL, String.valueOf(c), line));
+					tokens.add(new Token(Kind.SYMBOL, String.valueOf(c), line, doc));
+					doc = null;
 					k++;
 				}
 				else {
 					throw ThriftIdlReader.error(location, line, "unexpected character '" + c + "'");
 				}
 			}
-			tokens.add(new Token(Kind.END, "", line));
+			tokens.add(new Token(Kind.END, "", line, null));
 			return tokens;
+		}
+
+		/** A doc comment's text: its lines without the leading {@code *}, trimmed. */
+		private static String docText(String comment) {
+			StringJoiner lines = new StringJoiner("\n");
+			for (String line : comment.split("\n")) {
+				String trimmed = line.strip();
+				lines.add(trimmed.startsWith("*") ? trimmed.substring(1).strip() : trimmed);
+			}
+			String doc = lines.toString().strip();
+			return doc.isEmpty() ? null : doc;
 		}
 
 	}

@@ -1,26 +1,28 @@
-package io.busgate.bridge.thrift;
+package io.busgate.thrift.idl;
 
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.core.io.FileSystemResource;
-
-import io.busgate.bridge.thrift.ThriftIdl.BaseType;
-import io.busgate.bridge.thrift.ThriftIdl.EnumType;
-import io.busgate.bridge.thrift.ThriftIdl.Field;
-import io.busgate.bridge.thrift.ThriftIdl.Function;
-import io.busgate.bridge.thrift.ThriftIdl.ListType;
-import io.busgate.bridge.thrift.ThriftIdl.MapType;
-import io.busgate.bridge.thrift.ThriftIdl.Requiredness;
-import io.busgate.bridge.thrift.ThriftIdl.Service;
-import io.busgate.bridge.thrift.ThriftIdl.SetType;
-import io.busgate.bridge.thrift.ThriftIdl.StructDef;
-import io.busgate.bridge.thrift.ThriftIdl.StructKind;
-import io.busgate.bridge.thrift.ThriftIdl.StructType;
+import io.busgate.thrift.idl.ThriftIdl.BaseType;
+import io.busgate.thrift.idl.ThriftIdl.EnumType;
+import io.busgate.thrift.idl.ThriftIdl.Field;
+import io.busgate.thrift.idl.ThriftIdl.Function;
+import io.busgate.thrift.idl.ThriftIdl.ListType;
+import io.busgate.thrift.idl.ThriftIdl.MapType;
+import io.busgate.thrift.idl.ThriftIdl.Requiredness;
+import io.busgate.thrift.idl.ThriftIdl.Service;
+import io.busgate.thrift.idl.ThriftIdl.SetType;
+import io.busgate.thrift.idl.ThriftIdl.StructDef;
+import io.busgate.thrift.idl.ThriftIdl.StructKind;
+import io.busgate.thrift.idl.ThriftIdl.StructType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -30,7 +32,7 @@ class ThriftIdlReaderTests {
 
 	@Test
 	void readsTheInventoryIdlWithItsIncludedFile() {
-		ThriftIdl idl = ShippedConfiguration.idl("src/test/thrift/inventory.thrift");
+		ThriftIdl idl = ThriftIdlReader.read(Path.of("../thrift-bridge/src/test/thrift/inventory.thrift"));
 
 		assertThat(idl.program()).isEqualTo("inventory");
 		assertThat(idl.namespaces()).isEqualTo(Map.of("java", "com.example.inventory"));
@@ -75,17 +77,79 @@ class ThriftIdlReaderTests {
 
 	@Test
 	void readsMessageServicesIdlWithItsDocComments() {
-		ThriftIdl idl = ShippedConfiguration.idl(ShippedConfiguration.MESSAGE_IDL);
+		ThriftIdl idl = ThriftIdlReader.read(Path.of("../../message-service/src/main/thrift/message_service.thrift"));
 
 		assertThat(idl.serviceNames()).containsExactly("MessageService");
 		Function inbox = idl.service("MessageService").functions().get("inbox");
 		assertThat(inbox.arguments().fieldNames()).containsExactly("userIds", "first");
 		assertThat(inbox.returns()).isEqualTo(new ListType(new StructType("message_service.Inbox")));
 		assertThat(inbox.exceptions()).extracting(Field::name).containsExactly("invalid", "denied");
+		assertThat(inbox.arguments().field("first").defaultValue()).isEqualTo("20");
+		assertThat(inbox.doc()).startsWith("One entry per requested user id, in request order")
+			.endsWith("PermissionDenied otherwise, and for an anonymous call.");
+		StructDef message = idl.structs().get("message_service.Message");
+		assertThat(message.doc()).isEqualTo("A message from one user to another.");
+		assertThat(message.field("id").doc()).isNull();
+		assertThat(message.field("sentAt").doc())
+			.isEqualTo("When the message was sent, an ISO-8601 instant in UTC, e.g. \"2025-12-31T23:59:00Z\".");
+		StructDef send = idl.structs().get("message_service.SendMessageRequest");
+		assertThat(send.doc()).isNull();
+		assertThat(send.field("idempotencyKey").doc()).startsWith("Makes the send safe to repeat: a send with a key its"
+				+ " sender used before for the same send\n(same fromUserId, toUserId and body)");
+		assertThat(idl.structs().get("message_service.PermissionDenied").doc()).startsWith("The caller the call is made");
 	}
 
 	@Test
-	void readsTheRestOfTheLanguageAndSkipsConstantsDefaultsAndAnnotations() {
+	void keepsDocCommentsOnlyRightBeforeADefinitionAndDefaultValuesAsWritten() {
+		ThriftIdl idl = ThriftIdlReader.read("docs", """
+				/** The enum. */
+				enum E { A, B }
+				/* Not a doc comment. */
+				struct S {
+				  /** The first
+				   *  of two. */
+				  1: string a = 'say "hi"',
+				  // a line comment
+				  2: E e = E.B,
+				  3: list<i32> numbers = [1, 2],
+				  4: map<string, double> rates = {"x": -1.5e3},
+				}
+				/** Detached. */
+
+				service T {
+				  /** Gets. */
+				  S get(),
+				}
+				""");
+
+		assertThat(idl.enums().get("docs.E").doc()).isEqualTo("The enum.");
+		StructDef struct = idl.structs().get("docs.S");
+		assertThat(struct.doc()).isNull();
+		assertThat(struct.fields()).extracting(Field::doc).containsExactly("The first\nof two.", null, null, null);
+		assertThat(struct.fields()).extracting(Field::defaultValue)
+			.containsExactly("\"say \\\"hi\\\"\"", "E.B", "[1, 2]", "{\"x\": -1.5e3}");
+		assertThat(idl.service("T").functions().get("get").doc()).isEqualTo("Gets.");
+	}
+
+	@Test
+	void readsIdlsInJarsWithTheirIncludes(@TempDir Path dir) throws Exception {
+		Path jar = dir.resolve("idl.jar");
+		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+			out.putNextEntry(new JarEntry("idl/shared/base.thrift"));
+			out.write("struct Item { 1: string id }\n".getBytes(StandardCharsets.UTF_8));
+			out.putNextEntry(new JarEntry("idl/main.thrift"));
+			out.write("include \"shared/base.thrift\"\nservice S { list<base.Item> items() }\n"
+				.getBytes(StandardCharsets.UTF_8));
+		}
+
+		ThriftIdl idl = ThriftIdlReader.read(new URL("jar:" + jar.toUri() + "!/idl/main.thrift"));
+
+		assertThat(idl.service("S").functions().get("items").returns())
+			.isEqualTo(new ListType(new StructType("base.Item")));
+	}
+
+	@Test
+	void readsTheRestOfTheLanguageAndSkipsConstantsAndAnnotations() {
 		ThriftIdl idl = ThriftIdlReader.read("all", """
 				namespace * all.things
 				cpp_include "<vector>"
@@ -116,7 +180,7 @@ class ThriftIdlReaderTests {
 		assertThat(idl.structs().get("all.Pick").fields()).extracting(Field::type)
 			.containsExactly(BaseType.STRING, BaseType.BYTE, BaseType.UUID);
 		StructDef node = idl.structs().get("all.Node");
-		assertThat(node.field("id")).isEqualTo(new Field((short) 1, "id", BaseType.I64, Requiredness.REQUIRED));
+		assertThat(node.field("id")).isEqualTo(new Field((short) 1, "id", BaseType.I64, Requiredness.REQUIRED, "7", null));
 		assertThat(node.field("children").type()).isEqualTo(new ListType(new StructType("all.Node")));
 		assertThat(node.field("blobs").type()).isEqualTo(
 				new MapType(new EnumType(idl.enums().get("all.Level")), new SetType(BaseType.BINARY)));
@@ -136,8 +200,6 @@ class ThriftIdlReaderTests {
 				+ " file (includes: [])");
 		assertError("struct A { 1: string a, 1: i32 b }", "bad.thrift:1: duplicate field id 1 in struct A");
 		assertError("struct A { 1: string a, 2: i32 a }", "bad.thrift:1: duplicate field name a in struct A");
-		assertError("struct A { 32767: string a }", "bad.thrift:1: field id 32767 of struct A is reserved for the"
-				+ " trace context and principal (32765..32767)");
 		assertError("struct A { 1: string a }\nstruct A { 1: string b }", "bad.thrift:2: 'A' is defined twice");
 		assertError("\n\nstruct A { 1: list<string a }", "bad.thrift:3: expected '>', found 'a'");
 		assertError("typedef B A\ntypedef A B\nstruct S { 1: A a }", "bad.thrift:2: typedef A refers to itself");
@@ -163,13 +225,13 @@ class ThriftIdlReaderTests {
 				"include \"shared/base.thrift\"\nservice S { list<base.Item> items() }\n");
 		Files.writeString(dir.resolve("broken.thrift"), "\ninclude \"missing.thrift\"\n");
 
-		ThriftIdl idl = ThriftIdlReader.read(new FileSystemResource(dir.resolve("main.thrift")));
+		ThriftIdl idl = ThriftIdlReader.read(dir.resolve("main.thrift"));
 
 		assertThat(idl.service("S").functions().get("items").returns())
 			.isEqualTo(new ListType(new StructType("base.Item")));
 		assertThat(idl.structs()).containsOnlyKeys("base.Item");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ThriftIdlReader.read(new FileSystemResource(dir.resolve("broken.thrift"))))
+			.isThrownBy(() -> ThriftIdlReader.read(dir.resolve("broken.thrift")))
 			.withMessageStartingWith(dir.resolve("broken.thrift") + ":2: include 'missing.thrift' not found");
 		assertThatIllegalArgumentException().isThrownBy(() -> idl.service("T"))
 			.withMessage("the IDL main.thrift has no service 'T', its services are [S]");
