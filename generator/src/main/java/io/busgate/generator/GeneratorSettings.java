@@ -25,7 +25,7 @@ import io.busgate.generator.model.Conventions;
  * @param source where the backend's description is read from (one of its members)
  * @param bridge the bridge's protocol settings written into the routes, over those read from the
  * source ({@code target}, {@code base-url}, {@code host}, {@code port}, {@code idl},
- * {@code service})
+ * {@code service}); an empty value leaves the source's setting out
  * @param operations per operation, by its name in the source: how to name and guard it
  * @param schema the SDL file to write; {@code <out>/<service>.graphqls} when absent
  * @param routes the routes file to write; {@code <out>/<service>.yml} when absent

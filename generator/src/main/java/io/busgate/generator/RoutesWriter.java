@@ -37,6 +37,7 @@ final class RoutesWriter {
 		line(4, "service", this.plan.settings.service());
 		Map<String, String> protocolSettings = new TreeMap<>(this.plan.model.bridgeSettings());
 		protocolSettings.putAll(this.plan.settings.bridge());
+		protocolSettings.values().removeIf(String::isEmpty);
 		if (!protocolSettings.isEmpty()) {
 			this.out.append("    ").append(this.plan.model.protocol()).append(":\n");
 			protocolSettings.forEach((name, value) -> line(6, name, value));
