@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.GenericDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
@@ -236,7 +238,7 @@ final class ModelMapper {
 		}
 		String name = claim(enumType, enumType.getContainingType());
 		this.enums.computeIfAbsent(name, (key) -> new EnumType(name, this.comments.of(enumType),
-				enumType.getValues().stream().map(com.google.protobuf.Descriptors.EnumValueDescriptor::getName).toList()));
+				enumType.getValues().stream().map(EnumValueDescriptor::getName).toList()));
 		return TypeRef.named(name);
 	}
 
@@ -265,7 +267,7 @@ final class ModelMapper {
 	}
 
 	private static String typeName(FieldDescriptor field) {
-		return field.getType().name().toLowerCase(java.util.Locale.ROOT);
+		return field.getType().name().toLowerCase(Locale.ROOT);
 	}
 
 	/** {@code ids} is {@code id}, {@code author_ids} {@code author_id}, {@code categories} {@code category}. */

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.DescriptorProtos.SourceCodeInfo.Location;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
@@ -93,13 +95,13 @@ final class SourceComments {
 
 		static final int FILE_SERVICE = FileDescriptorProto.SERVICE_FIELD_NUMBER;
 
-		static final int MESSAGE_FIELD = com.google.protobuf.DescriptorProtos.DescriptorProto.FIELD_FIELD_NUMBER;
+		static final int MESSAGE_FIELD = DescriptorProto.FIELD_FIELD_NUMBER;
 
-		static final int MESSAGE_NESTED = com.google.protobuf.DescriptorProtos.DescriptorProto.NESTED_TYPE_FIELD_NUMBER;
+		static final int MESSAGE_NESTED = DescriptorProto.NESTED_TYPE_FIELD_NUMBER;
 
-		static final int MESSAGE_ENUM = com.google.protobuf.DescriptorProtos.DescriptorProto.ENUM_TYPE_FIELD_NUMBER;
+		static final int MESSAGE_ENUM = DescriptorProto.ENUM_TYPE_FIELD_NUMBER;
 
-		static final int SERVICE_METHOD = com.google.protobuf.DescriptorProtos.ServiceDescriptorProto.METHOD_FIELD_NUMBER;
+		static final int SERVICE_METHOD = ServiceDescriptorProto.METHOD_FIELD_NUMBER;
 
 		private DescriptorFieldNumbers() {
 		}
