@@ -39,11 +39,16 @@ final class Schemas {
 	/** The schema each inline shape or enum was made from, so one name is never given twice. */
 	private final Map<String, JsonNode> inlineOrigins = new LinkedHashMap<>();
 
+	/** The components' names, which no inline shape or enum may take. */
+	private final Set<String> componentNames = new HashSet<>();
+
 	private final List<String> skipped;
 
 	Schemas(JsonNode document, List<String> skipped) {
 		this.document = document;
 		this.skipped = skipped;
+		document.path("components").path("schemas").propertyNames()
+			.forEach((name) -> this.componentNames.add(graphQlName(name)));
 	}
 
 	List<Shape> shapes() {
@@ -207,7 +212,8 @@ final class Schemas {
 			return TypeRef.named("String");
 		}
 		String unique = name;
-		for (int i = 2; this.inlineOrigins.containsKey(unique) && this.inlineOrigins.get(unique) != schema; i++) {
+		for (int i = 2; this.componentNames.contains(unique)
+				|| (this.inlineOrigins.containsKey(unique) && this.inlineOrigins.get(unique) != schema); i++) {
 			unique = name + i;
 		}
 		this.inlineOrigins.put(unique, schema);

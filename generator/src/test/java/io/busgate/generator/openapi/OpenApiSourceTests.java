@@ -164,7 +164,7 @@ class OpenApiSourceTests {
 	}
 
 	@Test
-	void mergesAllOfAndTypesWhatGraphQlCannotNameLoosely(@TempDir Path dir) throws IOException {
+	void mergesAllOfNamesInlineTypesApartAndTypesWhatGraphQlCannotNameLoosely(@TempDir Path dir) throws IOException {
 		Path document = Files.writeString(dir.resolve("pets.yaml"), """
 				openapi: 3.0.0
 				info: {title: pets, version: "1"}
@@ -178,6 +178,7 @@ class OpenApiSourceTests {
 				components:
 				  schemas:
 				    PetId: {type: string, format: uuid}
+				    PetSize: {type: object, properties: {cm: {type: integer}}}
 				    Named:
 				      type: object
 				      required: [name]
@@ -187,15 +188,22 @@ class OpenApiSourceTests {
 				        - $ref: "#/components/schemas/Named"
 				        - type: object
 				          properties:
-				            size: {type: string, enum: [small, x-large]}
+				            size: {type: string, enum: [small, large]}
+				            sizing: {type: string, enum: [S, x-large]}
+				            measured: {$ref: "#/components/schemas/PetSize"}
 				            first-name: {type: string}
 				            owner:
 				              oneOf: [{$ref: "#/components/schemas/Named"}, {type: object, properties: {n: {type: integer}}}]
 				""");
 		ServiceModel model = OpenApiSource.read(document.toString(), Conventions.DEFAULTS);
 
-		assertThat(model.shapes()).containsExactly(new Shape("Pet", null,
-				List.of(field("name", nonNull("String")), field("size", named("String")), field("owner", named("JSON")))));
+		assertThat(model.shapes()).containsExactly(
+				new Shape("Pet", null,
+						List.of(field("name", nonNull("String")), field("size", named("PetSize2")),
+								field("sizing", named("String")), field("measured", named("PetSize")),
+								field("owner", named("JSON")))),
+				new Shape("PetSize", null, List.of(field("cm", named("Int")))));
+		assertThat(model.enums()).containsExactly(new EnumType("PetSize2", null, List.of("small", "large")));
 		assertThat(model.operations()).singleElement()
 			.satisfies((operation) -> assertThat(operation.arguments()).containsExactly(field("petId", nonNull("ID"))));
 		assertThat(model.skipped()).containsExactly("Pet.first-name: not a GraphQL name, left out of Pet");
