@@ -15,9 +15,8 @@ import java.util.Map;
  * @param shapes the structured types reachable from the operations
  * @param enums the enumerations reachable from the operations
  * @param operations the calls, in the source's order
- * @param skipped what the source declares that its bridge cannot serve and the reader therefore
- * left out, one sentence each for the user ({@code deleteAll (DELETE /all): the http-bridge sends
- * no body with a DELETE}); empty when nothing was left out
+ * @param skipped the calls the bus cannot serve, each with why ({@code WatchShelf: server
+ * streaming}), for the user; empty when there are none
  */
 public record ServiceModel(String origin, String protocol, Map<String, String> bridgeSettings, List<Shape> shapes,
 		List<EnumType> enums, List<Operation> operations, List<String> skipped) {
@@ -30,7 +29,6 @@ public record ServiceModel(String origin, String protocol, Map<String, String> b
 		skipped = List.copyOf(skipped);
 	}
 
-	/** A model of a source whose every call its bridge can serve. */
 	public ServiceModel(String origin, String protocol, Map<String, String> bridgeSettings, List<Shape> shapes,
 			List<EnumType> enums, List<Operation> operations) {
 		this(origin, protocol, bridgeSettings, shapes, enums, operations, List.of());

@@ -282,8 +282,9 @@ public final class OpenApiSource {
 			arguments.add(new Field(INPUT, type, Schemas.text(this.schemas.resolve(bodyNode, where).get("description")),
 					null));
 			argsField = INPUT;
-			if (this.schemas.resolve(body, where).path("properties").has(this.conventions.idempotencyKeyField())) {
-				idempotencyKeyField = this.conventions.idempotencyKeyField();
+			String keyField = this.conventions.idempotencyKeyField();
+			if (keyField != null && this.schemas.resolve(body, where).path("properties").has(keyField)) {
+				idempotencyKeyField = keyField;
 			}
 		}
 		TypeRef result = result(name, answer, batch, answerWhere);

@@ -39,11 +39,16 @@ final class Schemas {
 	/** The schema each inline shape or enum was made from, so one name is never given twice. */
 	private final Map<String, JsonNode> inlineOrigins = new LinkedHashMap<>();
 
+	/** The components' names, which no inline shape or enum may take. */
+	private final Set<String> componentNames = new HashSet<>();
+
 	private final List<String> skipped;
 
 	Schemas(JsonNode document, List<String> skipped) {
 		this.document = document;
 		this.skipped = skipped;
+		document.path("components").path("schemas").propertyNames()
+			.forEach((name) -> this.componentNames.add(graphQlName(name)));
 	}
 
 	List<Shape> shapes() {
@@ -204,11 +209,11 @@ final class Schemas {
 	/** An inline object or enum, named after where it is used. */
 	private TypeRef inline(String name, JsonNode schema, String where) {
 		if (schema.has("enum") && !validEnumValues(schema)) {
-			this.skipped.add(where + ": enum values that are not GraphQL names, typed String");
 			return TypeRef.named("String");
 		}
 		String unique = name;
-		for (int i = 2; this.inlineOrigins.containsKey(unique) && this.inlineOrigins.get(unique) != schema; i++) {
+		for (int i = 2; this.componentNames.contains(unique)
+				|| (this.inlineOrigins.containsKey(unique) && this.inlineOrigins.get(unique) != schema); i++) {
 			unique = name + i;
 		}
 		this.inlineOrigins.put(unique, schema);

@@ -164,6 +164,52 @@ class OpenApiSourceTests {
 	}
 
 	@Test
+	void mergesAllOfNamesInlineTypesApartAndTypesWhatGraphQlCannotNameLoosely(@TempDir Path dir) throws IOException {
+		Path document = Files.writeString(dir.resolve("pets.yaml"), """
+				openapi: 3.0.0
+				info: {title: pets, version: "1"}
+				paths:
+				  /pets/{petId}:
+				    get:
+				      operationId: getPet
+				      parameters: [{name: petId, in: path, required: true, schema: {$ref: "#/components/schemas/PetId"}}]
+				      responses:
+				        "200": {description: the pet, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+				components:
+				  schemas:
+				    PetId: {type: string, format: uuid}
+				    PetSize: {type: object, properties: {cm: {type: integer}}}
+				    Named:
+				      type: object
+				      required: [name]
+				      properties: {name: {type: string}}
+				    Pet:
+				      allOf:
+				        - $ref: "#/components/schemas/Named"
+				        - type: object
+				          properties:
+				            size: {type: string, enum: [small, large]}
+				            sizing: {type: string, enum: [S, x-large]}
+				            measured: {$ref: "#/components/schemas/PetSize"}
+				            first-name: {type: string}
+				            owner:
+				              oneOf: [{$ref: "#/components/schemas/Named"}, {type: object, properties: {n: {type: integer}}}]
+				""");
+		ServiceModel model = OpenApiSource.read(document.toString(), Conventions.DEFAULTS);
+
+		assertThat(model.shapes()).containsExactly(
+				new Shape("Pet", null,
+						List.of(field("name", nonNull("String")), field("size", named("PetSize2")),
+								field("sizing", named("String")), field("measured", named("PetSize")),
+								field("owner", named("JSON")))),
+				new Shape("PetSize", null, List.of(field("cm", named("Int")))));
+		assertThat(model.enums()).containsExactly(new EnumType("PetSize2", null, List.of("small", "large")));
+		assertThat(model.operations()).singleElement()
+			.satisfies((operation) -> assertThat(operation.arguments()).containsExactly(field("petId", nonNull("ID"))));
+		assertThat(model.skipped()).containsExactly("Pet.first-name: not a GraphQL name, left out of Pet");
+	}
+
+	@Test
 	void leavesOutWhatTheHttpBridgeCannotCallWithAReason() {
 		ServiceModel model = OpenApiSource.read(DOCUMENTS + "unservable-3.0.yaml", Conventions.DEFAULTS);
 
