@@ -233,6 +233,17 @@ public final class BusgateStack implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a generic bridge with these routes (a file, e.g. the generator's) and settings added;
+	 * the caller stops it by closing it.
+	 */
+	ConfigurableApplicationContext startBridge(SpringApplicationBuilder bridge, Path routes, String... settings) {
+		List<String> args = new ArrayList<>(
+				List.of("--spring.config.import=file:" + routes, ANY_FREE_PORT, NO_GRAPHQL, NO_SECURITY, kafka()));
+		args.addAll(List.of(settings));
+		return bridge.initializers(OWN_NETTY_RESOURCES).run(args.toArray(String[]::new));
+	}
+
+	/**
 	 * Another version of the user service (the given users renamed) behind its own http-bridge,
 	 * which consumes {@code requestTopic} in a group of its own and reads it from the start; closing
 	 * the result stops both.
