@@ -33,6 +33,8 @@ class LayeringTests {
 
 	static final String BENCH = "io.busgate.bench..";
 
+	static final String GENERATOR = "io.busgate.generator..";
+
 	static final String THRIFT_IDL = "io.busgate.thrift.idl..";
 
 	@ArchTest
@@ -77,6 +79,18 @@ class LayeringTests {
 		.should()
 		.onlyDependOnClassesThat()
 		.resideInAnyPackage(THRIFT_IDL, "java..");
+
+	/**
+	 * The generator reads descriptions and writes text: it knows no bus, gateway, bridge or
+	 * example service, only the Thrift IDL reader.
+	 */
+	@ArchTest
+	static final ArchRule generatorDependsOnlyOnTheThriftIdlReader = noClasses().that()
+		.resideInAPackage(GENERATOR)
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage(BACKEND_CONTRACT, BUS_CORE, GATEWAY, BRIDGES, EXAMPLE_SERVICES, REPLAY, BENCH,
+				"io.busgate.observability..");
 
 	@ArchTest
 	static final ArchRule noPackageCycles = slices().matching("io.busgate.(**)").should().beFreeOfCycles();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.busgate.bridge.grpc.GrpcBridgeApplication;
@@ -110,7 +112,7 @@ class GeneratedBackendSystemTests extends SystemTestSupport {
 				""", Map.of(), "7");
 
 		assertThat(response).doesNotContainKey("errors");
-		assertThat(response.get("data")).isEqualTo(Map.of("greenhouseBeds", java.util.Arrays.asList(
+		assertThat(response.get("data")).isEqualTo(Map.of("greenhouseBeds", Arrays.asList(
 				Map.of("name", "Herbs", "plants", List.of(
 						plant("Basil", "GROWING", "Ocimum", "FULL_SUN", List.of("kitchen", "annual")),
 						plant("Mint", "FLOWERING", "Mentha", "PARTIAL", List.of("kitchen")),
@@ -135,7 +137,7 @@ class GeneratedBackendSystemTests extends SystemTestSupport {
 		assertThat(response.get("data")).isEqualTo(Map.of("tomato",
 				Map.of("species", "tomato", "health", "THRIVING", "bed", Map.of("name", "north", "row", 1), "care",
 						Map.of("notes", List.of("stake it")), "plantedAt", GardenThriftBackend.PLANTED_AT),
-				"gardenPlants", java.util.Arrays.asList(Map.of("species", "marigold", "companionIds", List.of()), null)));
+				"gardenPlants", Arrays.asList(Map.of("species", "marigold", "companionIds", List.of()), null)));
 		assertThat(garden.calls("getPlants") - getPlants).as("calls for one level of two fields").isOne();
 	}
 
@@ -150,7 +152,7 @@ class GeneratedBackendSystemTests extends SystemTestSupport {
 		Map<String, Object> again = postQuery(gatewayUrl, addPlant, Map.of(), "7");
 
 		assertThat(first).doesNotContainKey("errors");
-		assertThat(again).isEqualTo(first);
+		assertThat(again.get("data")).isEqualTo(first.get("data"));
 		assertThat(greenhouse.plants().values()).filteredOn((plant) -> plant.getName().equals("Sage")).hasSize(1);
 	}
 
@@ -161,7 +163,7 @@ class GeneratedBackendSystemTests extends SystemTestSupport {
 			.uri("/graphql")
 			.bodyValue(Map.of("query", "mutation { gardenAddPlant(input: { species: \"fern\", bed: { name: \"west\", row: 1 } }) { id } }"))
 			.retrieve()
-			.bodyToMono(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {
+			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
 			})
 			.block(Duration.ofSeconds(20));
 
