@@ -43,13 +43,13 @@ final class GatewayScalars {
 
 	static final GraphQLScalarType LONG = GraphQLScalarType.newScalar()
 		.name("Long")
-		.description("A 64-bit integer")
+		.description("A 64-bit integer: a JSON number out; in, an Int literal, a JSON number or a string of digits.")
 		.coercing(new LongCoercing())
 		.build();
 
 	static final GraphQLScalarType JSON = GraphQLScalarType.newScalar()
 		.name("JSON")
-		.description("Any JSON value")
+		.description("Any JSON value (object, array, string, number, boolean, null), passed through as it is.")
 		.coercing(new JsonCoercing())
 		.build();
 

@@ -105,17 +105,18 @@ final class SchemaComposition {
 		Set<String> addedRootTypes = definers.rootTypesOnlyExtended();
 		definers.checkExtendedTypesExist(addedRootTypes);
 		if (!definers.types.containsKey("Query") && !addedRootTypes.contains("Query")) {
-			definers.clashes.add("No schema file adds a field to Query (extend type Query { ... }); files read: "
+			definers.problems.add("No schema file adds a field to Query (extend type Query { ... }); files read: "
 					+ files.stream().map(SchemaFile::name).collect(Collectors.joining(", ")));
 		}
-		if (!definers.clashes.isEmpty()) {
+		if (!definers.problems.isEmpty()) {
 			throw new IllegalStateException(
-					"The GraphQL schema files do not compose:\n  " + String.join("\n  ", definers.clashes));
+					"The GraphQL schema files do not compose:\n  " + String.join("\n  ", definers.problems));
 		}
 		List<String> report = new ArrayList<>();
 		for (SchemaFile file : files) {
 			List<String> types = new ArrayList<>(file.definedTypes());
-			if (file.name().equals(nameOf(BUILT_INS))) {
+			if (file == files.get(0)) {
+				// the root types added are the built-ins'
 				types.addAll(addedRootTypes);
 			}
 			report.add(file.report(types, definers.types));
@@ -167,7 +168,7 @@ final class SchemaComposition {
 		}
 	}
 
-	/** Who defines what across all files, and every clash found on the way. */
+	/** Who defines what across all files, and every clash or missing type found on the way. */
 	private static final class Definers {
 
 		private final Map<String, String> types = new LinkedHashMap<>();
@@ -182,7 +183,7 @@ final class SchemaComposition {
 
 		private final Set<String> rootTypesWithFields = new LinkedHashSet<>();
 
-		private final List<String> clashes = new ArrayList<>();
+		private final List<String> problems = new ArrayList<>();
 
 		void read(SchemaFile file) {
 			for (Definition<?> definition : file.document().getDefinitions()) {
@@ -210,7 +211,7 @@ final class SchemaComposition {
 		private void claim(Map<String, String> definers, String what, String name, String file) {
 			String earlier = definers.putIfAbsent(name, file);
 			if (earlier != null) {
-				this.clashes.add(what + " is defined by " + earlier + " and by " + file);
+				this.problems.add(what + " is defined by " + earlier + " and by " + file);
 			}
 		}
 
@@ -227,7 +228,7 @@ final class SchemaComposition {
 		void checkExtendedTypesExist(Set<String> addedRootTypes) {
 			this.extended.forEach((type, file) -> {
 				if (!this.types.containsKey(type) && !addedRootTypes.contains(type)) {
-					this.clashes.add("Type '" + type + "' is extended by " + file + " but defined by no schema file");
+					this.problems.add("Type '" + type + "' is extended by " + file + " but defined by no schema file");
 				}
 			});
 		}

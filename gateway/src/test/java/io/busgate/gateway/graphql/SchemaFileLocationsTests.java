@@ -5,11 +5,14 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.NestedExceptionUtils;
@@ -31,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 /**
  * A deployment's own schema directory ({@code spring.graphql.schema.locations=file:...}) in place
  * of the jar's files: the built-ins are there all the same and its {@code @bus} fields are served
- * over a real broker; two of its files that clash stop the start, naming both.
+ * over a real broker, and the start log names what each file defines; two of its files that clash
+ * stop the start, naming both.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=gateway", "busgate.gateway.instance-id=schema-file-tests",
@@ -40,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @AutoConfigureWebTestClient
 @EmbeddedKafka(topics = { "user.requests", "post.requests" })
 @Import(FakeBridges.class)
+@ExtendWith(OutputCaptureExtension.class)
 class SchemaFileLocationsTests {
 
 	@Autowired
@@ -71,7 +76,8 @@ class SchemaFileLocationsTests {
 
 	@Test
 	void fieldOfAFileLocationIsServedOverTheBus() {
-		this.graphQl.documentName("personFromFile")
+		// Inline, not in graphql-test/: the documents there are for the jar's schema.
+		this.graphQl.document("query($id: ID!) { person(id: $id) { id name } }")
 			.variable("id", "7")
 			.execute()
 			.errors()
@@ -83,6 +89,13 @@ class SchemaFileLocationsTests {
 			assertThat(request.headers().operation()).isEqualTo("user.getUsers");
 			assertThat(request.keys()).containsExactly("7");
 		});
+	}
+
+	@Test
+	void startLogSaysWhichFileDefinesWhat(CapturedOutput output) {
+		assertThat(output.getOut()).contains(
+				"busgate.graphqls: directives @bus, @busEvent, @auth; types Long, JSON, Query",
+				"person.graphqls: types Person; fields Query.person");
 	}
 
 	@Test
