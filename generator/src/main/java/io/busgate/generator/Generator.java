@@ -56,6 +56,11 @@ public final class Generator {
 		}
 		Plan plan = new Plan(model, settings);
 		model.operations().forEach(plan::add);
+		model.skipped().forEach((skipped) -> plan.findings.add("left out: " + skipped));
+		if (plan.routes.isEmpty()) {
+			throw new IllegalArgumentException(model.origin() + " has no operation to serve"
+					+ (model.skipped().isEmpty() ? "" : " (left out: " + String.join("; ", model.skipped()) + ")"));
+		}
 		return new Generated(new SchemaWriter(plan).write(), new RoutesWriter(plan).write(), plan.findings);
 	}
 
