@@ -3,6 +3,7 @@ package io.busgate.generator;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
+import io.busgate.generator.model.SourceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

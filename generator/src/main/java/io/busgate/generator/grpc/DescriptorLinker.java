@@ -23,7 +23,7 @@ import com.google.protobuf.StructProto;
 import com.google.protobuf.TimestampProto;
 import com.google.protobuf.WrappersProto;
 
-import io.busgate.generator.SourceException;
+import io.busgate.generator.model.SourceException;
 
 /**
  * Builds linked descriptors from {@code FileDescriptorProto}s, each after the files it imports.

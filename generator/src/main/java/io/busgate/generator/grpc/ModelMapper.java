@@ -16,7 +16,7 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 
-import io.busgate.generator.SourceException;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.EnumType;

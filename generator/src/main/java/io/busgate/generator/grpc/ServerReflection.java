@@ -29,7 +29,7 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 
-import io.busgate.generator.SourceException;
+import io.busgate.generator.model.SourceException;
 
 /**
  * A blocking client of a server's reflection service over a plaintext channel: one short

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
-import io.busgate.generator.SourceException;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.Field;

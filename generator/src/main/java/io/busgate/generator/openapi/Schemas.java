@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.busgate.generator.SourceException;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.EnumType;
 import io.busgate.generator.model.Field;
 import io.busgate.generator.model.Shape;

@@ -26,7 +26,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.busgate.generator.SourceException;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.grpc.testproto.LibraryGrpc;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;

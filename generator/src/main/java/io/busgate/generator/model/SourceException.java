@@ -1,4 +1,4 @@
-package io.busgate.generator;
+package io.busgate.generator.model;
 
 /** A backend's description cannot be read: a missing file, an unreachable server, a bad document. */
 public class SourceException extends RuntimeException {
