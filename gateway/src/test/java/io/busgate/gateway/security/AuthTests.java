@@ -227,6 +227,22 @@ class AuthTests {
 	}
 
 	@Test
+	void inboxRootFieldIsOnlyForItsOwnerToo() {
+		assertRefused(asUser("1").documentName("inboxByUserId").variable("id", "2").execute(), "inbox",
+				"FORBIDDEN");
+		assertRefused(this.graphQl.documentName("inboxByUserId").variable("id", "2").execute(), "inbox",
+				"UNAUTHENTICATED");
+		assertThat(messageRequests()).isEmpty();
+
+		// Nobody answers message.requests here: the owner's own inbox is asked for, and times out.
+		asUser("2").documentName("inboxByUserId").variable("id", "2").execute();
+		assertThat(messageRequests()).singleElement().satisfies((request) -> {
+			assertThat(request.headers().operation()).isEqualTo("message.inbox");
+			assertThat(request.headers().principal()).isEqualTo("2");
+		});
+	}
+
+	@Test
 	void authorIsTheCallerFilledInWhenLeftOutAndRefusedWhenSomeoneElse() {
 		asUser("5").documentName("createPostAsCaller")
 			.variable("input", Map.of("title", "Mine", "body", "by the caller"))
