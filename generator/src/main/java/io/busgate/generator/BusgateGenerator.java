@@ -18,9 +18,6 @@ import picocli.CommandLine.Command;
 		description = "Generates a backend's GraphQL schema fragment and bridge routes from its own description.")
 public final class BusgateGenerator {
 
-	/** {@code --check} found a generated file that differs from what the source gives now. */
-	static final int OUT_OF_DATE = 1;
-
 	/** Bad arguments, or a source or settings that cannot be read. */
 	static final int UNUSABLE = 2;
 

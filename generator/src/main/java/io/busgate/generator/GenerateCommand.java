@@ -28,6 +28,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 				+ "its bridge's routes (<service>.yml).", "Give one source, and the service name (or a settings file)." })
 final class GenerateCommand implements Callable<Integer> {
 
+	/** {@code --check} found a generated file that differs from what the source gives now. */
+	static final int OUT_OF_DATE = 1;
+
 	@Spec
 	CommandSpec spec;
 
@@ -97,7 +100,7 @@ final class GenerateCommand implements Callable<Integer> {
 		generated.findings().forEach(out::println);
 		if (this.check) {
 			boolean current = isCurrent(schemaFile, generated.schema()) & isCurrent(routesFile, generated.routes());
-			return current ? 0 : BusgateGenerator.OUT_OF_DATE;
+			return current ? 0 : OUT_OF_DATE;
 		}
 		write(schemaFile, generated.schema());
 		write(routesFile, generated.routes());

@@ -4,8 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.busgate.generator.Generator.Plan;
-import io.busgate.generator.Generator.Route;
+import io.busgate.generator.Plan.Route;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Operation;
 

@@ -3,9 +3,8 @@ package io.busgate.generator;
 import java.util.List;
 import java.util.Set;
 
-import io.busgate.generator.Generator.MutationInput;
-import io.busgate.generator.Generator.Plan;
-import io.busgate.generator.Generator.RootField;
+import io.busgate.generator.Plan.MutationInput;
+import io.busgate.generator.Plan.RootField;
 import io.busgate.generator.model.EnumType;
 import io.busgate.generator.model.Field;
 import io.busgate.generator.model.Shape;

@@ -46,7 +46,7 @@ class GenerateCommandTests {
 		Files.writeString(schema, Files.readString(schema).replaceFirst("extend type Query \\{", "extend type Query {\n  edited: Int"));
 		int status = run("generate", "--thrift", IDL, "--service", "library", "--out", this.out.toString(), "--check");
 
-		assertThat(status).isEqualTo(BusgateGenerator.OUT_OF_DATE);
+		assertThat(status).isEqualTo(GenerateCommand.OUT_OF_DATE);
 		assertThat(this.stdout.toString()).contains("out of date: " + schema + " (line ", "file has '  edited: Int'");
 		assertThat(Files.readString(schema)).contains("edited: Int");
 	}
