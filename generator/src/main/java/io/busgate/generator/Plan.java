@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.busgate.generator.GeneratorSettings.OperationSettings;
 import io.busgate.generator.model.Field;
+import io.busgate.generator.model.Names;
 import io.busgate.generator.model.Operation;
 import io.busgate.generator.model.ServiceModel;
 import io.busgate.generator.model.Shape;
@@ -61,7 +62,7 @@ final class Plan {
 			this.findings.add(operation.sourceName() + ": left out (skip in the settings)");
 			return;
 		}
-		String busName = (options.name() != null) ? options.name() : Naming.lowerFirst(operation.sourceName());
+		String busName = (options.name() != null) ? options.name() : Names.lowerFirst(operation.sourceName());
 		String operationName = this.settings.service() + "." + busName;
 		if (!this.busNames.add(busName)) {
 			throw new IllegalArgumentException("Two operations are named " + operationName
@@ -91,7 +92,7 @@ final class Plan {
 		TypeRef perKey = operation.result().nullable();
 		boolean singleObjects = perKey instanceof TypeRef.Named named && !named.isScalar()
 				&& this.shapes.containsKey(named.name());
-		String single = singleObjects ? Naming.lowerFirst(((TypeRef.Named) perKey).name()) : busName;
+		String single = singleObjects ? Names.lowerFirst(((TypeRef.Named) perKey).name()) : busName;
 		RootField byKey = new RootField(rootFieldName(options.field(), single, busName), keyed, perKey,
 				operationName, keyArgument, directives(options, true), description(operation));
 		this.queryFields.add(byKey);
@@ -101,12 +102,12 @@ final class Plan {
 				fields += " (no list field: @auth(readers:) guards single objects only)";
 			}
 			else {
-				String keysArgument = Naming.plural(keyArgument);
+				String keysArgument = Names.plural(keyArgument);
 				List<Field> listed = new ArrayList<>();
 				listed.add(new Field(keysArgument, TypeRef.listOf(TypeRef.named("ID").nonNull()).nonNull()));
 				listed.addAll(operation.arguments());
 				RootField byKeys = new RootField(
-						rootFieldName(options.listField(), Naming.plural(single), Naming.plural(busName)), listed,
+						rootFieldName(options.listField(), Names.plural(single), Names.plural(busName)), listed,
 						TypeRef.listOf(perKey).nonNull(), operationName, keysArgument, directives(options, false),
 						"By a list of keys, in the order asked; null where there is none."
 								+ ((operation.description() != null) ? "\n\n" + operation.description() : ""));
@@ -128,7 +129,7 @@ final class Plan {
 				.orElseThrow(() -> new IllegalStateException(operation.sourceName() + " has no argument "
 						+ operation.argsField()));
 			Shape shape = this.shapes.get(request.type().innermost().name());
-			String inputName = this.prefix() + Naming.upperFirst(busName) + "Input";
+			String inputName = this.prefix() + Names.upperFirst(busName) + "Input";
 			String subjectField = (subject != null && subject.startsWith(operation.argsField() + "."))
 					? subject.substring(operation.argsField().length() + 1) : null;
 			List<Field> fields = new ArrayList<>();
@@ -172,15 +173,20 @@ final class Plan {
 	}
 
 	private String rootFieldName(String configured, String preferred, String fallback) {
-		String name = (configured != null) ? configured : Naming.rootField(prefix(), preferred);
+		String name = (configured != null) ? configured : rootField(prefix(), preferred);
 		if (configured == null && this.rootFieldNames.contains(name)) {
-			name = Naming.rootField(prefix(), fallback);
+			name = rootField(prefix(), fallback);
 		}
 		if (!this.rootFieldNames.add(name)) {
 			throw new IllegalArgumentException("Two root fields are named " + name
 					+ "; name one in the settings (operations.<name>.field)");
 		}
 		return name;
+	}
+
+	/** A root field's name with the source's prefix: {@code post} with {@code Blog} is {@code blogPost}. */
+	private static String rootField(String prefix, String name) {
+		return prefix.isEmpty() ? name : Names.lowerFirst(prefix) + Names.upperFirst(name);
 	}
 
 	private static String directives(OperationSettings options, boolean singleObject) {
@@ -205,7 +211,10 @@ final class Plan {
 		return description;
 	}
 
-	/** The shapes the fields answer, and those they are sent, each with the shapes they hold. */
+	/**
+	 * The names of the types the fields answer, or those they are sent, with every type the shapes
+	 * among them hold: the shapes and enums to write as output, or as input.
+	 */
 	Set<String> reachable(boolean input) {
 		Set<String> found = new LinkedHashSet<>();
 		List<RootField> fields = new ArrayList<>(this.queryFields);
@@ -228,7 +237,7 @@ final class Plan {
 	private void reach(TypeRef type, Set<String> found) {
 		String name = type.innermost().name();
 		Shape shape = this.shapes.get(name);
-		if (shape != null && found.add(name)) {
+		if (found.add(name) && shape != null) {
 			shape.fields().forEach((field) -> reach(field.type(), found));
 		}
 	}

@@ -53,7 +53,7 @@ final class SchemaWriter {
 			}
 		}
 		for (EnumType enumType : this.plan.model.enums()) {
-			if (isUsed(enumType.name(), answered, sent)) {
+			if (answered.contains(enumType.name()) || sent.contains(enumType.name())) {
 				this.out.append('\n');
 				description(enumType.description(), "");
 				this.out.append("enum ").append(typeName(enumType.name())).append(" {\n");
@@ -62,29 +62,6 @@ final class SchemaWriter {
 			}
 		}
 		return this.out.toString();
-	}
-
-	private boolean isUsed(String enumName, Set<String> answered, Set<String> sent) {
-		List<RootField> fields = new java.util.ArrayList<>(this.plan.queryFields);
-		fields.addAll(this.plan.mutationFields);
-		for (RootField field : fields) {
-			if (field.type().innermost().name().equals(enumName) || field.arguments()
-				.stream()
-				.anyMatch((argument) -> argument.type().innermost().name().equals(enumName))) {
-				return true;
-			}
-		}
-		for (MutationInput input : this.plan.mutationInputs.values()) {
-			if (input.fields().stream().anyMatch((field) -> field.type().innermost().name().equals(enumName))) {
-				return true;
-			}
-		}
-		return this.plan.model.shapes()
-			.stream()
-			.filter((shape) -> answered.contains(shape.name()) || sent.contains(shape.name()))
-			.anyMatch((shape) -> shape.fields()
-				.stream()
-				.anyMatch((field) -> field.type().innermost().name().equals(enumName)));
 	}
 
 	private void rootFields(String rootType, List<RootField> fields) {

@@ -12,9 +12,9 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.ServiceModel;
+import io.busgate.generator.model.SourceException;
 
 /**
  * Reads a gRPC service's description, from a descriptor set or from the service's server

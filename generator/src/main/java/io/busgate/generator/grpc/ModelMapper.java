@@ -16,14 +16,15 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 
-import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.EnumType;
 import io.busgate.generator.model.Field;
+import io.busgate.generator.model.Names;
 import io.busgate.generator.model.Operation;
 import io.busgate.generator.model.ServiceModel;
 import io.busgate.generator.model.Shape;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.TypeRef;
 
 /**
@@ -108,9 +109,9 @@ final class ModelMapper {
 	 * field of the items the response lists.
 	 */
 	private Operation batched(MethodDescriptor method, String call, String kindReason, FieldDescriptor keys) {
-		String singular = singular(keys.getName());
+		String singular = Names.singular(keys.getName());
 		if (!keys.isRepeated() || keys.isMapField() || keys.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-				|| singular == null) {
+				|| singular.equals(keys.getName())) {
 			return null;
 		}
 		for (FieldDescriptor items : method.getOutputType().getFields()) {
@@ -150,7 +151,7 @@ final class ModelMapper {
 	/** The item's single field named like one key, of the keys' type. */
 	private static FieldDescriptor keyField(Descriptor item, String singular, FieldDescriptor keys) {
 		for (FieldDescriptor field : item.getFields()) {
-			boolean named = field.getName().equals(singular) || field.getJsonName().equals(lowerCamel(singular));
+			boolean named = field.getName().equals(singular) || field.getJsonName().equals(Names.camel(singular));
 			if (named && !field.isRepeated() && field.getType() == keys.getType()) {
 				return field;
 			}
@@ -212,7 +213,7 @@ final class ModelMapper {
 	}
 
 	private static boolean isIdName(FieldDescriptor field) {
-		return field.getName().equals("id") || field.getName().endsWith("_id") || field.getJsonName().endsWith("Id");
+		return Names.isIdName(field.getName()) || Names.isIdName(field.getJsonName());
 	}
 
 	private TypeRef messageType(Descriptor message) {
@@ -268,32 +269,6 @@ final class ModelMapper {
 
 	private static String typeName(FieldDescriptor field) {
 		return field.getType().name().toLowerCase(Locale.ROOT);
-	}
-
-	/** {@code ids} is {@code id}, {@code author_ids} {@code author_id}, {@code categories} {@code category}. */
-	private static String singular(String plural) {
-		if (plural.endsWith("ies")) {
-			return plural.substring(0, plural.length() - 3) + "y";
-		}
-		if (plural.endsWith("s") && !plural.endsWith("ss")) {
-			return plural.substring(0, plural.length() - 1);
-		}
-		return null;
-	}
-
-	private static String lowerCamel(String name) {
-		StringBuilder camel = new StringBuilder();
-		boolean upper = false;
-		for (char c : name.toCharArray()) {
-			if (c == '_') {
-				upper = true;
-			}
-			else {
-				camel.append(upper ? Character.toUpperCase(c) : c);
-				upper = false;
-			}
-		}
-		return camel.toString();
 	}
 
 }

@@ -22,9 +22,7 @@ public record Conventions(Pattern mutationNames, String idempotencyKeyField) {
 	public static final Conventions DEFAULTS = new Conventions(DEFAULT_MUTATION_NAMES, "idempotencyKey");
 
 	public boolean isMutation(String operationName) {
-		String uncapitalized = operationName.isEmpty() ? operationName
-				: Character.toLowerCase(operationName.charAt(0)) + operationName.substring(1);
-		return this.mutationNames.matcher(uncapitalized).matches();
+		return this.mutationNames.matcher(Names.lowerFirst(operationName)).matches();
 	}
 
 }

@@ -23,12 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
-import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.Field;
+import io.busgate.generator.model.Names;
 import io.busgate.generator.model.Operation;
 import io.busgate.generator.model.ServiceModel;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.TypeRef;
 
 /**
@@ -277,7 +278,7 @@ public final class OpenApiSource {
 		if (body != null) {
 			JsonNode bodyNode = operation.get("requestBody");
 			boolean bodyRequired = this.schemas.resolve(bodyNode, where).path("required").asBoolean(false);
-			TypeRef type = this.schemas.typeOf(body, INPUT, Schemas.capitalize(name) + "Body", bodyRequired,
+			TypeRef type = this.schemas.typeOf(body, INPUT, Names.upperFirst(name) + "Body", bodyRequired,
 					where + ".requestBody");
 			arguments.add(new Field(INPUT, type, Schemas.text(this.schemas.resolve(bodyNode, where).get("description")),
 					null));
@@ -365,7 +366,7 @@ public final class OpenApiSource {
 		boolean required = parameter.path("required").asBoolean(false) || "path".equals(parameter.get("in").asString());
 		JsonNode schema = schemaOf(parameter);
 		String at = where + ".parameters." + name;
-		TypeRef type = this.schemas.typeOf(schema, name, Schemas.capitalize(name), required, at);
+		TypeRef type = this.schemas.typeOf(schema, name, Names.upperFirst(name), required, at);
 		return new Field(name, type, Schemas.text(parameter.get("description")), this.schemas.defaultOf(schema, at));
 	}
 
@@ -412,7 +413,7 @@ public final class OpenApiSource {
 	 */
 	private Batch batchOf(JsonNode parameter, JsonNode answer, String where) {
 		String name = parameter.get("name").asString();
-		String singular = Schemas.singular(name);
+		String singular = Names.singular(name);
 		JsonNode schema = this.schemas.resolve(schemaOf(parameter), where);
 		List<String> keyTypes = Schemas.typesOf(this.schemas.resolve(schema.path("items"), where));
 		if (answer == null || !"query".equals(parameter.get("in").asString())
@@ -439,7 +440,7 @@ public final class OpenApiSource {
 	/** The item's property named as one key: {@code id}; {@code author_id} or {@code authorId}. */
 	private static String keyField(JsonNode item, String singular) {
 		JsonNode properties = item.path("properties");
-		String camel = camel(singular);
+		String camel = Names.camel(singular);
 		String snake = singular.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
 		for (String candidate : List.of(singular, camel, snake)) {
 			if (properties.has(candidate)) {
@@ -456,7 +457,7 @@ public final class OpenApiSource {
 
 	/** What one key (batched) or the call answers: the answer, one of its items, or a keyless call's JSON. */
 	private TypeRef result(String name, JsonNode answer, Batch batch, String where) {
-		String inlineName = Schemas.capitalize(name) + "Result";
+		String inlineName = Names.upperFirst(name) + "Result";
 		if (answer == null) {
 			return TypeRef.named("JSON");
 		}
@@ -510,25 +511,10 @@ public final class OpenApiSource {
 				continue;
 			}
 			boolean parameter = segment.startsWith("{") && segment.endsWith("}");
-			String word = camel(parameter ? segment.substring(1, segment.length() - 1) : segment);
-			name.append(parameter ? "By" : "").append(Schemas.capitalize(word));
+			String word = Names.camel(parameter ? segment.substring(1, segment.length() - 1) : segment);
+			name.append(parameter ? "By" : "").append(Names.upperFirst(word));
 		}
 		return name.toString();
-	}
-
-	/** {@code author_id} and {@code author-id} to {@code authorId}. */
-	private static String camel(String name) {
-		StringBuilder out = new StringBuilder();
-		boolean upper = false;
-		for (char c : name.toCharArray()) {
-			if (!Character.isLetterOrDigit(c)) {
-				upper = !out.isEmpty();
-				continue;
-			}
-			out.append(upper ? Character.toUpperCase(c) : c);
-			upper = false;
-		}
-		return out.toString();
 	}
 
 }

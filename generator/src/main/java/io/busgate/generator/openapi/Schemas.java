@@ -14,10 +14,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.EnumType;
 import io.busgate.generator.model.Field;
+import io.busgate.generator.model.Names;
 import io.busgate.generator.model.Shape;
+import io.busgate.generator.model.SourceException;
 import io.busgate.generator.model.TypeRef;
 
 /**
@@ -151,7 +152,7 @@ final class Schemas {
 			case "integer" -> TypeRef.named("int64".equals(schema.path("format").asString("")) ? "Long" : "Int");
 			case "number" -> TypeRef.named("Float");
 			case "boolean" -> TypeRef.named("Boolean");
-			case "array" -> TypeRef.listOf(typeOf(schema.path("items"), singular(name), inlineName, true,
+			case "array" -> TypeRef.listOf(typeOf(schema.path("items"), (name != null) ? Names.singular(name) : null, inlineName, true,
 					where + ".items"));
 			case "object" -> schema.path("properties").isEmpty() ? TypeRef.named("JSON") : inline(inlineName, schema, where);
 			default -> TypeRef.named("JSON");
@@ -252,7 +253,7 @@ final class Schemas {
 				continue;
 			}
 			JsonNode fieldSchema = property.getValue();
-			TypeRef type = typeOf(fieldSchema, field, name + capitalize(field), required.contains(field), at);
+			TypeRef type = typeOf(fieldSchema, field, name + Names.upperFirst(field), required.contains(field), at);
 			fields.add(new Field(field, type, text(fieldSchema.get("description")), defaultOf(fieldSchema, at)));
 		}
 		return new Shape(name, text(schema.get("description")), fields);
@@ -297,11 +298,7 @@ final class Schemas {
 	}
 
 	private static TypeRef stringType(String name) {
-		return TypeRef.named(isIdName(name) ? "ID" : "String");
-	}
-
-	static boolean isIdName(String name) {
-		return name != null && (name.equals("id") || name.endsWith("Id") || name.endsWith("_id"));
+		return TypeRef.named(Names.isIdName(name) ? "ID" : "String");
 	}
 
 	/** {@code type} as a list: 3.0's single name, 3.1's name or list of names. */
@@ -318,31 +315,13 @@ final class Schemas {
 		return List.of(type.asString());
 	}
 
-	/** {@code ids} to {@code id}, {@code categories} to {@code category}; other names as they are. */
-	static String singular(String plural) {
-		if (plural == null) {
-			return null;
-		}
-		if (plural.endsWith("ies") && plural.length() > 3) {
-			return plural.substring(0, plural.length() - 3) + "y";
-		}
-		if (plural.endsWith("s") && !plural.endsWith("ss") && plural.length() > 1) {
-			return plural.substring(0, plural.length() - 1);
-		}
-		return plural;
-	}
-
 	/** A component's name as a GraphQL type name: {@code user.Profile} and {@code user-profile} to {@code UserProfile}. */
 	static String graphQlName(String name) {
 		StringBuilder out = new StringBuilder();
 		for (String part : name.split("[^0-9A-Za-z_]+")) {
-			out.append(capitalize(part));
+			out.append(Names.upperFirst(part));
 		}
 		return (out.isEmpty() || Character.isDigit(out.charAt(0))) ? "_" + out : out.toString();
-	}
-
-	static String capitalize(String name) {
-		return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
 	}
 
 	static String text(JsonNode node) {

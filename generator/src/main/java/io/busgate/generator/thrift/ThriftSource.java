@@ -14,6 +14,7 @@ import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.EnumType;
 import io.busgate.generator.model.Field;
+import io.busgate.generator.model.Names;
 import io.busgate.generator.model.Operation;
 import io.busgate.generator.model.ServiceModel;
 import io.busgate.generator.model.Shape;
@@ -266,7 +267,7 @@ public final class ThriftSource {
 				case BYTE, I16, I32 -> "Int";
 				case I64 -> "Long";
 				case DOUBLE -> "Float";
-				case STRING, UUID -> isIdName(name) ? "ID" : "String";
+				case STRING, UUID -> Names.isIdName(name) ? "ID" : "String";
 				case BINARY -> "String";
 			});
 		}
@@ -289,10 +290,6 @@ public final class ThriftSource {
 			this.idl.struct(struct).fields().forEach((field) -> type(field.type(), field.name()));
 		}
 		return TypeRef.named(ThriftIdl.simpleName(struct.name()));
-	}
-
-	private static boolean isIdName(String name) {
-		return name != null && (name.equals("id") || name.endsWith("Id") || name.endsWith("_id"));
 	}
 
 	private static boolean isText(ThriftIdl.Field field) {
