@@ -1,8 +1,11 @@
 package io.busgate.backend;
 
+import java.util.Map;
+
 /**
  * What a bridge's call tells a backend besides the request itself, per protocol: who the call is
- * made for (the principal) and the idempotency key of a mutation. These names are defined here
+ * made for (the principal) and the idempotency key of a mutation; and, for Thrift, which
+ * declared exceptions become which bus statuses. These names are defined here
  * and nowhere else; backends depend on this module alone, without Kafka or the bus.
  *
  * <table>
@@ -38,6 +41,13 @@ public final class BackendContract {
 
 	/** The name a Thrift request struct gives the string field that receives the idempotency key. */
 	public static final String THRIFT_IDEMPOTENCY_KEY_FIELD = "idempotencyKey";
+
+	/**
+	 * The bus status (by name) a Thrift exception of one of these names is answered with, unless
+	 * the bridge is told otherwise; any other declared exception is {@code INTERNAL}.
+	 */
+	public static final Map<String, String> THRIFT_EXCEPTION_STATUSES = Map.of("NotFound", "NOT_FOUND",
+			"InvalidArgument", "INVALID_ARGUMENT", "PermissionDenied", "PERMISSION_DENIED");
 
 	private BackendContract() {
 	}

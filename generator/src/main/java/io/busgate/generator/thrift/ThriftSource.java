@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import io.busgate.backend.BackendContract;
 import io.busgate.generator.model.Batch;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.EnumType;
@@ -40,14 +41,6 @@ import io.busgate.thrift.idl.ThriftIdlReader;
  * mapping is {@code generator/docs/thrift.md}.
  */
 public final class ThriftSource {
-
-	/**
-	 * The bus statuses of declared exceptions by the bridge's convention (thrift-bridge's
-	 * {@code ThriftBridgeProperties}); others are {@code INTERNAL} unless the bridge's
-	 * {@code exception-statuses} maps them.
-	 */
-	static final Map<String, String> CONVENTIONAL_EXCEPTION_STATUSES = Map.of("NotFound", "NOT_FOUND",
-			"InvalidArgument", "INVALID_ARGUMENT", "PermissionDenied", "PERMISSION_DENIED");
 
 	private final Path path;
 
@@ -237,7 +230,8 @@ public final class ThriftSource {
 		List<String> errors = new ArrayList<>();
 		for (ThriftIdl.Field exception : function.exceptions()) {
 			String name = ThriftIdl.simpleName(((StructType) exception.type()).name());
-			errors.add(name + " -> " + CONVENTIONAL_EXCEPTION_STATUSES.getOrDefault(name, "INTERNAL"));
+			// as the bridge answers it unless its exception-statuses say otherwise
+			errors.add(name + " -> " + BackendContract.THRIFT_EXCEPTION_STATUSES.getOrDefault(name, "INTERNAL"));
 		}
 		return errors;
 	}

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
+import io.busgate.backend.BackendContract;
 import io.busgate.bus.BusStatus;
 
 /**
@@ -54,8 +56,10 @@ public record ThriftBridgeProperties(String host, int port, String idl, String s
 		@DefaultValue("60s") Duration idleTimeout, Map<String, BusStatus> exceptionStatuses) {
 
 	/** The statuses of declared exceptions that apply unless configured otherwise. */
-	static final Map<String, BusStatus> CONVENTIONAL_EXCEPTION_STATUSES = Map.of("NotFound", BusStatus.NOT_FOUND,
-			"InvalidArgument", BusStatus.INVALID_ARGUMENT, "PermissionDenied", BusStatus.PERMISSION_DENIED);
+	static final Map<String, BusStatus> CONVENTIONAL_EXCEPTION_STATUSES = BackendContract.THRIFT_EXCEPTION_STATUSES
+		.entrySet()
+		.stream()
+		.collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, (entry) -> BusStatus.valueOf(entry.getValue())));
 
 	public ThriftBridgeProperties {
 		if (host == null || host.isBlank()) {
