@@ -37,6 +37,8 @@ class LayeringTests {
 
 	static final String THRIFT_IDL = "io.busgate.thrift.idl..";
 
+	static final String GRPC_DESCRIPTORS = "io.busgate.grpc.descriptors..";
+
 	@ArchTest
 	static final ArchRule gatewayDependsOnNoBridgeAndNoExampleService = noClasses().that()
 		.resideInAPackage(GATEWAY)
@@ -80,9 +82,18 @@ class LayeringTests {
 		.onlyDependOnClassesThat()
 		.resideInAnyPackage(THRIFT_IDL, "java..");
 
+	/** grpc-descriptors: the gRPC bridge and the generator share it; it needs only protobuf-java. */
+	@ArchTest
+	static final ArchRule grpcDescriptorsNeedOnlyProtobuf = classes().that()
+		.resideInAPackage(GRPC_DESCRIPTORS)
+		.should()
+		.onlyDependOnClassesThat()
+		.resideInAnyPackage(GRPC_DESCRIPTORS, "com.google.protobuf..", "java..");
+
 	/**
 	 * The generator reads descriptions and writes text: it knows no bus, gateway, bridge or
-	 * example service; only the Thrift IDL reader and the bridge-backend contract.
+	 * example service; only the IDL and descriptor readers it shares with the bridges, and the
+	 * bridge-backend contract.
 	 */
 	@ArchTest
 	static final ArchRule generatorKnowsNoBusGatewayBridgeOrExampleService = noClasses().that()

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -15,6 +17,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.busgate.generator.model.Conventions;
 import io.busgate.generator.model.ServiceModel;
 import io.busgate.generator.model.SourceException;
+import io.busgate.grpc.descriptors.DescriptorFiles;
 
 /**
  * Reads a gRPC service's description, from a descriptor set or from the service's server
@@ -59,7 +62,7 @@ public final class GrpcSource {
 		if (set.getFileCount() == 0 || !set.getUnknownFields().asMap().isEmpty()) {
 			throw notADescriptorSet(descriptorSet, null);
 		}
-		Map<String, ServiceDescriptor> services = DescriptorLinker.services(set.getFileList(), where);
+		Map<String, ServiceDescriptor> services = linked(set.getFileList(), where);
 		ServiceDescriptor chosen = services.get(choose(List.copyOf(services.keySet()), service, where));
 		return new ModelMapper(conventions).map(chosen, chosen.getFullName() + " from " + where,
 				Map.of("descriptor-set", "file:" + descriptorSet));
@@ -83,8 +86,7 @@ public final class GrpcSource {
 		String where = "the server reflection of " + target;
 		try (ServerReflection reflection = ServerReflection.connect(target, deadline)) {
 			String chosen = choose(reflection.services(), service, where);
-			Map<String, ServiceDescriptor> services = DescriptorLinker.services(reflection.filesDefining(chosen),
-					where);
+			Map<String, ServiceDescriptor> services = linked(reflection.filesDefining(chosen), where);
 			ServiceDescriptor descriptor = services.get(chosen);
 			if (descriptor == null) {
 				throw new SourceException(where + " listed " + chosen + " but sent no descriptor defining it");
@@ -122,6 +124,15 @@ public final class GrpcSource {
 		return new SourceException(path + " is not a descriptor set (protoc --descriptor_set_out="
 				+ path.getFileName() + " --include_imports)" + ((cause != null) ? ": " + cause.getMessage() : ""),
 				cause);
+	}
+
+	private static Map<String, ServiceDescriptor> linked(Collection<FileDescriptorProto> files, String where) {
+		try {
+			return DescriptorFiles.services(files);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new SourceException(where + " " + ex.getMessage(), ex);
+		}
 	}
 
 }

@@ -2,16 +2,16 @@ package io.busgate.bridge.grpc;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors;
 
 import org.springframework.core.io.Resource;
+
+import io.busgate.grpc.descriptors.DescriptorFiles;
 
 /**
  * Descriptors from a {@code FileDescriptorSet} file, read once when the bridge starts: for
@@ -29,14 +29,18 @@ final class DescriptorSetSource implements DescriptorSource {
 	 */
 	DescriptorSetSource(Resource file) {
 		this.location = file.getDescription();
-		Map<String, FileDescriptorProto> protos = new LinkedHashMap<>();
+		FileDescriptorSet set;
 		try (InputStream in = file.getInputStream()) {
-			FileDescriptorSet set = FileDescriptorSet.parseFrom(in);
-			set.getFileList().forEach((proto) -> protos.put(proto.getName(), proto));
-			this.services = DescriptorFiles.services(protos);
+			set = FileDescriptorSet.parseFrom(in);
 		}
-		catch (IOException | IllegalArgumentException ex) {
+		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read the descriptor set " + this.location + ": " + ex.getMessage(), ex);
+		}
+		try {
+			this.services = DescriptorFiles.services(set.getFileList());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(describe() + " " + ex.getMessage(), ex);
 		}
 	}
 

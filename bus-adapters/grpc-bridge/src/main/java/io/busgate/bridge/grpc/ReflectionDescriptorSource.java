@@ -19,6 +19,8 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 
+import io.busgate.grpc.descriptors.DescriptorFiles;
+
 /**
  * Descriptors read from the backend's server reflection service ({@code grpc.reflection.v1}),
  * without blocking: one reflection stream asks for the file of each service, then for any
@@ -45,7 +47,14 @@ final class ReflectionDescriptorSource implements DescriptorSource {
 			.withDeadlineAfter(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.serverReflectionInfo(exchange);
 		exchange.start(requests, serviceNames);
-		return exchange.files.thenApply(DescriptorFiles::services);
+		return exchange.files.thenApply((files) -> {
+			try {
+				return DescriptorFiles.services(files.values());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(describe() + " " + ex.getMessage(), ex);
+			}
+		});
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package io.busgate.generator.grpc;
+package io.busgate.grpc.descriptors;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -23,13 +23,13 @@ import com.google.protobuf.StructProto;
 import com.google.protobuf.TimestampProto;
 import com.google.protobuf.WrappersProto;
 
-import io.busgate.generator.model.SourceException;
-
 /**
- * Builds linked descriptors from {@code FileDescriptorProto}s, each after the files it imports.
- * An import the files lack is taken from protobuf-java when it is a well-known type's file.
+ * Links {@code FileDescriptorProto}s, as a descriptor set or server reflection gives them, into
+ * descriptors, each file after the files it imports. An import the files lack is taken from
+ * protobuf-java when it is a well-known type's file (descriptor sets are often written without
+ * them).
  */
-final class DescriptorLinker {
+public final class DescriptorFiles {
 
 	private static final Map<String, FileDescriptor> WELL_KNOWN_FILES = Stream
 		.of(AnyProto.getDescriptor(), DurationProto.getDescriptor(), EmptyProto.getDescriptor(),
@@ -43,19 +43,18 @@ final class DescriptorLinker {
 
 	private final Deque<String> linking = new ArrayDeque<>();
 
-	private final String where;
-
-	private DescriptorLinker(Collection<FileDescriptorProto> files, String where) {
+	private DescriptorFiles(Collection<FileDescriptorProto> files) {
 		files.forEach((file) -> this.protos.putIfAbsent(file.getName(), file));
-		this.where = where;
 	}
 
 	/**
 	 * The services the files define, by full name, in the files' order.
-	 * @throws SourceException if an import is missing or a file does not link
+	 * @throws IllegalArgumentException if an import is missing, files import each other in a
+	 * cycle, or a file does not link; its message continues a sentence whose subject is the files'
+	 * source ("the descriptor set x.binpb" + " lacks a.proto, imported by b.proto (...)")
 	 */
-	static Map<String, ServiceDescriptor> services(Collection<FileDescriptorProto> files, String where) {
-		DescriptorLinker linker = new DescriptorLinker(files, where);
+	public static Map<String, ServiceDescriptor> services(Collection<FileDescriptorProto> files) {
+		DescriptorFiles linker = new DescriptorFiles(files);
 		Map<String, ServiceDescriptor> services = new LinkedHashMap<>();
 		for (String name : linker.protos.keySet()) {
 			linker.link(name).getServices().forEach((service) -> services.put(service.getFullName(), service));
@@ -72,13 +71,13 @@ final class DescriptorLinker {
 		if (proto == null) {
 			FileDescriptor wellKnown = WELL_KNOWN_FILES.get(name);
 			if (wellKnown == null) {
-				throw new SourceException(this.where + " lacks " + name + ", imported by "
-						+ this.linking.peek() + " (a descriptor set needs protoc's --include_imports)");
+				throw new IllegalArgumentException("lacks " + name + ", imported by " + this.linking.peek()
+						+ " (a descriptor set needs protoc's --include_imports)");
 			}
 			return wellKnown;
 		}
 		if (this.linking.contains(name)) {
-			throw new SourceException(this.where + ": " + name + " imports itself through " + this.linking);
+			throw new IllegalArgumentException("has " + name + " import itself through " + this.linking);
 		}
 		this.linking.push(name);
 		FileDescriptor[] dependencies = proto.getDependencyList().stream().map(this::link).toArray(FileDescriptor[]::new);
@@ -87,7 +86,7 @@ final class DescriptorLinker {
 			file = FileDescriptor.buildFrom(proto, dependencies);
 		}
 		catch (DescriptorValidationException ex) {
-			throw new SourceException(this.where + ": " + name + " is not a valid file: " + ex.getMessage(), ex);
+			throw new IllegalArgumentException("has " + name + ", which is not a valid file: " + ex.getMessage(), ex);
 		}
 		this.linked.put(name, file);
 		return file;
