@@ -123,7 +123,7 @@ final class GenerateCommand implements Callable<Integer> {
 				file.operations(), file.schema(), file.routes());
 	}
 
-	static GeneratorSettings readSettings(Path file) {
+	private static GeneratorSettings readSettings(Path file) {
 		YAMLMapper mapper = YAMLMapper.builder()
 			.propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -169,7 +169,7 @@ final class GenerateCommand implements Callable<Integer> {
 		return false;
 	}
 
-	static String firstDifference(String expected, String actual) {
+	private static String firstDifference(String expected, String actual) {
 		List<String> expectedLines = expected.lines().toList();
 		List<String> actualLines = actual.lines().toList();
 		for (int i = 0; i < Math.max(expectedLines.size(), actualLines.size()); i++) {
